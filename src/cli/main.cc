@@ -1,0 +1,33 @@
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/command.h"
+
+int main(int argc, char** argv) {
+  namespace cli = governance::cli;
+  CLI::App app{"mgov: ML model governance as code: signed approvals, policy gates, "
+               "tamper-evident evidence"};
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand
+  app.set_version_flag("--version", "mgov 0.1.0");
+
+  cli::Context ctx;
+  ctx.out = &std::cout;
+  ctx.err = &std::cerr;
+  const char* env_store = std::getenv("MGOV_STORE");
+  ctx.global.store = env_store != nullptr && *env_store != '\0' ? env_store : ".mgov/governance.db";
+  app.add_option("--store", ctx.global.store,
+                 "Store URL: PATH or sqlite:PATH, or postgresql://... "
+                 "(default $MGOV_STORE, else .mgov/governance.db)");
+  app.add_flag("--json", ctx.global.json, "Machine-readable JSON output");
+
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    // CLI11 uses 0 for --help/--version and 1+ for usage errors; ours is 2.
+    return rc == 0 ? 0 : cli::kExitError;
+  }
+  return ctx.exit_code;
+}

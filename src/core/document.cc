@@ -1,0 +1,139 @@
+#include "core/document.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+
+#include "core/file.h"
+
+namespace governance {
+namespace {
+
+// Converts a byte offset in `text` into "line:col" (both 1-based).
+std::string LineColumn(std::string_view text, size_t offset) {
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(col);
+}
+
+StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node, std::string_view origin) {
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null:
+      return nlohmann::json(nullptr);
+    case YAML::NodeType::Sequence: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& item : node) {
+        GOV_ASSIGN_OR_RETURN(auto v, YamlToJson(item, origin));
+        out.push_back(std::move(v));
+      }
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      nlohmann::json out = nlohmann::json::object();
+      for (const auto& kv : node) {
+        if (!kv.first.IsScalar()) {
+          return InvalidArgumentError(
+              std::string(origin) + ":" + std::to_string(kv.first.Mark().line + 1) + ":" +
+              std::to_string(kv.first.Mark().column + 1) + ": mapping keys must be scalars");
+        }
+        GOV_ASSIGN_OR_RETURN(auto v, YamlToJson(kv.second, origin));
+        out[kv.first.Scalar()] = std::move(v);
+      }
+      return out;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& s = node.Scalar();
+      if (node.Tag() == "!") return nlohmann::json(s);  // quoted scalar
+      if (s == "~" || s == "null" || s == "Null" || s == "NULL" || s.empty()) {
+        return nlohmann::json(nullptr);
+      }
+      if (s == "true" || s == "True" || s == "TRUE") return nlohmann::json(true);
+      if (s == "false" || s == "False" || s == "FALSE") return nlohmann::json(false);
+      if (s == ".nan" || s == ".NaN" || s == ".NAN") return nlohmann::json(NAN);
+      if (s == ".inf" || s == "+.inf" || s == ".Inf" || s == "+.Inf") return nlohmann::json(INFINITY);
+      if (s == "-.inf" || s == "-.Inf") return nlohmann::json(-INFINITY);
+      // Numbers: reuse the JSON number grammar so "1e3" and "010" behave predictably.
+      const char c = s[0];
+      if ((c >= '0' && c <= '9') || c == '-' || c == '+') {
+        std::string_view num = s;
+        if (c == '+') num.remove_prefix(1);
+        auto parsed = nlohmann::json::parse(num, nullptr, false);
+        if (!parsed.is_discarded() && parsed.is_number()) return parsed;
+      }
+      return nlohmann::json(s);
+    }
+  }
+  return nlohmann::json(nullptr);
+}
+
+Status FirstNonFinite(const nlohmann::json& doc, const std::string& path,
+                      std::string_view origin) {
+  if (doc.is_number_float() && !std::isfinite(doc.get<double>())) {
+    return InvalidArgumentError(std::string(origin) + ": " + (path.empty() ? "/" : path) +
+                                " is not a finite number");
+  }
+  if (doc.is_object()) {
+    for (const auto& [k, v] : doc.items()) {
+      GOV_RETURN_IF_ERROR(FirstNonFinite(v, path + "/" + k, origin));
+    }
+  } else if (doc.is_array()) {
+    for (size_t i = 0; i < doc.size(); ++i) {
+      GOV_RETURN_IF_ERROR(FirstNonFinite(doc[i], path + "/" + std::to_string(i), origin));
+    }
+  }
+  return Status();
+}
+
+}  // namespace
+
+StatusOr<nlohmann::json> ParseJson(std::string_view text, std::string_view origin) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte is 1-based and points just past the offending character.
+    std::string what = e.what();
+    auto pos = what.find("syntax error");
+    std::string detail = pos == std::string::npos ? what : what.substr(pos);
+    return InvalidArgumentError(std::string(origin) + ":" +
+                                LineColumn(text, e.byte == 0 ? 0 : e.byte - 1) +
+                                ": invalid JSON: " + detail);
+  }
+}
+
+StatusOr<nlohmann::json> ParseYaml(std::string_view text, std::string_view origin) {
+  try {
+    YAML::Node node = YAML::Load(std::string(text));
+    return YamlToJson(node, origin);
+  } catch (const YAML::Exception& e) {
+    return InvalidArgumentError(std::string(origin) + ":" + std::to_string(e.mark.line + 1) +
+                                ":" + std::to_string(e.mark.column + 1) +
+                                ": invalid YAML: " + e.msg);
+  }
+}
+
+StatusOr<nlohmann::json> LoadDocument(const std::string& path) {
+  GOV_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
+    return ParseJson(text, path);
+  }
+  return ParseYaml(text, path);
+}
+
+Status CheckFiniteNumbers(const nlohmann::json& doc, std::string_view origin) {
+  return FirstNonFinite(doc, "", origin);
+}
+
+std::string CanonicalJson(const nlohmann::json& doc) {
+  // nlohmann::json objects are std::map-backed: keys are already sorted.
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace governance

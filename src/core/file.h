@@ -1,0 +1,25 @@
+// Whole-file reads and crash-safe writes, with errors that name the path.
+#ifndef GOVERNANCE_SRC_CORE_FILE_H_
+#define GOVERNANCE_SRC_CORE_FILE_H_
+
+#include <string>
+#include <sys/types.h>
+
+#include "governance/status.h"
+
+namespace governance {
+
+// The contents of `path`. NotFound / PermissionDenied / InvalidArgument (a
+// directory) with the path and the OS reason.
+StatusOr<std::string> ReadFile(const std::string& path);
+
+// Writes `data` to `path` atomically (temp file in the same directory, fsync,
+// rename) with permission bits `mode`. Parent directories must exist.
+Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode = 0644);
+
+// Translates errno from an operation on `path` into a Status.
+Status ErrnoToStatus(int err, const std::string& what, const std::string& path);
+
+}  // namespace governance
+
+#endif  // GOVERNANCE_SRC_CORE_FILE_H_

@@ -1,0 +1,34 @@
+// Wall-clock time as whole seconds since the Unix epoch, RFC 3339 text, and
+// durations such as "90d", "12h", "30m", "45s".
+#ifndef GOVERNANCE_SRC_CORE_TIME_H_
+#define GOVERNANCE_SRC_CORE_TIME_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "governance/status.h"
+
+namespace governance {
+
+// Seconds since 1970-01-01T00:00:00Z.
+using UnixSeconds = int64_t;
+
+UnixSeconds NowSeconds();
+
+// "2026-11-22T03:04:05Z".
+std::string FormatRfc3339(UnixSeconds t);
+
+// Accepts "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)"; fractions are truncated.
+StatusOr<UnixSeconds> ParseRfc3339(std::string_view text);
+
+// "90d", "36h", "15m", "30s", or a sum like "1d12h". InvalidArgument otherwise.
+StatusOr<int64_t> ParseDurationSeconds(std::string_view text);
+
+// "90d", "1d12h", "45s": the shortest text ParseDurationSeconds reads back.
+std::string FormatDuration(int64_t seconds);
+
+}  // namespace governance
+
+#endif  // GOVERNANCE_SRC_CORE_TIME_H_
