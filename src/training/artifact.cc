@@ -70,7 +70,7 @@ Status ListFiles(const std::filesystem::path& root, std::vector<FileDigest>& fil
     const fs::directory_entry& e = *it;
     fs::file_status st = e.symlink_status(ec);
     if (fs::is_directory(st)) continue;
-    std::string rel = fs::relative(e.path(), root).generic_string();
+    std::string rel = e.path().lexically_relative(root).generic_string();
     if (fs::is_symlink(st)) {
       return InvalidArgumentError("artifact " + root.string() + " contains a symbolic link (" +
                                   rel + "); copy the target in instead");
