@@ -268,6 +268,9 @@ StatusOr<std::unique_ptr<SqlConnection>> OpenPostgresConnection(const std::strin
     PQfinish(conn);
     return UnavailableError("cannot connect to PostgreSQL: " + msg);
   }
+  // Server messages become Status values; libpq's default would also print
+  // them (e.g. "terminating connection due to administrator command") on stderr.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   auto c = std::make_unique<PostgresConnection>(conn, conninfo);
   GOV_RETURN_IF_ERROR(c->Setup());
   return std::unique_ptr<SqlConnection>(std::move(c));
