@@ -1,9 +1,11 @@
 // store_worker: one process of the store workload (see store_workload.h).
 //
-//   store_worker STORE_URL LOG_FILE WORKER_ID DURATION_MS SEED
+//   store_worker STORE_URL LOG_FILE WORKER_ID DURATION_MS SEED [MIN_ACKS]
 //
 // Runs random actions against the store until DURATION_MS have passed and
-// logs each outcome to LOG_FILE. Exits 0, or 2 when it cannot start.
+// the store has acknowledged at least MIN_ACKS of them (default 0), but never
+// for more than a minute past DURATION_MS, and logs each outcome to LOG_FILE.
+// Exits 0, or 2 when it cannot start.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -42,6 +44,8 @@ class Worker {
     return s;
   }
 
+  int acked() const { return acked_; }
+
   void Step() {
     const std::string action = Me() + "-" + std::to_string(++n_);
     const int r = Pick(100);
@@ -67,6 +71,7 @@ class Worker {
   }
   void Ok(const std::string& kind, const std::string& action, const std::string& subject,
           const std::string& extra) {
+    ++acked_;
     Log("ok " + std::to_string(NowMs()) + " " + kind + " " + action + " " + subject + " " +
         extra);
   }
@@ -173,17 +178,21 @@ class Worker {
   std::mt19937_64 rng_;
   const PrivateKey key_;
   int n_ = 0;
+  int acked_ = 0;
   std::vector<std::string> issued_;  // not yet revoked
   std::vector<std::pair<std::string, EnvelopeSignature>> cosigned_;
 };
 
 int Main(int argc, char** argv) {
-  if (argc != 6) {
-    std::fprintf(stderr, "usage: store_worker STORE_URL LOG_FILE WORKER_ID DURATION_MS SEED\n");
+  if (argc != 6 && argc != 7) {
+    std::fprintf(stderr,
+                 "usage: store_worker STORE_URL LOG_FILE WORKER_ID DURATION_MS SEED [MIN_ACKS]\n");
     return 2;
   }
   const int id = std::atoi(argv[3]);
   const int64_t deadline = NowMs() + std::atoll(argv[4]);
+  const int64_t hard_deadline = deadline + 60'000;
+  const int min_acks = argc == 7 ? std::atoi(argv[6]) : 0;
   int fd = ::open(argv[2], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
     std::perror(argv[2]);
@@ -204,7 +213,10 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "store_worker: %s\n", enrolled.ToString().c_str());
     return 2;
   }
-  while (NowMs() < deadline) worker.Step();
+  for (int64_t now = NowMs(); (now < deadline || worker.acked() < min_acks) && now < hard_deadline;
+       now = NowMs()) {
+    worker.Step();
+  }
   ::close(fd);
   return 0;
 }
