@@ -221,7 +221,15 @@ Status SplitNBuiltin(Ctx&, const Value* a, Value* out) {
                        "operand 3 must be integer number but got floating-point number");
     }
   }
-  *out = Value::Array(SplitN(a[0].str(), a[1].str(), n));
+  // OPA's split_n keeps the first n pieces, or the last -n when n < 0.
+  ValueVector parts = SplitN(a[0].str(), a[1].str(), -1);
+  int64_t size = static_cast<int64_t>(parts.size());
+  if (n >= 0) {
+    parts.resize(static_cast<size_t>(std::min(n, size)));
+  } else {
+    parts.erase(parts.begin(), parts.begin() + (size - std::min(-n, size)));
+  }
+  *out = Value::Array(std::move(parts));
   return Status::Ok();
 }
 
@@ -341,6 +349,36 @@ Status AnySuffixMatch(Ctx&, const Value* a, Value* out) {
   }
   *out = Value::False();
   return Status::Ok();
+}
+
+Status UnitsParseBytes(Ctx&, const Value* a, Value* out) {
+  GOV_REQUIRE_STRING("units.parse_bytes", 1, a[0]);
+  std::string s;
+  for (char c : a[0].str()) {
+    if (c != ' ' && c != '"') s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  size_t i = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+  if (i == 0) return BuiltinError("units.parse_bytes", "no byte amount provided");
+  double num = std::strtod(s.substr(0, i).c_str(), nullptr);
+  std::string unit = s.substr(i);
+  static const std::pair<const char*, double> kUnits[] = {
+      {"", 1},         {"b", 1},          {"k", 1e3},  {"kb", 1e3},  {"ki", 1024.0},
+      {"kib", 1024.0}, {"m", 1e6},        {"mb", 1e6}, {"mi", 1048576.0},
+      {"mib", 1048576.0}, {"g", 1e9},     {"gb", 1e9}, {"gi", 1073741824.0},
+      {"gib", 1073741824.0}, {"t", 1e12}, {"tb", 1e12}, {"ti", 1099511627776.0},
+      {"tib", 1099511627776.0}, {"p", 1e15}, {"pb", 1e15}, {"pi", 1125899906842624.0},
+      {"pib", 1125899906842624.0}, {"e", 1e18}, {"eb", 1e18}, {"ei", 1152921504606846976.0},
+      {"eib", 1152921504606846976.0}};
+  for (const auto& [name, mult] : kUnits) {
+    if (unit == name) {
+      double v = num * mult;
+      if (v >= 9.2233720368547758e18) return BuiltinError("units.parse_bytes", "value too large");
+      *out = Value::Int(static_cast<int64_t>(v));
+      return Status::Ok();
+    }
+  }
+  return BuiltinError("units.parse_bytes", "byte unit " + QuoteString(unit) + " not recognized");
 }
 
 Status FormatInt(Ctx&, const Value* a, Value* out) {
@@ -731,6 +769,7 @@ void RegisterStringBuiltins(std::vector<Builtin>* t) {
                           {"strings.any_prefix_match", 2, AnyPrefixMatch},
                           {"strings.any_suffix_match", 2, AnySuffixMatch},
                           {"format_int", 2, FormatInt},
+                          {"units.parse_bytes", 1, UnitsParseBytes},
                           {"sprintf", 2, Sprintf},
                           {"regex.match", 2, RegexMatch},
                           {"regex.is_valid", 1, RegexIsValid},

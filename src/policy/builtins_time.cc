@@ -66,6 +66,19 @@ Civil ToCivil(int64_t ns) {
 // Nanoseconds for a civil time; false when outside int64.
 bool FromCivil(int64_t days, int64_t sec_of_day, int64_t nanos, int64_t* out) {
   int64_t secs, ns;
+  if (sec_of_day < 0 || sec_of_day >= kSecPerDay) {
+    days += sec_of_day / kSecPerDay;
+    sec_of_day %= kSecPerDay;
+  }
+  if (days < 0 && (sec_of_day > 0 || nanos > 0)) {
+    // Keep the partial sums negative so INT64_MIN itself is reachable.
+    days += 1;
+    sec_of_day -= kSecPerDay;
+    if (nanos > 0) {
+      sec_of_day += 1;
+      nanos -= kNsPerSec;
+    }
+  }
   if (__builtin_mul_overflow(days, kSecPerDay, &secs) ||
       __builtin_add_overflow(secs, sec_of_day, &secs) ||
       __builtin_mul_overflow(secs, kNsPerSec, &ns) || __builtin_add_overflow(ns, nanos, &ns)) {

@@ -169,7 +169,11 @@ void RuleCompiler::CollectExprVars(const Expr& e, std::vector<std::string>* out)
     case ExprKind::kSome:
       break;
   }
-  for (const With& w : e.withs) CollectTermVars(*w.value, out);
+  // A bare name as a `with` value is a function, a global or an already
+  // bound local; it never introduces a variable.
+  for (const With& w : e.withs) {
+    if (w.value->kind != TermKind::kVar) CollectTermVars(*w.value, out);
+  }
 }
 
 Status RuleCompiler::CompileBody(Body* body, Scope* scope) {

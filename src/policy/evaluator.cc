@@ -239,7 +239,8 @@ bool Evaluator::EvalEvery(const Expr& e, Value* f, Cont k) {
         }
         break;
       default:
-        break;
+        // Not a collection: `every` is undefined, as in OPA.
+        return true;
     }
     if (!error_.ok()) return false;
     return all ? k() : true;

@@ -115,6 +115,7 @@ class Parser {
   bool ParseWiths(Expr* e);
 
   TermPtr ParseTermIn(bool allow_or = true);
+  TermPtr ParseKeyValueIn(TermPtr key);
   TermPtr ParseRelation(bool allow_or = true);
   TermPtr ParseOr(bool allow_or);
   TermPtr ParseAnd();
@@ -513,18 +514,8 @@ std::unique_ptr<Expr> Parser::ParseExprInner() {
   if (At(TokenKind::kComma)) {
     // `key, value in collection`
     Next();
-    TermPtr val = ParseRelation();
-    if (val == nullptr) return nullptr;
-    if (!AtIdent("in")) return Unexpected("(expected `in`)");
-    Location loc = Next().loc;
-    TermPtr domain = ParseRelation();
-    if (domain == nullptr) return nullptr;
-    TermPtr call = MakeTerm(TermKind::kCall, loc);
-    call->args.push_back(MakeVar("internal.member_3", loc));
-    call->args.push_back(std::move(lhs));
-    call->args.push_back(std::move(val));
-    call->args.push_back(std::move(domain));
-    lhs = std::move(call);
+    lhs = ParseKeyValueIn(std::move(lhs));
+    if (lhs == nullptr) return nullptr;
   }
   if (At(TokenKind::kUnify) || At(TokenKind::kAssign)) {
     e->kind = At(TokenKind::kUnify) ? ExprKind::kUnify : ExprKind::kAssign;
@@ -551,6 +542,27 @@ TermPtr Parser::ParseTermIn(bool allow_or) {
     lhs = MakeCall("internal.member_2", loc, std::move(lhs), std::move(rhs));
   }
   return lhs;
+}
+
+TermPtr Parser::ParseKeyValueIn(TermPtr key) {
+  TermPtr val = ParseRelation();
+  if (val == nullptr) return nullptr;
+  if (!AtIdent("in")) return Unexpected("(expected `in`)");
+  Location loc = Next().loc;
+  TermPtr domain = ParseRelation();
+  if (domain == nullptr) return nullptr;
+  TermPtr call = MakeTerm(TermKind::kCall, loc);
+  call->args.push_back(MakeVar("internal.member_3", loc));
+  call->args.push_back(std::move(key));
+  call->args.push_back(std::move(val));
+  call->args.push_back(std::move(domain));
+  while (AtIdent("in")) {
+    Location l = Next().loc;
+    TermPtr rhs = ParseRelation();
+    if (rhs == nullptr) return nullptr;
+    call = MakeCall("internal.member_2", l, std::move(call), std::move(rhs));
+  }
+  return call;
 }
 
 TermPtr Parser::ParseRelation(bool allow_or) {
@@ -694,7 +706,9 @@ TermPtr Parser::ParsePrimary() {
       } else if (text == "null") {
         Next();
         t = MakeScalar(Value::Null(), loc);
-      } else if (IsKeyword(text)) {
+      } else if (IsKeyword(text) &&
+                 !(Peek(1).kind == TokenKind::kLParen && !Peek(1).space_before)) {
+        // A keyword directly followed by `(` is a call, e.g. contains(s, "x").
         return Unexpected("(a keyword cannot be used as a term)");
       } else if (text == "set" && Peek(1).kind == TokenKind::kLParen &&
                  Peek(2).kind == TokenKind::kRParen) {
@@ -720,6 +734,11 @@ TermPtr Parser::ParsePrimary() {
       Next();
       t = ParseTermIn();
       if (t == nullptr) return nullptr;
+      if (At(TokenKind::kComma)) {
+        Next();
+        t = ParseKeyValueIn(std::move(t));
+        if (t == nullptr) return nullptr;
+      }
       if (!Expect(TokenKind::kRParen, "in parenthesised term")) return nullptr;
       break;
     }

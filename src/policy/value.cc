@@ -416,7 +416,7 @@ nlohmann::json Value::ToJson() const {
     case Kind::kObject: {
       nlohmann::json obj = nlohmann::json::object();
       for (const auto& [k, e] : entries()) {
-        obj[k.is_string() ? k.str() : k.ToString()] = e.ToJson();
+        obj[k.is_string() ? k.str() : k.ToJson().dump()] = e.ToJson();
       }
       return obj;
     }
