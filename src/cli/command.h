@@ -44,6 +44,8 @@ struct Context {
   void Finish(std::string_view command, const StatusOr<Outcome>& outcome);
 };
 
+// mgov policy eval | test (policy_command.cc).
+void AddPolicyCommand(CLI::App& app, Context& ctx);
 
 }  // namespace governance::cli
 

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
                  "Store URL: PATH or sqlite:PATH, or postgresql://... "
                  "(default $MGOV_STORE, else .mgov/governance.db)");
   app.add_flag("--json", ctx.global.json, "Machine-readable JSON output");
+  cli::AddPolicyCommand(app, ctx);
 
 
   try {
