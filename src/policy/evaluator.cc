@@ -540,8 +540,9 @@ bool Evaluator::EvalOps(const Value& v, const Term& ref, size_t i, Value* f, Val
         return true;
       }
       case Value::Kind::kObject:
-        for (const auto& [key, val] : v.entries()) {
-          bool r = UnifyValue(op, key, f, [&]() { return EvalOps(val, ref, i + 1, f, k); });
+        for (const auto& entry : v.entries()) {
+          const Value& val = entry.second;
+          bool r = UnifyValue(op, entry.first, f, [&]() { return EvalOps(val, ref, i + 1, f, k); });
           if (!r) return false;
         }
         return true;
