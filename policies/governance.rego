@@ -57,15 +57,12 @@ deny_drift contains msg if {
 # --- supply chain --------------------------------------------------------------
 
 # The package name of a requirement such as "scikit-learn>=1.4" or
-# "uvicorn[standard]==0.29", lower-cased.
-dependency_name(dep) := trim_space(lower(substring(dep, 0, min(cuts)))) if {
-	cuts := [i | some sep in [">", "<", "=", "!", "~", "[", ";", " ", "@"]; i := indexof(dep, sep); i >= 0]
-	count(cuts) > 0
-} else := trim_space(lower(dep))
+# "uvicorn[standard]==0.29", lower-cased (PEP 508 names: letters, digits, . _ -).
+dependency_name(dep) := lower(regex.find_n(`^\s*[A-Za-z0-9][A-Za-z0-9._-]*`, dep, 1)[0])
 
 deny_dependency contains msg if {
 	some dep in spec.dependencies
-	name := dependency_name(dep)
+	name := trim_space(dependency_name(dep))
 	not name in cfg.approved_dependencies
 	msg := sprintf("Unapproved dependency: %s", [name])
 }

@@ -621,6 +621,54 @@ Status RegexMatch(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
+Status RegexFindN(Ctx&, const Value* a, Value* out) {
+  GOV_REQUIRE_STRING("regex.find_n", 1, a[0]);
+  GOV_REQUIRE_STRING("regex.find_n", 2, a[1]);
+  int64_t n;
+  if (!a[2].ToInt(&n)) return OperandTypeError("regex.find_n", 3, "integer", a[2]);
+  std::string error;
+  std::shared_ptr<const RE2> re = CompileRegex(a[0].str(), &error);
+  if (re == nullptr) return BuiltinError("regex.find_n", "error parsing regexp: " + error);
+  ValueVector found;
+  re2::StringPiece input(a[1].str());
+  re2::StringPiece match;
+  size_t pos = 0;
+  while ((n < 0 || static_cast<int64_t>(found.size()) < n) && pos <= input.size() &&
+         re->Match(input, pos, input.size(), RE2::UNANCHORED, &match, 1)) {
+    found.push_back(Value::String(std::string(match)));
+    size_t end = static_cast<size_t>(match.data() - input.data()) + match.size();
+    pos = match.empty() ? end + 1 : end;
+  }
+  *out = Value::Array(std::move(found));
+  return Status::Ok();
+}
+
+Status RegexSplit(Ctx&, const Value* a, Value* out) {
+  GOV_REQUIRE_STRING("regex.split", 1, a[0]);
+  GOV_REQUIRE_STRING("regex.split", 2, a[1]);
+  std::string error;
+  std::shared_ptr<const RE2> re = CompileRegex(a[0].str(), &error);
+  if (re == nullptr) return BuiltinError("regex.split", "error parsing regexp: " + error);
+  ValueVector parts;
+  re2::StringPiece input(a[1].str());
+  re2::StringPiece match;
+  size_t pos = 0, last = 0;
+  while (pos <= input.size() && re->Match(input, pos, input.size(), RE2::UNANCHORED, &match, 1)) {
+    size_t start = static_cast<size_t>(match.data() - input.data());
+    size_t end = start + match.size();
+    if (match.empty()) {
+      pos = end + 1;
+      continue;
+    }
+    parts.push_back(Value::String(a[1].str().substr(last, start - last)));
+    last = end;
+    pos = end;
+  }
+  parts.push_back(Value::String(a[1].str().substr(last)));
+  *out = Value::Array(std::move(parts));
+  return Status::Ok();
+}
+
 Status RegexIsValid(Ctx&, const Value* a, Value* out) {
   if (!a[0].is_string()) {
     *out = Value::False();
@@ -773,6 +821,8 @@ void RegisterStringBuiltins(std::vector<Builtin>* t) {
                           {"sprintf", 2, Sprintf},
                           {"regex.match", 2, RegexMatch},
                           {"regex.is_valid", 1, RegexIsValid},
+                          {"regex.find_n", 3, RegexFindN},
+                          {"regex.split", 2, RegexSplit},
                           {"semver.is_valid", 1, SemverIsValid},
                           {"semver.compare", 2, SemverCompare},
                       });

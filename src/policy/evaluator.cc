@@ -816,14 +816,11 @@ bool Evaluator::ComputeRuleValue(const RuleNode* node, Value* out) {
 
 // ---------------------------------------------------------------- calls
 
-bool Evaluator::EvalArgs(const Term& call, size_t end, size_t i, std::vector<Value>* acc,
-                         Value* f, Cont k) {
+bool Evaluator::EvalArgs(const Term& call, size_t end, size_t i, Value* acc, Value* f, Cont k) {
   if (i == end) return k();
   return EvalTerm(*call.args[i], f, [&](const Value& v) {
-    acc->push_back(v);
-    bool r = EvalArgs(call, end, i + 1, acc, f, k);
-    acc->pop_back();
-    return r;
+    acc[i - 1] = v;
+    return EvalArgs(call, end, i + 1, acc, f, k);
   });
 }
 
@@ -838,11 +835,18 @@ bool Evaluator::EvalCall(const Term& call, Value* f, ValueCont k) {
     arity = r->params.size();
   }
   bool has_out = given == arity + 1;
-  std::vector<Value> acc;
-  acc.reserve(arity);
-  return EvalArgs(call, 1 + arity, 1, &acc, f, [&]() {
+  // Operands live on the stack for the common small arities.
+  constexpr size_t kInline = 6;
+  Value inline_args[kInline];
+  std::vector<Value> heap_args;
+  Value* args = inline_args;
+  if (arity > kInline) {
+    heap_args.resize(arity);
+    args = heap_args.data();
+  }
+  return EvalArgs(call, 1 + arity, 1, args, f, [&]() {
     Value result;
-    if (!Invoke(call, call.builtin, call.function, acc.data(), &result)) return false;
+    if (!Invoke(call, call.builtin, call.function, args, &result)) return false;
     if (!result.defined()) return true;
     if (has_out) {
       return UnifyValue(*call.args.back(), result, f, [&]() { return k(Value::True()); });

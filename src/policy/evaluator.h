@@ -65,8 +65,7 @@ class Evaluator {
   bool EvalExprPlain(const Expr& e, Value* f, Cont k);
   bool EvalExprNeg(const Expr& e, Value* f, Cont k);
   bool UnifyPairs(const Term& a, const Term& b, size_t i, Value* f, Cont k);
-  bool EvalArgs(const Term& call, size_t end, size_t i, std::vector<Value>* acc, Value* f,
-                Cont k);
+  bool EvalArgs(const Term& call, size_t end, size_t i, Value* acc, Value* f, Cont k);
   bool EvalTerm(const Term& t, Value* f, ValueCont k);
   bool EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
                  std::vector<Value>* acc, Value* f, Cont k);

@@ -92,6 +92,8 @@ const Case kCases[] = {
      "\"a=3 0.79 [1] \\\"q\\\" true ff\""},
     {"regex.match", "regex.match(\"^v[0-9]+$\", \"v12\")", "true"},
     {"regex.is_valid", "regex.is_valid(\"(\")", "false"},
+    {"regex.find_n", "regex.find_n(\"[0-9]+\", \"a1b22c333\", 2)", "[\"1\",\"22\"]"},
+    {"regex.split", "regex.split(\"[,;] *\", \"a, b;c\")", "[\"a\",\"b\",\"c\"]"},
     {"semver.is_valid", "semver.is_valid(\"1.2.3-rc.1+b5\")", "true"},
     {"semver.compare", "semver.compare(\"1.2.3-rc.1\", \"1.2.3\")", "-1"},
     {"time.now_ns", "time.now_ns() > 0", "true"},
