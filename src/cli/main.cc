@@ -36,8 +36,8 @@ int main(int argc, char** argv) {
   cli::AddRevokeCommand(app, ctx);
   cli::AddExportCommand(app, ctx);
   cli::AddLedgerCommand(app, ctx);
+  cli::AddPolicyCommand(app, ctx);
   cli::AddStatusCommand(app, ctx);
-
 
   try {
     app.parse(argc, argv);
