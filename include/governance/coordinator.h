@@ -201,6 +201,20 @@ class GovernancePlane {
   StatusOr<int64_t> RevokeModel(const std::string& model_id, const std::string& reason,
                                 const PrivateKey& actor);
 
+  // One deployed model judged again by the current policy.
+  struct Reevaluation {
+    Deployment deployment;
+    bool compliant = true;
+    std::vector<std::string> denials;
+    bool revoked = false;  // this run revoked its approval
+  };
+
+  // Re-evaluates every current deployment's manifest against the validator
+  // (policy changed, or a waiver expired) and records a "policy.reevaluated"
+  // ledger entry. With `revoker`, the approval of every deployment that no
+  // longer complies is revoked. FailedPrecondition without a validator.
+  StatusOr<std::vector<Reevaluation>> ReevaluateDeployed(const PrivateKey* revoker);
+
  private:
   Store& store_;
   PlaneOptions options_;

@@ -2,15 +2,17 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/policy_setting.h"
 #include "core/file.h"
 #include "core/time.h"
 #include "governance/coordinator.h"
+#include "governance/policy_validator.h"
 
 namespace governance::cli {
 namespace {
 
 struct ApproveOptions {
-  std::string training_output, key, ttl, not_before, out;
+  std::string training_output, key, ttl, not_before, out, policy_dir;
   std::vector<std::string> environments, scopes;
   int quorum = 0;
 };
@@ -35,7 +37,11 @@ StatusOr<Outcome> RunApprove(const ApproveOptions& o, Context& ctx) {
   }
   GOV_ASSIGN_OR_RETURN(PrivateKey key, LoadSigningKey(o.key));
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
-  GovernancePlane governance(*store);
+  GOV_ASSIGN_OR_RETURN(std::optional<PolicyBundle> bundle,
+                       LoadConfiguredBundle(*store, o.policy_dir));
+  std::optional<PolicyValidator> validator;
+  if (bundle) validator.emplace(std::move(*bundle));
+  GovernancePlane governance(*store, {}, validator ? &*validator : nullptr);
   GOV_ASSIGN_OR_RETURN(ApprovalOutcome outcome, governance.Approve(training.envelope, req, key));
   if (outcome.approved && !o.out.empty()) {
     GOV_RETURN_IF_ERROR(WriteFileAtomic(o.out, EnvelopeToJson(outcome.envelope) + "\n"));
@@ -46,6 +52,7 @@ StatusOr<Outcome> RunApprove(const ApproveOptions& o, Context& ctx) {
                    {"required_approvers", outcome.approval.required_approvers},
                    {"expires_at", outcome.approved ? FormatRfc3339(outcome.approval.expires_at) : ""},
                    {"denials", outcome.denials},
+                   {"policy_bundle", outcome.approval.policy.bundle_digest},
                    {"warnings", outcome.warnings},
                    {"ledger_sequence", outcome.ledger_sequence}});
   } else if (outcome.approved) {
@@ -82,6 +89,8 @@ void AddApproveCommand(CLI::App& app, Context& ctx) {
   sub->add_option("--quorum", o->quorum,
                   "Distinct approvers required (default and minimum: the environments' floor)");
   sub->add_option("--out", o->out, "Also write the DSSE envelope here");
+  sub->add_option("--policy", o->policy_dir,
+                  "Evaluate this policy bundle (default: the one `mgov init` configured)");
   sub->callback([o, &ctx] { ctx.Finish("approve", RunApprove(*o, ctx)); });
 }
 

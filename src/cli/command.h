@@ -87,6 +87,8 @@ void AddRevokeCommand(CLI::App& app, Context& ctx);
 void AddExportCommand(CLI::App& app, Context& ctx);
 void AddLedgerCommand(CLI::App& app, Context& ctx);
 void AddPolicyCommand(CLI::App& app, Context& ctx);
+// Adds `reevaluate` under the `policy` subcommand.
+void AddPolicyReevaluateCommand(CLI::App& policy, Context& ctx);
 void AddStatusCommand(CLI::App& app, Context& ctx);
 
 }  // namespace governance::cli

@@ -2,7 +2,9 @@
 #include <filesystem>
 
 #include "cli/command.h"
+#include "cli/policy_setting.h"
 #include "core/document.h"
+#include "core/file.h"
 #include "governance/coordinator.h"
 #include "governance/authority.h"
 
@@ -11,7 +13,24 @@ namespace {
 
 struct InitOptions {
   std::string config_file;  // environment rules (YAML/JSON); default rules when empty
+  std::string policy_dir;   // bundle approvals are evaluated against
+  bool no_policy = false;   // approvals record that no policy was evaluated
 };
+
+// Writes the built-in bundle under `dir` unless a bundle is already there, so
+// that a team's edits to it survive `mgov init` being run again.
+Status InstallDefaultBundle(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return InvalidArgumentError("cannot create " + dir + ": " + ec.message());
+  for (const auto& [name, content] : DefaultPolicyBundleFiles()) {
+    const std::string path = (fs::path(dir) / name).string();
+    if (fs::exists(path)) continue;
+    GOV_RETURN_IF_ERROR(WriteFileAtomic(path, content));
+  }
+  return Status();
+}
 
 StatusOr<Outcome> RunInit(const InitOptions& opts, Context& ctx) {
   namespace fs = std::filesystem;
@@ -20,7 +39,21 @@ StatusOr<Outcome> RunInit(const InitOptions& opts, Context& ctx) {
     GOV_ASSIGN_OR_RETURN(nlohmann::json doc, LoadDocument(opts.config_file));
     GOV_ASSIGN_OR_RETURN(config, GovernanceConfigFromJson(doc, opts.config_file));
   }
+  if (opts.no_policy && !opts.policy_dir.empty()) {
+    return InvalidArgumentError("--policy and --no-policy exclude each other");
+  }
   const std::string url = ctx.StoreUrl();
+  std::string policy_dir;
+  if (!opts.no_policy) {
+    policy_dir = opts.policy_dir.empty()
+                     ? (fs::path(ctx.LedgerKeyPath()).parent_path() / "policies").string()
+                     : opts.policy_dir;
+    policy_dir = fs::absolute(policy_dir).lexically_normal().string();
+    if (opts.policy_dir.empty()) GOV_RETURN_IF_ERROR(InstallDefaultBundle(policy_dir));
+    // Refuse a bundle that does not load before recording it anywhere.
+    auto bundle = LoadPolicyBundle(policy_dir);
+    if (!bundle.ok()) return bundle.status().WithContext("policy bundle " + policy_dir);
+  }
   if (url.rfind("sqlite:", 0) == 0) {
     fs::path parent = fs::path(url.substr(7)).parent_path();
     std::error_code ec;
@@ -60,20 +93,29 @@ StatusOr<Outcome> RunInit(const InitOptions& opts, Context& ctx) {
       GOV_RETURN_IF_ERROR(txn.PutSetting("governance.config", ToJson(*config).dump()));
       changed = true;
     }
+    GOV_ASSIGN_OR_RETURN(auto current_policy, txn.GetSetting(kPolicyBundleSetting));
+    if (!policy_dir.empty() && current_policy != policy_dir) {
+      GOV_RETURN_IF_ERROR(txn.PutSetting(kPolicyBundleSetting, policy_dir));
+      changed = true;
+    }
     if (!changed) return Status();
     GOV_ASSIGN_OR_RETURN(GovernanceConfig effective, LoadGovernanceConfig(txn));
     return txn
         .AppendLedger({"store.initialized", LocalActor(), url,
-                       {{"ledger_keyid", ledger_key.keyid()}, {"config", ToJson(effective)}}})
+                       {{"ledger_keyid", ledger_key.keyid()},
+                        {"config", ToJson(effective)},
+                        {"policy_bundle", policy_dir}}})
         .status();
   }));
   GOV_ASSIGN_OR_RETURN(int version, store->SchemaVersion());
   if (ctx.global.json) {
     ctx.PrintJson({{"store", url}, {"schema_version", version},
-                   {"ledger_key", key_path}, {"ledger_keyid", ledger_key.keyid()}});
+                   {"ledger_key", key_path}, {"ledger_keyid", ledger_key.keyid()},
+                   {"policy_bundle", policy_dir}});
   } else {
     *ctx.out << "initialised " << url << " (schema v" << version << ")\n"
-             << "ledger key " << key_path << " (" << ledger_key.keyid().substr(0, 16) << ")\n";
+             << "ledger key " << key_path << " (" << ledger_key.keyid().substr(0, 16) << ")\n"
+             << "policy bundle " << (policy_dir.empty() ? "none (--no-policy)" : policy_dir) << "\n";
   }
   return Outcome::kYes;
 }
@@ -87,6 +129,11 @@ void AddInitCommand(CLI::App& app, Context& ctx) {
   sub->add_option("--config", opts->config_file,
                   "Environment rules (YAML/JSON): environments[{name, min_approvers, max_ttl, "
                   "requires_prior}], default_ttl, clock_skew");
+  sub->add_option("--policy", opts->policy_dir,
+                  "Policy bundle directory approvals are evaluated against (default: install the "
+                  "built-in bundle beside the store)");
+  sub->add_flag("--no-policy", opts->no_policy,
+                "Issue approvals without policy evaluation (recorded as not-evaluated)");
   sub->callback([opts, &ctx] { ctx.Finish("init", RunInit(*opts, ctx)); });
 }
 

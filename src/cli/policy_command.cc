@@ -242,6 +242,8 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
   test->add_flag("--v0-compatible", test_opts->v0_compatible,
                  "Parse modules with Rego v0 syntax unless they import rego.v1");
   test->callback([test_opts, &ctx]() { ctx.Finish("policy test", RunPolicyTest(*test_opts, ctx)); });
+
+  AddPolicyReevaluateCommand(*policy, ctx);
 }
 
 }  // namespace governance::cli

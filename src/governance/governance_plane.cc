@@ -296,3 +296,65 @@ StatusOr<int64_t> GovernancePlane::RevokeModel(const std::string& model_id,
 }
 
 }  // namespace governance
+
+namespace governance {
+
+StatusOr<std::vector<GovernancePlane::Reevaluation>> GovernancePlane::ReevaluateDeployed(
+    const PrivateKey* revoker) {
+  if (!validator_) return FailedPreconditionError("re-evaluation needs a policy bundle");
+  const int64_t now = NowUnder(options_.clock);
+  struct Target {
+    Deployment deployment;
+    TrainingOutput output;
+  };
+  std::vector<Target> targets;
+  GOV_RETURN_IF_ERROR(store_.Read([&](StoreTransaction& txn) -> Status {
+    targets.clear();
+    GOV_ASSIGN_OR_RETURN(auto deployments, txn.CurrentDeployments());
+    for (auto& d : deployments) {
+      GOV_ASSIGN_OR_RETURN(ApprovalRecord record, txn.GetApproval(d.approval_id));
+      GOV_ASSIGN_OR_RETURN(ModelApproval a, ParseApprovalStatement(record.envelope.payload,
+                                                                   "approval " + d.approval_id));
+      GOV_ASSIGN_OR_RETURN(TrainingOutputRecord t, txn.GetTrainingOutput(a.training_output_digest));
+      GOV_ASSIGN_OR_RETURN(nlohmann::json payload, ParseJson(t.envelope.payload, t.digest));
+      GOV_ASSIGN_OR_RETURN(TrainingOutput out, TrainingOutputFromJson(payload, t.digest));
+      targets.push_back({std::move(d), std::move(out)});
+    }
+    return Status();
+  }));
+  std::vector<Reevaluation> results;
+  for (const auto& t : targets) {
+    GOV_ASSIGN_OR_RETURN(ApprovalValidator::Decision d, validator_->Validate(t.output, now));
+    results.push_back({t.deployment, d.allowed, d.denials, false});
+  }
+  nlohmann::json findings = nlohmann::json::array();
+  for (auto& r : results) {
+    if (r.compliant) continue;
+    if (revoker) {
+      auto seq = RevokeApproval(r.deployment.approval_id,
+                                "no longer complies with policy: " + JoinList(r.denials, "; "),
+                                *revoker);
+      if (seq.ok()) {
+        r.revoked = true;
+      } else if (seq.status().code() != StatusCode::kAlreadyExists) {
+        return seq.status();
+      }
+    }
+    findings.push_back({{"model_id", r.deployment.model_id},
+                        {"environment", r.deployment.environment},
+                        {"approval_id", r.deployment.approval_id},
+                        {"denials", r.denials},
+                        {"revoked", r.revoked}});
+  }
+  GOV_RETURN_IF_ERROR(store_.Transact([&](StoreTransaction& txn) {
+    return txn
+        .AppendLedger({"policy.reevaluated", revoker ? "key:" + revoker->keyid().substr(0, 16)
+                                                     : LocalActor(),
+                       "deployments",
+                       {{"deployments", targets.size()}, {"non_compliant", findings}}})
+        .status();
+  }));
+  return results;
+}
+
+}  // namespace governance
