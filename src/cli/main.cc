@@ -39,6 +39,16 @@ int main(int argc, char** argv) {
   cli::AddPolicyCommand(app, ctx);
   cli::AddStatusCommand(app, ctx);
 
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || sub->get_name() == argv[1];
+    }
+    if (!known) {
+      std::cerr << "mgov: unknown command \"" << argv[1] << "\" (run mgov --help)\n";
+      return cli::kExitError;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,184 @@
+// The example coordinator: one model's whole life under governance, on the
+// embedded SQLite store, printing what happens at each step.
+//
+//   coordinator --workdir DIR
+//
+// It plays every party in turn (a trainer, two approvers, a deployer, a
+// security officer), each with a key of its own: no single key could carry
+// the model from training to production.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "governance/artifact.h"
+#include "governance/coordinator.h"
+#include "governance/drift.h"
+#include "governance/ledger.h"
+#include "governance/store.h"
+
+namespace gov = governance;
+
+namespace {
+
+int step = 0;
+
+void Step(const std::string& what) { std::cout << "\n[" << ++step << "] " << what << "\n"; }
+
+// Ends the program when `s` is an error: an example should fail loudly.
+template <typename T>
+T Must(gov::StatusOr<T> s, const char* what) {
+  if (!s.ok()) {
+    std::cerr << "coordinator: " << what << ": " << s.status() << "\n";
+    std::exit(2);
+  }
+  return std::move(*s);
+}
+void Must(const gov::Status& s, const char* what) {
+  if (!s.ok()) {
+    std::cerr << "coordinator: " << what << ": " << s << "\n";
+    std::exit(2);
+  }
+}
+
+void PrintGates(const gov::PromotionResult& r) {
+  for (const auto& g : r.gates) {
+    std::cout << "    " << (g.skipped ? "SKIP" : g.passed ? "PASS" : "FAIL") << "  " << g.name
+              << ": " << g.reason << "\n";
+  }
+  std::cout << "    => " << (r.promoted ? "ALLOWED" : "DENIED") << " (ledger entry "
+            << r.ledger_sequence << ")\n";
+}
+
+void WriteCsv(const std::string& path, double shift) {
+  std::ofstream f(path);
+  f << "amount,merchant\n";
+  for (int i = 0; i < 400; ++i) {
+    f << (i % 97) * 1.5 + shift << "," << (i % 3 == 0 ? "grocery" : "travel") << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string workdir;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--workdir" && i + 1 < argc) {
+      workdir = argv[++i];
+    } else {
+      std::cerr << "usage: coordinator --workdir DIR\n";
+      return 2;
+    }
+  }
+  if (workdir.empty()) {
+    std::cerr << "usage: coordinator --workdir DIR\n";
+    return 2;
+  }
+  namespace fs = std::filesystem;
+  fs::create_directories(workdir);
+  const std::string db = workdir + "/governance.db";
+  fs::remove(db);
+
+  Step("Open the governance store (SQLite, " + db + ") with a fresh ledger key");
+  gov::PrivateKey ledger_key = Must(gov::GeneratePrivateKey(), "ledger key");
+  gov::StoreOptions options;
+  options.ledger_key = ledger_key;
+  auto store = Must(gov::OpenStore("sqlite:" + db, options), "open store");
+  Must(store->Migrate(), "migrate");
+
+  Step("Enrol keys: one per party, each with only the role it needs");
+  gov::Keyring keyring(*store);
+  auto enrol = [&](const std::string& identity, std::vector<gov::Role> roles) {
+    gov::PrivateKey key = Must(gov::GeneratePrivateKey(), "generate key");
+    gov::KeyRecord rec = Must(keyring.Enroll(key.public_key(), identity, roles, "coordinator"),
+                              "enrol key");
+    std::cout << "    " << identity << "  " << rec.keyid.substr(0, 16) << "\n";
+    return key;
+  };
+  gov::PrivateKey trainer = enrol("training-pipeline", {gov::Role::kTrainer});
+  gov::PrivateKey alice = enrol("alice@risk", {gov::Role::kApprover});
+  gov::PrivateKey bob = enrol("bob@ml-platform", {gov::Role::kApprover});
+  gov::PrivateKey deployer = enrol("deploy-bot", {gov::Role::kDeployer});
+  gov::PrivateKey security = enrol("security-officer", {gov::Role::kApprover});
+
+  Step("Training plane: hash the model directory and sign a TrainingOutput");
+  const std::string model_dir = workdir + "/fraud-model";
+  fs::create_directories(model_dir);
+  std::ofstream(model_dir + "/weights.safetensors") << "tensor bytes v1";
+  std::ofstream(model_dir + "/config.json") << R"({"layers": 4})";
+  gov::TrainingPlane training(*store);
+  gov::TrainingRequest req;
+  req.model_id = "fraud-detector";
+  req.model_version = "1.4.0";
+  req.artifact_path = model_dir;
+  req.metrics = {{"accuracy", 0.93}, {"f1_score", 0.88}, {"loss", 0.21}};
+  req.decision_stack = {"transactions-2026-10", "git:4f2c1a9", ""};
+  auto out = Must(training.Record(req, trainer), "train");
+  std::cout << "    artifact " << out.output.artifact.digest << " (" << out.output.artifact.files.size()
+            << " files)\n    training output " << out.digest << "\n";
+
+  Step("Governance plane: alice approves for staging and production (no policy bundle here)");
+  gov::GovernancePlane governance(*store);
+  gov::ApprovalRequest approval_req;
+  approval_req.environments = {"staging", "production"};
+  auto approval = Must(governance.Approve(out.envelope, approval_req, alice), "approve");
+  if (!approval.approved) {
+    std::cerr << "coordinator: approval denied\n";
+    return 1;
+  }
+  const std::string id = approval.approval.approval_id;
+  std::cout << "    approval " << id << ", needs " << approval.approval.required_approvers
+            << " distinct approvers (production's floor)\n";
+
+  Step("Serving plane: production is refused while only one approver has signed");
+  gov::ServingPlane serving(*store);
+  gov::GateRequest gate{id, "production", "", model_dir, std::nullopt};
+  PrintGates(Must(serving.Verify(gate, "coordinator"), "verify"));
+
+  Step("bob co-signs: quorum of two distinct approvers");
+  auto cosign = Must(governance.Cosign(id, bob), "cosign");
+  std::cout << "    " << cosign.distinct_approvers << " of " << cosign.required_approvers
+            << " approvers, quorum " << (cosign.quorum_met ? "met" : "not met") << "\n";
+
+  Step("Deploy to staging, then production (production requires staging first)");
+  gov::GateRequest staging{id, "staging", "", model_dir, std::nullopt};
+  PrintGates(Must(serving.Deploy(staging, deployer), "deploy staging"));
+  auto production = Must(serving.Deploy(gate, deployer), "deploy production");
+  PrintGates(production);
+  if (!production.promoted) return 1;
+
+  Step("Monitoring: the serving data has not drifted from the training data");
+  WriteCsv(workdir + "/reference.csv", 0.0);
+  WriteCsv(workdir + "/current.csv", 0.0);
+  auto drift = Must(gov::CheckDatasetDrift(workdir + "/reference.csv", workdir + "/current.csv", {}),
+                    "drift");
+  std::cout << "    " << drift.drifted_columns << " of " << drift.columns.size()
+            << " columns drifted: dataset drift " << (drift.drifted ? "YES" : "no") << "\n";
+
+  Step("Security revokes the model: a leak was found in its training data");
+  Must(governance.RevokeModel("fraud-detector", "training data leak (INC-2231)", security).status(),
+       "revoke");
+
+  Step("Re-deploying the revoked model is denied, and the denial is evidence too");
+  auto denied = Must(serving.Deploy(gate, deployer), "re-deploy");
+  PrintGates(denied);
+
+  Step("Auditor: verify the evidence ledger");
+  std::vector<gov::LedgerEntry> entries;
+  Must(store->Read([&](gov::StoreTransaction& txn) -> gov::Status {
+         GOV_ASSIGN_OR_RETURN(entries, txn.ReadLedger());
+         return gov::Status();
+       }),
+       "read ledger");
+  for (const auto& e : entries) {
+    std::cout << "    " << e.sequence << "  " << e.type << "  " << e.actor << "\n";
+  }
+  gov::LedgerVerification v = gov::VerifyLedger(entries, ledger_key.public_key());
+  std::cout << "    ledger " << (v.ok ? "verifies" : "FAILS") << ": " << v.entries
+            << " entries, Merkle root " << v.root_hash.substr(0, 16) << "…\n";
+  if (!v.ok || denied.promoted || drift.drifted) return 1;
+  std::cout << "\ncoordinator: done — model approved by 2 of 2, deployed, revoked, "
+               "re-deploy denied, ledger verified\n";
+  return 0;
+}
