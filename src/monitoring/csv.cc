@@ -1,6 +1,7 @@
 #include "monitoring/csv.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <set>
 #include <system_error>
@@ -172,8 +173,8 @@ std::optional<double> ParseNumber(std::string_view cell) {
   auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
   if (end != cell.data() + cell.size()) return std::nullopt;
   if (ec == std::errc::result_out_of_range) {
-    // Overflow becomes infinity and underflow zero, as strtod does.
-    value = std::fabs(value) < 1 ? 0.0 : HUGE_VAL;
+    // Overflow becomes infinity and underflow zero (or a denormal), as strtod does.
+    value = std::strtod(std::string(cell).c_str(), nullptr);
   } else if (ec != std::errc()) {
     return std::nullopt;
   }
