@@ -1,0 +1,533 @@
+#include "store/sql_store.h"
+
+#include <chrono>
+#include <thread>
+
+#include "core/encoding.h"
+#include "core/time.h"
+
+namespace governance {
+namespace {
+
+// Version 1. Plain SQL that SQLite and PostgreSQL read the same way. Binary
+// values are base64 text and JSON is stored as the exact text that was hashed.
+constexpr const char* kSchemaV1[] = {
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS keys (keyid TEXT PRIMARY KEY, identity TEXT NOT NULL, "
+    "roles TEXT NOT NULL, public_key_pem TEXT NOT NULL, enrolled_at BIGINT NOT NULL, "
+    "revoked INTEGER NOT NULL DEFAULT 0, revoked_at BIGINT NOT NULL DEFAULT 0, "
+    "revocation_reason TEXT NOT NULL DEFAULT '')",
+    "CREATE TABLE IF NOT EXISTS training_outputs (digest TEXT PRIMARY KEY, "
+    "model_id TEXT NOT NULL, model_version TEXT NOT NULL, envelope TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS approvals (approval_id TEXT PRIMARY KEY, model_id TEXT NOT NULL, "
+    "model_version TEXT NOT NULL, artifact_digest TEXT NOT NULL, payload_type TEXT NOT NULL, "
+    "payload TEXT NOT NULL, created_at BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS approvals_by_model ON approvals (model_id, created_at)",
+    "CREATE TABLE IF NOT EXISTS approval_signatures (approval_id TEXT NOT NULL "
+    "REFERENCES approvals (approval_id), keyid TEXT NOT NULL, sig TEXT NOT NULL, "
+    "position BIGINT NOT NULL, PRIMARY KEY (approval_id, keyid))",
+    "CREATE TABLE IF NOT EXISTS revocations (kind TEXT NOT NULL, target TEXT NOT NULL, "
+    "reason TEXT NOT NULL, revoked_by TEXT NOT NULL, revoked_at BIGINT NOT NULL, "
+    "PRIMARY KEY (kind, target))",
+    "CREATE TABLE IF NOT EXISTS deployments (id BIGINT PRIMARY KEY, environment TEXT NOT NULL, "
+    "model_id TEXT NOT NULL, model_version TEXT NOT NULL, approval_id TEXT NOT NULL, "
+    "artifact_digest TEXT NOT NULL, deployed_by TEXT NOT NULL, deployed_at BIGINT NOT NULL, "
+    "kind TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS deployments_by_target ON deployments (model_id, environment, id)",
+    "CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS ledger (sequence BIGINT PRIMARY KEY, timestamp BIGINT NOT NULL, "
+    "type TEXT NOT NULL, actor TEXT NOT NULL, subject TEXT NOT NULL, details TEXT NOT NULL, "
+    "prev_hash TEXT NOT NULL, hash TEXT NOT NULL, signer_keyid TEXT NOT NULL, "
+    "signature TEXT NOT NULL)",
+};
+
+std::string JoinRoles(const std::vector<Role>& roles) {
+  std::string out;
+  for (Role r : roles) {
+    if (!out.empty()) out += ',';
+    out += RoleName(r);
+  }
+  return out;
+}
+
+std::string KindName(Revocation::Kind kind) {
+  return kind == Revocation::Kind::kApproval ? "approval" : "model";
+}
+
+StatusOr<KeyRecord> KeyFromRow(const SqlRow& r) {
+  KeyRecord k;
+  k.keyid = r.Text(0);
+  k.identity = r.Text(1);
+  auto roles = ParseRoles(r.Text(2));
+  if (!roles.ok()) return DataLossError("stored key " + k.keyid + ": " + roles.status().message());
+  k.roles = *roles;
+  k.public_key_pem = r.Text(3);
+  k.enrolled_at = r.Int(4);
+  k.revoked = r.Int(5) != 0;
+  k.revoked_at = r.Int(6);
+  k.revocation_reason = r.Text(7);
+  return k;
+}
+
+Deployment DeploymentFromRow(const SqlRow& r) {
+  Deployment d;
+  d.id = r.Int(0);
+  d.environment = r.Text(1);
+  d.model_id = r.Text(2);
+  d.model_version = r.Text(3);
+  d.approval_id = r.Text(4);
+  d.artifact_digest = r.Text(5);
+  d.deployed_by = r.Text(6);
+  d.deployed_at = r.Int(7);
+  d.kind = r.Text(8);
+  return d;
+}
+
+StatusOr<LedgerEntry> LedgerFromRow(const SqlRow& r) {
+  LedgerEntry e;
+  e.sequence = r.Int(0);
+  e.timestamp = r.Int(1);
+  e.type = r.Text(2);
+  e.actor = r.Text(3);
+  e.subject = r.Text(4);
+  e.details = r.Text(5);
+  e.prev_hash = r.Text(6);
+  e.hash = r.Text(7);
+  e.signer_keyid = r.Text(8);
+  auto sig = Base64Decode(r.Text(9));
+  // A corrupt signature column is reported by verification, not by reading.
+  e.signature = sig.ok() ? *sig : std::string();
+  return e;
+}
+
+constexpr const char* kKeyColumns =
+    "keyid, identity, roles, public_key_pem, enrolled_at, revoked, revoked_at, revocation_reason";
+constexpr const char* kDeploymentColumns =
+    "id, environment, model_id, model_version, approval_id, artifact_digest, deployed_by, "
+    "deployed_at, kind";
+constexpr const char* kLedgerColumns =
+    "sequence, timestamp, type, actor, subject, details, prev_hash, hash, signer_keyid, signature";
+
+class SqlTransaction final : public StoreTransaction {
+ public:
+  SqlTransaction(SqlConnection& conn, const StoreOptions& options, bool read_only)
+      : conn_(conn), options_(options), read_only_(read_only) {}
+
+  Status PutKey(const KeyRecord& k) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    auto r = conn_.Query(std::string("INSERT INTO keys (") + kKeyColumns +
+                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         {k.keyid, k.identity, JoinRoles(k.roles), k.public_key_pem,
+                          k.enrolled_at, int64_t{k.revoked}, k.revoked_at, k.revocation_reason});
+    if (r.status().code() == StatusCode::kAlreadyExists) {
+      return AlreadyExistsError("key " + k.keyid + " is already enrolled");
+    }
+    return r.status();
+  }
+
+  StatusOr<KeyRecord> GetKey(std::string_view keyid) override {
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query(std::string("SELECT ") + kKeyColumns +
+                                                    " FROM keys WHERE keyid = ?",
+                                                {std::string(keyid)}));
+    if (rows.empty()) return NotFoundError("no enrolled key " + std::string(keyid));
+    return KeyFromRow(rows[0]);
+  }
+
+  StatusOr<std::vector<KeyRecord>> ListKeys() override {
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query(std::string("SELECT ") + kKeyColumns +
+                                                " FROM keys ORDER BY enrolled_at, keyid"));
+    std::vector<KeyRecord> out;
+    for (const auto& r : rows) {
+      GOV_ASSIGN_OR_RETURN(KeyRecord k, KeyFromRow(r));
+      out.push_back(std::move(k));
+    }
+    return out;
+  }
+
+  Status RevokeKey(std::string_view keyid, std::string_view reason, int64_t at) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    GOV_ASSIGN_OR_RETURN(KeyRecord k, GetKey(keyid));
+    if (k.revoked) return AlreadyExistsError("key " + k.keyid + " is already revoked");
+    return conn_
+        .Query("UPDATE keys SET revoked = 1, revoked_at = ?, revocation_reason = ? WHERE keyid = ?",
+               {at, std::string(reason), std::string(keyid)})
+        .status();
+  }
+
+  Status PutTrainingOutput(const TrainingOutputRecord& t) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT 1 FROM training_outputs WHERE digest = ?",
+                                                {t.digest}));
+    if (!rows.empty()) return Status();
+    return conn_
+        .Query("INSERT INTO training_outputs (digest, model_id, model_version, envelope) "
+               "VALUES (?, ?, ?, ?)",
+               {t.digest, t.model_id, t.model_version, EnvelopeToJson(t.envelope)})
+        .status();
+  }
+
+  StatusOr<TrainingOutputRecord> GetTrainingOutput(std::string_view digest) override {
+    GOV_ASSIGN_OR_RETURN(
+        auto rows, conn_.Query("SELECT digest, model_id, model_version, envelope FROM "
+                               "training_outputs WHERE digest = ?",
+                               {std::string(digest)}));
+    if (rows.empty()) return NotFoundError("no training output " + std::string(digest));
+    TrainingOutputRecord t;
+    t.digest = rows[0].Text(0);
+    t.model_id = rows[0].Text(1);
+    t.model_version = rows[0].Text(2);
+    auto env = ParseEnvelope(rows[0].Text(3), "stored training output " + t.digest);
+    if (!env.ok()) return DataLossError(env.status().message());
+    t.envelope = std::move(*env);
+    return t;
+  }
+
+  Status PutApproval(const ApprovalRecord& a) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    auto r = conn_.Query(
+        "INSERT INTO approvals (approval_id, model_id, model_version, artifact_digest, "
+        "payload_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {a.approval_id, a.model_id, a.model_version, a.artifact_digest, a.envelope.payload_type,
+         Base64Encode(a.envelope.payload), a.created_at});
+    if (r.status().code() == StatusCode::kAlreadyExists) {
+      return AlreadyExistsError("approval " + a.approval_id + " already exists");
+    }
+    GOV_RETURN_IF_ERROR(r.status());
+    for (const auto& sig : a.envelope.signatures) {
+      GOV_RETURN_IF_ERROR(AddApprovalSignature(a.approval_id, sig));
+    }
+    return Status();
+  }
+
+  StatusOr<ApprovalRecord> GetApproval(std::string_view id) override {
+    GOV_ASSIGN_OR_RETURN(auto list, Approvals("WHERE approval_id = ?", {std::string(id)}));
+    if (list.empty()) return NotFoundError("no approval " + std::string(id));
+    return std::move(list[0]);
+  }
+
+  StatusOr<std::vector<ApprovalRecord>> ListApprovals(
+      std::optional<std::string_view> model_id) override {
+    if (model_id) return Approvals("WHERE model_id = ?", {std::string(*model_id)});
+    return Approvals("", {});
+  }
+
+  Status AddApprovalSignature(std::string_view id, const EnvelopeSignature& sig) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    GOV_ASSIGN_OR_RETURN(
+        auto rows, conn_.Query("SELECT COUNT(*) FROM approval_signatures WHERE approval_id = ?",
+                               {std::string(id)}));
+    auto r = conn_.Query(
+        "INSERT INTO approval_signatures (approval_id, keyid, sig, position) VALUES (?, ?, ?, ?)",
+        {std::string(id), sig.keyid, Base64Encode(sig.sig), rows[0].Int(0)});
+    if (r.status().code() == StatusCode::kAlreadyExists) {
+      return AlreadyExistsError("approval " + std::string(id) + " is already signed by key " +
+                                sig.keyid);
+    }
+    return r.status();
+  }
+
+  Status PutRevocation(const Revocation& v) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    auto r = conn_.Query(
+        "INSERT INTO revocations (kind, target, reason, revoked_by, revoked_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        {KindName(v.kind), v.target, v.reason, v.revoked_by, v.revoked_at});
+    if (r.status().code() == StatusCode::kAlreadyExists) {
+      return AlreadyExistsError(KindName(v.kind) + " " + v.target + " is already revoked");
+    }
+    return r.status();
+  }
+
+  StatusOr<std::optional<Revocation>> FindRevocation(Revocation::Kind kind,
+                                                     std::string_view target) override {
+    GOV_ASSIGN_OR_RETURN(auto list, Revocations("WHERE kind = ? AND target = ?",
+                                                {KindName(kind), std::string(target)}));
+    if (list.empty()) return std::optional<Revocation>();
+    return std::optional<Revocation>(std::move(list[0]));
+  }
+
+  StatusOr<std::vector<Revocation>> ListRevocations() override { return Revocations("", {}); }
+
+  StatusOr<int64_t> AddDeployment(const Deployment& d) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT COALESCE(MAX(id), 0) FROM deployments"));
+    int64_t id = rows[0].Int(0) + 1;
+    auto r = conn_.Query(std::string("INSERT INTO deployments (") + kDeploymentColumns +
+                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         {id, d.environment, d.model_id, d.model_version, d.approval_id,
+                          d.artifact_digest, d.deployed_by, d.deployed_at, d.kind});
+    if (r.status().code() == StatusCode::kAlreadyExists) {
+      return AbortedError("concurrent deployment took id " + std::to_string(id));
+    }
+    GOV_RETURN_IF_ERROR(r.status());
+    return id;
+  }
+
+  StatusOr<std::vector<Deployment>> DeploymentHistory(std::string_view model_id,
+                                                      std::string_view env) override {
+    return Deployments(
+        "WHERE model_id = ? AND environment = ? ORDER BY id DESC",
+        {std::string(model_id), std::string(env)});
+  }
+
+  StatusOr<std::vector<Deployment>> CurrentDeployments() override {
+    return Deployments(
+        "WHERE id IN (SELECT MAX(id) FROM deployments GROUP BY model_id, environment) "
+        "ORDER BY model_id, environment",
+        {});
+  }
+
+  StatusOr<std::optional<std::string>> GetSetting(std::string_view name) override {
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT value FROM settings WHERE name = ?",
+                                                {std::string(name)}));
+    if (rows.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(rows[0].Text(0));
+  }
+
+  Status PutSetting(std::string_view name, std::string_view value) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(conn_.Query("DELETE FROM settings WHERE name = ?", {std::string(name)})
+                            .status());
+    return conn_
+        .Query("INSERT INTO settings (name, value) VALUES (?, ?)",
+               {std::string(name), std::string(value)})
+        .status();
+  }
+
+  StatusOr<LedgerEntry> AppendLedger(const LedgerEvent& event) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    if (!options_.ledger_key) {
+      return FailedPreconditionError("the store was opened without its ledger key");
+    }
+    GOV_ASSIGN_OR_RETURN(auto rows,
+                         conn_.Query(std::string("SELECT ") + kLedgerColumns +
+                                     " FROM ledger ORDER BY sequence DESC LIMIT 1"));
+    std::optional<LedgerEntry> last;
+    if (!rows.empty()) {
+      GOV_ASSIGN_OR_RETURN(last, LedgerFromRow(rows[0]));
+    }
+    int64_t now = options_.clock ? options_.clock() : NowSeconds();
+    LedgerEntry e = SealLedgerEntry(event, last ? &*last : nullptr, now, *options_.ledger_key);
+    auto r = conn_.Query(std::string("INSERT INTO ledger (") + kLedgerColumns +
+                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         {e.sequence, e.timestamp, e.type, e.actor, e.subject, e.details,
+                          e.prev_hash, e.hash, e.signer_keyid, Base64Encode(e.signature)});
+    if (r.status().code() == StatusCode::kAlreadyExists) {
+      // Another process appended the same sequence first: retry on the new head.
+      return AbortedError("concurrent ledger append at sequence " + std::to_string(e.sequence));
+    }
+    GOV_RETURN_IF_ERROR(r.status());
+    return e;
+  }
+
+  StatusOr<std::vector<LedgerEntry>> ReadLedger(int64_t from, int64_t limit) override {
+    int64_t to = limit > INT64_MAX - from ? INT64_MAX : from + limit;
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query(std::string("SELECT ") + kLedgerColumns +
+                                                    " FROM ledger WHERE sequence >= ? AND "
+                                                    "sequence < ? ORDER BY sequence",
+                                                {from, to}));
+    std::vector<LedgerEntry> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+      GOV_ASSIGN_OR_RETURN(LedgerEntry e, LedgerFromRow(r));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  StatusOr<int64_t> LedgerSize() override {
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT COUNT(*) FROM ledger"));
+    return rows[0].Int(0);
+  }
+
+ private:
+  Status Writable() const {
+    if (read_only_) return FailedPreconditionError("write attempted in a read-only view");
+    return Status();
+  }
+
+  StatusOr<std::vector<ApprovalRecord>> Approvals(const std::string& where,
+                                                  const std::vector<SqlValue>& params) {
+    GOV_ASSIGN_OR_RETURN(
+        auto rows, conn_.Query("SELECT approval_id, model_id, model_version, artifact_digest, "
+                               "payload_type, payload, created_at FROM approvals " +
+                                   where + " ORDER BY created_at, approval_id",
+                               params));
+    std::vector<ApprovalRecord> out;
+    for (const auto& r : rows) {
+      ApprovalRecord a;
+      a.approval_id = r.Text(0);
+      a.model_id = r.Text(1);
+      a.model_version = r.Text(2);
+      a.artifact_digest = r.Text(3);
+      a.envelope.payload_type = r.Text(4);
+      auto payload = Base64Decode(r.Text(5));
+      if (!payload.ok()) return DataLossError("stored approval " + a.approval_id + " is corrupt");
+      a.envelope.payload = std::move(*payload);
+      a.created_at = r.Int(6);
+      GOV_ASSIGN_OR_RETURN(auto sigs, conn_.Query("SELECT keyid, sig FROM approval_signatures "
+                                                  "WHERE approval_id = ? ORDER BY position, keyid",
+                                                  {a.approval_id}));
+      for (const auto& s : sigs) {
+        auto raw = Base64Decode(s.Text(1));
+        a.envelope.signatures.push_back({s.Text(0), raw.ok() ? *raw : std::string()});
+      }
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+
+  StatusOr<std::vector<Revocation>> Revocations(const std::string& where,
+                                                const std::vector<SqlValue>& params) {
+    GOV_ASSIGN_OR_RETURN(auto rows,
+                         conn_.Query("SELECT kind, target, reason, revoked_by, revoked_at FROM "
+                                     "revocations " + where + " ORDER BY revoked_at, target",
+                                     params));
+    std::vector<Revocation> out;
+    for (const auto& r : rows) {
+      Revocation v;
+      v.kind = r.Text(0) == "model" ? Revocation::Kind::kModel : Revocation::Kind::kApproval;
+      v.target = r.Text(1);
+      v.reason = r.Text(2);
+      v.revoked_by = r.Text(3);
+      v.revoked_at = r.Int(4);
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  StatusOr<std::vector<Deployment>> Deployments(const std::string& where,
+                                                const std::vector<SqlValue>& params) {
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query(std::string("SELECT ") + kDeploymentColumns +
+                                                    " FROM deployments " + where,
+                                                params));
+    std::vector<Deployment> out;
+    for (const auto& r : rows) out.push_back(DeploymentFromRow(r));
+    return out;
+  }
+
+  SqlConnection& conn_;
+  const StoreOptions& options_;
+  const bool read_only_;
+};
+
+bool Retryable(const Status& s) {
+  return s.code() == StatusCode::kAborted || s.code() == StatusCode::kUnavailable;
+}
+
+}  // namespace
+
+SqlStore::SqlStore(std::string url, Connector connect, StoreOptions options,
+                   std::unique_ptr<SqlConnection> conn)
+    : url_(std::move(url)),
+      connect_(std::move(connect)),
+      options_(std::move(options)),
+      conn_(std::move(conn)) {}
+
+StatusOr<std::unique_ptr<SqlStore>> SqlStore::Open(std::string url, Connector connect,
+                                                   StoreOptions options) {
+  GOV_ASSIGN_OR_RETURN(auto conn, connect());
+  return std::unique_ptr<SqlStore>(
+      new SqlStore(std::move(url), std::move(connect), std::move(options), std::move(conn)));
+}
+
+StatusOr<int> SqlStore::SchemaVersion() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!conn_) {
+    GOV_ASSIGN_OR_RETURN(conn_, connect_());
+  }
+  auto rows = conn_->Query("SELECT MAX(version) FROM schema_version");
+  if (!rows.ok()) return 0;  // no table yet: an empty database
+  return rows->empty() ? 0 : static_cast<int>((*rows)[0].Int(0));
+}
+
+Status SqlStore::Migrate() {
+  GOV_ASSIGN_OR_RETURN(int version, SchemaVersion());
+  if (version > kSchemaVersion) {
+    return FailedPreconditionError(url_ + " has schema version " + std::to_string(version) +
+                                   ", newer than this mgov understands (" +
+                                   std::to_string(kSchemaVersion) + ")");
+  }
+  if (version == kSchemaVersion) return Status();
+  std::lock_guard<std::mutex> lock(mu_);
+  GOV_RETURN_IF_ERROR(conn_->Begin(false));
+  for (const char* sql : kSchemaV1) {
+    Status s = conn_->Query(sql).status();
+    if (!s.ok()) {
+      conn_->Rollback();
+      return s.WithContext("migrating " + url_ + " to schema version 1");
+    }
+  }
+  Status s = conn_->Query("INSERT INTO schema_version (version) VALUES (?)",
+                          {int64_t{kSchemaVersion}})
+                 .status();
+  if (s.ok()) s = conn_->Commit();
+  if (!s.ok()) conn_->Rollback();
+  return s;
+}
+
+Status SqlStore::RequireSchema() {
+  if (schema_checked_) return Status();
+  auto rows = conn_->Query("SELECT MAX(version) FROM schema_version");
+  int version = rows.ok() && !rows->empty() ? static_cast<int>((*rows)[0].Int(0)) : 0;
+  if (version == 0) {
+    return FailedPreconditionError(url_ + " has no governance schema; run `mgov init` first");
+  }
+  if (version != kSchemaVersion) {
+    return FailedPreconditionError(url_ + " has schema version " + std::to_string(version) +
+                                   "; this mgov needs " + std::to_string(kSchemaVersion) +
+                                   " (run `mgov init` to migrate)");
+  }
+  schema_checked_ = true;
+  return Status();
+}
+
+Status SqlStore::Run(bool read_only, const std::function<Status(StoreTransaction&)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Status last;
+  for (int attempt = 0; attempt <= options_.max_retries; ++attempt) {
+    if (attempt > 0) {
+      // Back off a little more each time, so that contending writers spread out.
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5 * attempt * attempt, 500)));
+    }
+    if (!conn_ || last.code() == StatusCode::kUnavailable) {
+      auto fresh = connect_();
+      if (!fresh.ok()) {
+        last = fresh.status();
+        conn_.reset();
+        continue;
+      }
+      conn_ = std::move(*fresh);
+    }
+    Status s = RequireSchema();
+    if (!s.ok()) {
+      if (Retryable(s)) {
+        last = s;
+        continue;
+      }
+      return s;
+    }
+    s = conn_->Begin(read_only);
+    if (s.ok()) {
+      SqlTransaction txn(*conn_, options_, read_only);
+      s = fn(txn);
+      if (s.ok()) {
+        s = conn_->Commit();
+        if (s.ok()) return s;
+      }
+    }
+    conn_->Rollback();
+    if (!Retryable(s)) return s;
+    last = s;
+  }
+  return UnavailableError("gave up after " + std::to_string(options_.max_retries + 1) +
+                          " attempts: " + last.message());
+}
+
+Status SqlStore::Transact(const std::function<Status(StoreTransaction&)>& fn) {
+  return Run(false, fn);
+}
+
+Status SqlStore::Read(const std::function<Status(StoreTransaction&)>& fn) { return Run(true, fn); }
+
+}  // namespace governance
