@@ -44,6 +44,9 @@ struct Context {
   void Finish(std::string_view command, const StatusOr<Outcome>& outcome);
 };
 
+// mgov drift (drift_command.cc) and mgov fairness (fairness_command.cc).
+void AddDriftCommand(CLI::App& app, Context& ctx);
+void AddFairnessCommand(CLI::App& app, Context& ctx);
 
 }  // namespace governance::cli
 

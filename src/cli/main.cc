@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
                  "Store URL: PATH or sqlite:PATH, or postgresql://... "
                  "(default $MGOV_STORE, else .mgov/governance.db)");
   app.add_flag("--json", ctx.global.json, "Machine-readable JSON output");
+  cli::AddDriftCommand(app, ctx);
+  cli::AddFairnessCommand(app, ctx);
 
 
   try {
