@@ -348,66 +348,42 @@ double SmirnovSurvival(std::int64_t n, double x) {
     return 1.0 - cdf;
   }
   // Birnbaum–Tingey: x · Σ_{v=0}^{⌊n(1-x)⌋} C(n,v) (x + v/n)^(v-1) (1 - x - v/n)^(n-v).
-  // Every term is positive, so summing exp(log term - peak) in long double
-  // keeps ~1e-13 relative precision. Only terms within e^-60 of the peak
-  // matter; a coarse scan finds that region.
-  using Real = long double;
-  const Real nr = static_cast<Real>(n);
-  const Real nx = nr * static_cast<Real>(x);
-  const auto vmax = static_cast<std::int64_t>(std::floor(nr - nx));
-  const Real log_n_factorial = std::lgamma(nr + 1);
-  const Real log_x = std::log(static_cast<Real>(x));
-  auto log_term = [&](std::int64_t v) -> Real {
-    const Real vr = static_cast<Real>(v);
-    const Real q = (nr - vr - nx) / nr;
-    if (q <= 0) return -std::numeric_limits<Real>::infinity();
-    const Real a = (nx + vr) / nr;
-    return log_n_factorial - std::lgamma(vr + 1) - std::lgamma(nr - vr + 1) +
-           (vr - 1) * std::log(a) + (nr - vr) * std::log(q) + log_x;
-  };
+  // Every term is positive, so the sum is taken as exp(peak) · Σ exp(log
+  // term - peak) without cancellation. For small x the terms are nearly
+  // flat and all O(n) of them matter, so the loop stays in double
+  // precision (its rounding errors are independent from term to term and
+  // average out) and log C(n, v) is updated incrementally, compensated.
+  const double nx = nd * x;
+  const auto vmax = static_cast<std::int64_t>(std::floor(nd - nx));
   if (vmax < 0) return 0.0;
-  constexpr std::int64_t kGrid = 4096;
-  constexpr Real kNegligible = 60;
-  std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
-  if (vmax < 4 * kGrid) {
-    ranges.emplace_back(0, vmax);
-  } else {
-    const std::int64_t step = vmax / kGrid + 1;
-    std::vector<std::int64_t> grid;
-    for (std::int64_t v = 0; v <= vmax; v += step) grid.push_back(v);
-    if (grid.back() != vmax) grid.push_back(vmax);
-    std::vector<Real> values(grid.size());
-    Real peak = -std::numeric_limits<Real>::infinity();
-    for (std::size_t i = 0; i < grid.size(); ++i) {
-      values[i] = log_term(grid[i]);
-      peak = std::max(peak, values[i]);
+  const double log_x = std::log(x);
+  std::vector<double> terms;
+  terms.reserve(static_cast<std::size_t>(vmax) + 1);
+  double peak = -std::numeric_limits<double>::infinity();
+  double log_binomial = 0;  // log C(n, v), with Kahan compensation
+  double compensation = 0;
+  for (std::int64_t v = 0; v <= vmax; ++v) {
+    const auto vr = static_cast<double>(v);
+    if (v > 0) {
+      const double y = std::log((nd - vr + 1) / vr) - compensation;
+      const double sum = log_binomial + y;
+      compensation = (sum - log_binomial) - y;
+      log_binomial = sum;
     }
-    for (std::size_t i = 0; i + 1 < grid.size(); ++i) {
-      if (values[i] >= peak - kNegligible || values[i + 1] >= peak - kNegligible) {
-        const std::int64_t lo = grid[i];
-        const std::int64_t hi = grid[i + 1];
-        if (!ranges.empty() && ranges.back().second >= lo) {
-          ranges.back().second = hi;
-        } else {
-          ranges.emplace_back(lo, hi);
-        }
-      }
-    }
-  }
-  std::vector<Real> terms;
-  Real peak = -std::numeric_limits<Real>::infinity();
-  for (auto [lo, hi] : ranges) {
-    for (std::int64_t v = lo; v <= hi; ++v) {
-      terms.push_back(log_term(v));
-      peak = std::max(peak, terms.back());
-    }
+    const double q = ((nd - vr) - nx) / nd;
+    if (q <= 0) break;
+    const double a = (nx + vr) / nd;
+    const double t = log_binomial + (vr - 1) * std::log(a) + (nd - vr) * std::log(q) + log_x;
+    terms.push_back(t);
+    peak = std::max(peak, t);
   }
   if (!std::isfinite(peak)) return 0.0;
-  Real sum = 0;
-  for (Real t : terms) {
-    if (t >= peak - kNegligible) sum += std::exp(t - peak);
+  constexpr double kNegligible = 60;
+  long double total = 0;
+  for (double t : terms) {
+    if (t >= peak - kNegligible) total += std::exp(t - peak);
   }
-  return Clip01(static_cast<double>(std::exp(peak) * sum));
+  return Clip01(std::exp(peak) * static_cast<double>(total));
 }
 
 double KolmogorovSurvival(std::int64_t n, double x) {
