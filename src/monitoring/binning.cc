@@ -74,16 +74,18 @@ BinnedCounts SturgesHistogram(std::span<const double> reference, std::span<const
   for (std::size_t i = 0; i <= bins; ++i) edges[i] = static_cast<double>(i) * step + first;
   edges[bins] = last;
 
+  // As numpy's uniform-bin fast path: estimate the bin arithmetically, then
+  // correct it by one against the edges so the result equals a search.
+  const double norm = static_cast<double>(bins) / (last - first);
   auto count = [&](std::span<const double> sample) {
     std::vector<double> counts(bins, 0.0);
     for (double v : sample) {
       if (v < edges.front() || v > edges.back()) continue;
-      std::size_t bin = 0;
-      if (v == edges.back()) {
-        bin = bins - 1;
-      } else {
-        bin = static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), v) -
-                                       edges.begin()) - 1;
+      auto bin = std::min(static_cast<std::size_t>((v - first) * norm), bins - 1);
+      if (v < edges[bin]) {
+        --bin;
+      } else if (bin + 1 < bins && v >= edges[bin + 1]) {
+        ++bin;
       }
       counts[bin] += 1;
     }

@@ -37,7 +37,8 @@ struct KsResult {
   KsMethod method = KsMethod::kExact;
 };
 
-// The two-sided two-sample test on unsorted samples (copied and sorted).
+// The two-sided two-sample test on unsorted samples (copied and sorted; when
+// both have at least 65536 values the two are sorted on two threads).
 // InvalidArgument when a sample is empty or holds NaN.
 StatusOr<KsResult> KolmogorovSmirnovTest(std::span<const double> sample1,
                                          std::span<const double> sample2,

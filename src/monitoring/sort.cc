@@ -10,8 +10,8 @@ namespace governance::monitoring {
 namespace {
 
 constexpr std::size_t kRadixThreshold = 2048;
-constexpr int kDigitBits = 11;
-constexpr int kPasses = 6;  // 6 × 11 bits >= 64
+constexpr int kDigitBits = 8;
+constexpr int kPasses = 8;  // 8 × 8 bits = 64
 constexpr std::uint64_t kBuckets = std::uint64_t{1} << kDigitBits;
 constexpr std::uint64_t kSignBit = std::uint64_t{1} << 63;
 
