@@ -7,4 +7,4 @@ bash scripts/install-deps.sh --test
 build=${GOV_BUILD_DIR:-build/test}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOV_WERROR=ON
 cmake --build "$build" -j 2
-ctest --test-dir "$build" -j 2 --output-on-failure --timeout 900
+bash scripts/with-postgres.sh ctest --test-dir "$build" -j 2 --output-on-failure --timeout 900

@@ -142,16 +142,18 @@ class [[nodiscard]] StatusOr {
 #define GOV_STATUS_CONCAT_(a, b) GOV_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (a Status) is not OK.
-#define GOV_RETURN_IF_ERROR(expr)                               \
-  do {                                                          \
-    ::governance::Status gov_status_ = (expr);                  \
-    if (!gov_status_.ok()) return gov_status_;                  \
+#define GOV_RETURN_IF_ERROR(expr) \
+  GOV_RETURN_IF_ERROR_IMPL_(GOV_STATUS_CONCAT_(gov_status_, __COUNTER__), expr)
+#define GOV_RETURN_IF_ERROR_IMPL_(tmp, expr)   \
+  do {                                         \
+    ::governance::Status tmp = (expr);         \
+    if (!tmp.ok()) return tmp;                 \
   } while (false)
 
 // GOV_ASSIGN_OR_RETURN(auto x, Foo()); declares/assigns from a StatusOr, or
 // returns its status from the enclosing function.
 #define GOV_ASSIGN_OR_RETURN(lhs, expr) \
-  GOV_ASSIGN_OR_RETURN_IMPL_(GOV_STATUS_CONCAT_(gov_statusor_, __LINE__), lhs, expr)
+  GOV_ASSIGN_OR_RETURN_IMPL_(GOV_STATUS_CONCAT_(gov_statusor_, __COUNTER__), lhs, expr)
 #define GOV_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                               \
   if (!tmp.ok()) return tmp.status();              \

@@ -113,6 +113,9 @@ StatusOr<ModelApproval> ParseApprovalStatement(std::string_view payload, std::st
 struct GateCheck {
   std::string name;  // e.g. "signatures", "quorum", "expiry"
   bool passed = false;
+  // A check that had nothing to examine (e.g. no artifact path was given to
+  // `verify`); it does not fail the gate and is reported as skipped.
+  bool skipped = false;
   std::string reason;
 };
 

@@ -1,16 +1,85 @@
 #include "cli/command.h"
 
+#include <filesystem>
 #include <ostream>
 
+#include <fmt/format.h>
+
 namespace governance::cli {
+namespace {
+
+bool IsPostgres(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+}
+
+std::string SqlitePath(const std::string& url) {
+  return url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
+}
+
+}  // namespace
 
 void Context::Finish(std::string_view command, const StatusOr<Outcome>& outcome) {
   if (!outcome.ok()) {
     *err << "mgov " << command << ": " << outcome.status().message() << "\n";
-    exit_code = kExitError;
+    exit_code = outcome.status().code() == StatusCode::kPermissionDenied ? kExitNo : kExitError;
     return;
   }
   exit_code = *outcome == Outcome::kYes ? kExitYes : kExitNo;
+}
+
+std::string Context::StoreUrl() const {
+  if (IsPostgres(global.store) || global.store == "memory:") return global.store;
+  return "sqlite:" + std::filesystem::absolute(SqlitePath(global.store)).lexically_normal().string();
+}
+
+std::string Context::LedgerKeyPath() const {
+  if (!global.ledger_key.empty()) return global.ledger_key;
+  if (IsPostgres(global.store)) return ".mgov/ledger.key";
+  return (std::filesystem::path(SqlitePath(global.store)).parent_path() / "ledger.key").string();
+}
+
+StatusOr<std::unique_ptr<Store>> Context::OpenStore(bool create) const {
+  StoreOptions options;
+  const std::string url = StoreUrl();
+  if (!IsPostgres(url)) {
+    std::string path = SqlitePath(url);
+    if (!create && !std::filesystem::exists(path)) {
+      return FailedPreconditionError("no governance store at " + path +
+                                     " (run `mgov init`, or pass --store)");
+    }
+  }
+  if (std::filesystem::exists(LedgerKeyPath())) {
+    auto key = LoadPrivateKey(LedgerKeyPath());
+    if (!key.ok()) return key.status().WithContext("ledger key");
+    options.ledger_key = std::move(*key);
+  }
+  return governance::OpenStore(url, std::move(options));
+}
+
+void Context::PrintJson(const nlohmann::json& j) const { *out << j.dump(2) << "\n"; }
+
+Outcome PrintPromotion(const Context& ctx, const std::string& action, const PromotionResult& r) {
+  if (ctx.global.json) {
+    ctx.PrintJson(ToJson(r));
+  } else {
+    *ctx.out << fmt::format("{} {} ({} {}) to {}{}\n", action, r.approval_id, r.model_id,
+                            r.model_version, r.environment,
+                            r.scope.empty() ? "" : " [" + r.scope + "]");
+    for (const auto& g : r.gates) {
+      *ctx.out << fmt::format("  {:<4}  {:<16} {}\n",
+                              g.skipped ? "SKIP" : (g.passed ? "PASS" : "FAIL"), g.name, g.reason);
+    }
+    const GateCheck* first = r.FirstFailure();
+    *ctx.out << fmt::format("result: {}{} (ledger entry {})\n", r.promoted ? "ALLOWED" : "DENIED",
+                            first ? " at gate " + first->name : "", r.ledger_sequence);
+  }
+  return r.promoted ? Outcome::kYes : Outcome::kNo;
+}
+
+StatusOr<PrivateKey> LoadSigningKey(const std::string& path) {
+  auto key = LoadPrivateKey(path);
+  if (!key.ok()) return key.status().WithContext("--key");
+  return key;
 }
 
 }  // namespace governance::cli

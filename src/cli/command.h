@@ -3,7 +3,7 @@
 // StatusOr<Outcome>, and an Add…Command function that wires it into CLI11.
 //
 // Exit codes: 0 the answer is yes (allowed, verified, ok), 1 the answer is no
-// (denied, drifted, unfair), 2 usage, input or internal error.
+// (denied, drifted, unfair, not permitted), 2 usage, input or internal error.
 #ifndef GOVERNANCE_SRC_CLI_COMMAND_H_
 #define GOVERNANCE_SRC_CLI_COMMAND_H_
 
@@ -11,9 +11,16 @@
 
 #include <functional>
 #include <iosfwd>
+#include <memory>
+#include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "governance/keys.h"
 #include "governance/status.h"
+#include "governance/store.h"
+#include "governance/types.h"
 
 namespace governance::cli {
 
@@ -28,6 +35,9 @@ struct GlobalOptions {
   // Store URL: a path or sqlite:PATH for SQLite, postgresql://… for PostgreSQL.
   // Default: $MGOV_STORE, else .mgov/governance.db under the current directory.
   std::string store;
+  // The ledger signing key. Default: $MGOV_LEDGER_KEY, else ledger.key beside
+  // a SQLite store, else .mgov/ledger.key.
+  std::string ledger_key;
   // Machine-readable output on stdout.
   bool json = false;
 };
@@ -40,9 +50,43 @@ struct Context {
   int exit_code = kExitYes;
 
   // Records the outcome of a Run function: prints a failed status on `err`
-  // as "mgov <command>: <message>" and sets the exit code.
+  // as "mgov <command>: <message>" and sets the exit code (PermissionDenied
+  // is a "no", everything else an error).
   void Finish(std::string_view command, const StatusOr<Outcome>& outcome);
+
+  // Where the ledger key lives for the configured store.
+  std::string LedgerKeyPath() const;
+  // "sqlite:/abs/path" or the PostgreSQL URL.
+  std::string StoreUrl() const;
+  // Opens the configured store with its ledger key (when the key file
+  // exists). FailedPrecondition naming `mgov init` when a SQLite store file
+  // is missing, unless `create`.
+  StatusOr<std::unique_ptr<Store>> OpenStore(bool create = false) const;
+
+  // Prints `j` (indented) on `out`.
+  void PrintJson(const nlohmann::json& j) const;
 };
+
+// Prints a gate result as an aligned table, or JSON with --json; returns
+// kYes when promoted.
+Outcome PrintPromotion(const Context& ctx, const std::string& action, const PromotionResult& r);
+
+// Reads a private key file, naming the option in errors.
+StatusOr<PrivateKey> LoadSigningKey(const std::string& path);
+
+// Each subcommand's file defines one of these.
+void AddInitCommand(CLI::App& app, Context& ctx);
+void AddKeyCommand(CLI::App& app, Context& ctx);
+void AddTrainCommand(CLI::App& app, Context& ctx);
+void AddApproveCommand(CLI::App& app, Context& ctx);
+void AddCosignCommand(CLI::App& app, Context& ctx);
+void AddVerifyCommand(CLI::App& app, Context& ctx);
+void AddDeployCommand(CLI::App& app, Context& ctx);
+void AddRollbackCommand(CLI::App& app, Context& ctx);
+void AddRevokeCommand(CLI::App& app, Context& ctx);
+void AddExportCommand(CLI::App& app, Context& ctx);
+void AddLedgerCommand(CLI::App& app, Context& ctx);
+void AddStatusCommand(CLI::App& app, Context& ctx);
 
 // mgov drift (drift_command.cc) and mgov fairness (fairness_command.cc).
 void AddDriftCommand(CLI::App& app, Context& ctx);

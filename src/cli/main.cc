@@ -20,6 +20,23 @@ int main(int argc, char** argv) {
                  "Store URL: PATH or sqlite:PATH, or postgresql://... "
                  "(default $MGOV_STORE, else .mgov/governance.db)");
   app.add_flag("--json", ctx.global.json, "Machine-readable JSON output");
+  const char* env_ledger_key = std::getenv("MGOV_LEDGER_KEY");
+  if (env_ledger_key != nullptr) ctx.global.ledger_key = env_ledger_key;
+  app.add_option("--ledger-key", ctx.global.ledger_key,
+                 "Ledger signing key (default $MGOV_LEDGER_KEY, else ledger.key beside the store)");
+
+  cli::AddInitCommand(app, ctx);
+  cli::AddKeyCommand(app, ctx);
+  cli::AddTrainCommand(app, ctx);
+  cli::AddApproveCommand(app, ctx);
+  cli::AddCosignCommand(app, ctx);
+  cli::AddVerifyCommand(app, ctx);
+  cli::AddDeployCommand(app, ctx);
+  cli::AddRollbackCommand(app, ctx);
+  cli::AddRevokeCommand(app, ctx);
+  cli::AddExportCommand(app, ctx);
+  cli::AddLedgerCommand(app, ctx);
+  cli::AddStatusCommand(app, ctx);
   cli::AddDriftCommand(app, ctx);
   cli::AddFairnessCommand(app, ctx);
 

@@ -6,6 +6,7 @@
 
 #include "core/time.h"
 #include "governance/store.h"
+#include "store/sql_schema.h"
 
 namespace governance {
 namespace {
@@ -229,7 +230,7 @@ class MemoryStore final : public Store {
   }
   std::string url() const override { return "memory:"; }
   Status Migrate() override { return Status(); }
-  StatusOr<int> SchemaVersion() override { return 1; }
+  StatusOr<int> SchemaVersion() override { return CurrentSchemaVersion(); }
 
  private:
   const StoreOptions options_;

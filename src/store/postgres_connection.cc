@@ -2,10 +2,20 @@
 
 #include <libpq-fe.h>
 
-#include <cstring>
+#include <chrono>
+#include <thread>
+#include <unordered_map>
 
 namespace governance {
 namespace {
+
+// First key of the write lock, "mgov" in ASCII; the second is a hash of the
+// schema, so stores in different schemas of one database do not contend.
+constexpr int kWriteLockClass = 0x6d676f76;
+
+// How long Commit keeps asking a restarted server whether a transaction whose
+// COMMIT reply was lost committed, before giving up.
+constexpr auto kCommitResolveBudget = std::chrono::seconds(15);
 
 // "… WHERE a = ? AND b = ?" → "… WHERE a = $1 AND b = $2" (no '?' occurs in
 // our string literals).
@@ -24,11 +34,32 @@ std::string Numbered(std::string_view sql) {
   return out;
 }
 
+// Data statements are prepared once per connection; utility statements
+// (DDL, SET) cannot always be prepared and run rarely, so they are not.
+bool Preparable(std::string_view sql) {
+  for (std::string_view verb : {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}) {
+    if (sql.rfind(verb, 0) == 0) return true;
+  }
+  return false;
+}
+
+std::string Trimmed(const char* message) {
+  std::string msg = message ? message : "";
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  return msg;
+}
+
 class PostgresConnection final : public SqlConnection {
  public:
   PostgresConnection(PGconn* conn, std::string conninfo)
       : conn_(conn), conninfo_(std::move(conninfo)) {}
   ~PostgresConnection() override { PQfinish(conn_); }
+
+  // Per-session settings, run on every new or reset connection.
+  Status Setup() {
+    // Keep the server quiet about notices (e.g. "relation already exists").
+    return Exec("SET client_min_messages TO WARNING").status();
+  }
 
   StatusOr<std::vector<SqlRow>> Query(std::string_view sql,
                                       const std::vector<SqlValue>& params) override {
@@ -42,8 +73,104 @@ class PostgresConnection final : public SqlConnection {
         values[i] = s->c_str();
       }
     }
-    PGresult* res = PQexecParams(conn_, Numbered(sql).c_str(), static_cast<int>(params.size()),
-                                 nullptr, values.data(), nullptr, nullptr, 0);
+    const int n = static_cast<int>(params.size());
+    PGresult* res = nullptr;
+    if (Preparable(sql)) {
+      GOV_ASSIGN_OR_RETURN(const std::string* name, Prepare(sql, n));
+      res = PQexecPrepared(conn_, name->c_str(), n, values.data(), nullptr, nullptr, 0);
+    } else {
+      res = PQexecParams(conn_, Numbered(sql).c_str(), n, nullptr, values.data(), nullptr,
+                         nullptr, 0);
+    }
+    return Rows(res, sql);
+  }
+
+  Status Begin(bool read_only) override {
+    xid_.clear();
+    if (read_only) return Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").status();
+    // READ COMMITTED, and the lock first: each later statement then reads
+    // everything committed before the lock was granted, and since every writer
+    // holds the lock the transactions run serially. (Under REPEATABLE READ or
+    // SERIALIZABLE the snapshot would predate the wait and go stale.) The
+    // transaction id lets Commit find out what happened if the reply is lost.
+    GOV_ASSIGN_OR_RETURN(auto rows,
+                         Exec("BEGIN ISOLATION LEVEL READ COMMITTED; "
+                              "SELECT pg_advisory_xact_lock(" +
+                              std::to_string(kWriteLockClass) +
+                              ", hashtext(COALESCE(current_schema(), ''))), "
+                              "pg_current_xact_id()::text"));
+    if (rows.size() != 1) return InternalError("PostgreSQL: BEGIN returned no transaction id");
+    xid_ = rows[0].Text(1);
+    return Status();
+  }
+
+  Status Commit() override {
+    PGresult* res = PQexec(conn_, "COMMIT");
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK) {
+      // COMMIT of a transaction in which a statement failed rolls back instead.
+      bool rolled_back = std::string_view(PQcmdStatus(res)) == "ROLLBACK";
+      PQclear(res);
+      if (rolled_back) {
+        return InternalError("PostgreSQL rolled the transaction back at COMMIT because an "
+                             "earlier statement in it failed");
+      }
+      return Status();
+    }
+    Status s = Error(res, "COMMIT");
+    PQclear(res);
+    if (PQstatus(conn_) == CONNECTION_OK || xid_.empty()) return s;
+    return ResolveLostCommit(s);
+  }
+
+  void Rollback() override {
+    if (PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+      PQclear(PQexec(conn_, "ROLLBACK"));
+    }
+  }
+
+  Status Reconnect() override {
+    if (PQstatus(conn_) == CONNECTION_OK) return Status();
+    statements_.clear();
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return UnavailableError("cannot reconnect to PostgreSQL: " +
+                              Trimmed(PQerrorMessage(conn_)));
+    }
+    return Setup();
+  }
+
+  StatusOr<bool> HasTable(std::string_view name) override {
+    // to_regclass resolves the name through search_path, as queries do.
+    GOV_ASSIGN_OR_RETURN(auto rows, Query("SELECT to_regclass(?) IS NOT NULL",
+                                          {std::string(name)}));
+    return !rows.empty() && rows[0].Text(0) == "t";
+  }
+
+  std::string_view dialect() const override { return "postgresql"; }
+
+ private:
+  // Runs SQL text without parameters (it may hold several statements; the
+  // rows are the last one's).
+  StatusOr<std::vector<SqlRow>> Exec(const std::string& sql) {
+    return Rows(PQexec(conn_, sql.c_str()), sql);
+  }
+
+  StatusOr<const std::string*> Prepare(std::string_view sql, int nparams) {
+    auto it = statements_.find(std::string(sql));
+    if (it != statements_.end()) return &it->second;
+    std::string name = "mgov_" + std::to_string(statements_.size() + 1);
+    PGresult* res = PQprepare(conn_, name.c_str(), Numbered(sql).c_str(), nparams, nullptr);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+      Status s = Error(res, sql);
+      PQclear(res);
+      return s;
+    }
+    PQclear(res);
+    return &statements_.emplace(std::string(sql), std::move(name)).first->second;
+  }
+
+  StatusOr<std::vector<SqlRow>> Rows(PGresult* res, std::string_view sql) {
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       Status s = Error(res, sql);
@@ -55,6 +182,7 @@ class PostgresConnection final : public SqlConnection {
     rows.reserve(static_cast<size_t>(nrows));
     for (int r = 0; r < nrows; ++r) {
       SqlRow row;
+      row.cells.reserve(static_cast<size_t>(ncols));
       for (int c = 0; c < ncols; ++c) {
         if (PQgetisnull(res, r, c)) {
           row.cells.emplace_back(nullptr);
@@ -69,36 +197,49 @@ class PostgresConnection final : public SqlConnection {
     return rows;
   }
 
-  Status Begin(bool read_only) override {
-    return Query(read_only ? "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY"
-                           : "BEGIN ISOLATION LEVEL SERIALIZABLE",
-                 {})
-        .status();
-  }
-  Status Commit() override { return Query("COMMIT", {}).status(); }
-  void Rollback() override {
-    if (PQstatus(conn_) == CONNECTION_OK &&
-        PQtransactionStatus(conn_) != PQTRANS_IDLE) {
-      PGresult* res = PQexec(conn_, "ROLLBACK");
-      PQclear(res);
+  // The connection died after COMMIT was sent, so the transaction may or may
+  // not have committed. Ask the server (once it is back) about its id.
+  Status ResolveLostCommit(const Status& lost) {
+    const auto deadline = std::chrono::steady_clock::now() + kCommitResolveBudget;
+    std::string last = lost.message();
+    for (;;) {
+      PGconn* probe = PQconnectdb(conninfo_.c_str());
+      if (PQstatus(probe) == CONNECTION_OK) {
+        const char* values[] = {xid_.c_str()};
+        PGresult* res = PQexecParams(probe, "SELECT pg_xact_status($1::xid8)", 1, nullptr,
+                                     values, nullptr, nullptr, 0);
+        std::string outcome;
+        bool answered = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+        if (answered && !PQgetisnull(res, 0, 0)) outcome = PQgetvalue(res, 0, 0);
+        if (!answered) last = Trimmed(PQresultErrorMessage(res));
+        PQclear(res);
+        PQfinish(probe);
+        if (outcome == "committed") return Status();
+        if (outcome == "aborted") {
+          return UnavailableError("lost the connection to PostgreSQL while committing; the "
+                                  "server rolled transaction " + xid_ + " back (" +
+                                  lost.message() + ")");
+        }
+        if (answered && outcome.empty()) break;  // too old to know
+      } else {
+        last = Trimmed(PQerrorMessage(probe));
+        PQfinish(probe);
+      }
+      if (std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
+    return Status(
+        StatusCode::kDeadlineExceeded,
+        "lost the connection to PostgreSQL while committing transaction " + xid_ +
+        ", and could not find out whether it was applied: " + last);
   }
-  Status Reconnect() override {
-    if (PQstatus(conn_) == CONNECTION_OK) return Status();
-    PQreset(conn_);
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      return UnavailableError("PostgreSQL reconnect failed: " + std::string(PQerrorMessage(conn_)));
-    }
-    return Status();
-  }
-  std::string_view dialect() const override { return "postgresql"; }
 
- private:
   // The one place libpq errors become Status values, by SQLSTATE class.
   Status Error(PGresult* res, std::string_view context) {
     const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-    std::string msg = "PostgreSQL: " + std::string(PQerrorMessage(conn_));
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    std::string msg =
+        "PostgreSQL: " + Trimmed(res ? PQresultErrorMessage(res) : PQerrorMessage(conn_));
+    if (msg == "PostgreSQL: ") msg += Trimmed(PQerrorMessage(conn_));
     msg += " (in: " + std::string(context.substr(0, 60)) + ")";
     if (PQstatus(conn_) != CONNECTION_OK || state == nullptr) return UnavailableError(msg);
     std::string_view code(state);
@@ -113,7 +254,9 @@ class PostgresConnection final : public SqlConnection {
   }
 
   PGconn* conn_;
-  std::string conninfo_;
+  const std::string conninfo_;
+  std::unordered_map<std::string, std::string> statements_;  // SQL → prepared name
+  std::string xid_;  // of the open read-write transaction
 };
 
 }  // namespace
@@ -121,14 +264,15 @@ class PostgresConnection final : public SqlConnection {
 StatusOr<std::unique_ptr<SqlConnection>> OpenPostgresConnection(const std::string& conninfo) {
   PGconn* conn = PQconnectdb(conninfo.c_str());
   if (PQstatus(conn) != CONNECTION_OK) {
-    std::string msg = PQerrorMessage(conn);
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    std::string msg = Trimmed(PQerrorMessage(conn));
     PQfinish(conn);
     return UnavailableError("cannot connect to PostgreSQL: " + msg);
   }
+  // Server messages become Status values; libpq's default would also print
+  // them (e.g. "terminating connection due to administrator command") on stderr.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   auto c = std::make_unique<PostgresConnection>(conn, conninfo);
-  // Keep the server quiet about notices (e.g. "relation already exists").
-  GOV_RETURN_IF_ERROR(c->Query("SET client_min_messages TO WARNING", {}).status());
+  GOV_RETURN_IF_ERROR(c->Setup());
   return std::unique_ptr<SqlConnection>(std::move(c));
 }
 

@@ -33,20 +33,36 @@ class SqlConnection {
   virtual ~SqlConnection() = default;
 
   // Runs one statement written with '?' placeholders (backends translate),
-  // returning its rows. Errors: AlreadyExists for a unique-constraint
+  // returning its rows. Backends prepare each distinct statement once per
+  // connection and reuse it. Errors: AlreadyExists for a unique-constraint
   // violation, Aborted for a serialisation failure or deadlock (retry the
   // transaction), Unavailable for a lost connection or busy database.
   virtual StatusOr<std::vector<SqlRow>> Query(std::string_view sql,
                                               const std::vector<SqlValue>& params = {}) = 0;
 
-  // Starts a serialisable read-write (or read-only) transaction.
+  // Starts a transaction. A read-write transaction first takes the store's
+  // write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
+  // advisory lock), so writers run one at a time, each seeing every earlier
+  // commit: the ledger head is never read stale and co-signers never race.
+  // A read-only transaction reads one consistent snapshot without blocking
+  // writers.
   virtual Status Begin(bool read_only) = 0;
+
+  // Commits. OK: the transaction is durable. Aborted or Unavailable: it is
+  // known not to have been applied, so retrying is safe. Any other code means
+  // it was not applied and retrying will not help, except DeadlineExceeded:
+  // the connection was lost while committing and whether the transaction was
+  // applied could not be found out.
   virtual Status Commit() = 0;
   // Never fails visibly: a rollback of a broken connection is a no-op.
   virtual void Rollback() = 0;
 
-  // Re-establishes a lost connection; OK when already healthy.
+  // Re-establishes a lost connection (forgetting prepared statements); OK
+  // when already healthy.
   virtual Status Reconnect() = 0;
+
+  // Whether a table of that name exists where unqualified queries look.
+  virtual StatusOr<bool> HasTable(std::string_view name) = 0;
 
   // "sqlite" or "postgresql", for the few statements that differ.
   virtual std::string_view dialect() const = 0;

@@ -5,41 +5,10 @@
 
 #include "core/encoding.h"
 #include "core/time.h"
+#include "store/sql_schema.h"
 
 namespace governance {
 namespace {
-
-// Version 1. Plain SQL that SQLite and PostgreSQL read the same way. Binary
-// values are base64 text and JSON is stored as the exact text that was hashed.
-constexpr const char* kSchemaV1[] = {
-    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS keys (keyid TEXT PRIMARY KEY, identity TEXT NOT NULL, "
-    "roles TEXT NOT NULL, public_key_pem TEXT NOT NULL, enrolled_at BIGINT NOT NULL, "
-    "revoked INTEGER NOT NULL DEFAULT 0, revoked_at BIGINT NOT NULL DEFAULT 0, "
-    "revocation_reason TEXT NOT NULL DEFAULT '')",
-    "CREATE TABLE IF NOT EXISTS training_outputs (digest TEXT PRIMARY KEY, "
-    "model_id TEXT NOT NULL, model_version TEXT NOT NULL, envelope TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS approvals (approval_id TEXT PRIMARY KEY, model_id TEXT NOT NULL, "
-    "model_version TEXT NOT NULL, artifact_digest TEXT NOT NULL, payload_type TEXT NOT NULL, "
-    "payload TEXT NOT NULL, created_at BIGINT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS approvals_by_model ON approvals (model_id, created_at)",
-    "CREATE TABLE IF NOT EXISTS approval_signatures (approval_id TEXT NOT NULL "
-    "REFERENCES approvals (approval_id), keyid TEXT NOT NULL, sig TEXT NOT NULL, "
-    "position BIGINT NOT NULL, PRIMARY KEY (approval_id, keyid))",
-    "CREATE TABLE IF NOT EXISTS revocations (kind TEXT NOT NULL, target TEXT NOT NULL, "
-    "reason TEXT NOT NULL, revoked_by TEXT NOT NULL, revoked_at BIGINT NOT NULL, "
-    "PRIMARY KEY (kind, target))",
-    "CREATE TABLE IF NOT EXISTS deployments (id BIGINT PRIMARY KEY, environment TEXT NOT NULL, "
-    "model_id TEXT NOT NULL, model_version TEXT NOT NULL, approval_id TEXT NOT NULL, "
-    "artifact_digest TEXT NOT NULL, deployed_by TEXT NOT NULL, deployed_at BIGINT NOT NULL, "
-    "kind TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS deployments_by_target ON deployments (model_id, environment, id)",
-    "CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS ledger (sequence BIGINT PRIMARY KEY, timestamp BIGINT NOT NULL, "
-    "type TEXT NOT NULL, actor TEXT NOT NULL, subject TEXT NOT NULL, details TEXT NOT NULL, "
-    "prev_hash TEXT NOT NULL, hash TEXT NOT NULL, signer_keyid TEXT NOT NULL, "
-    "signature TEXT NOT NULL)",
-};
 
 std::string JoinRoles(const std::vector<Role>& roles) {
   std::string out;
@@ -115,14 +84,13 @@ class SqlTransaction final : public StoreTransaction {
 
   Status PutKey(const KeyRecord& k) override {
     GOV_RETURN_IF_ERROR(Writable());
-    auto r = conn_.Query(std::string("INSERT INTO keys (") + kKeyColumns +
-                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         {k.keyid, k.identity, JoinRoles(k.roles), k.public_key_pem,
-                          k.enrolled_at, int64_t{k.revoked}, k.revoked_at, k.revocation_reason});
-    if (r.status().code() == StatusCode::kAlreadyExists) {
-      return AlreadyExistsError("key " + k.keyid + " is already enrolled");
-    }
-    return r.status();
+    GOV_ASSIGN_OR_RETURN(
+        bool inserted,
+        Insert(std::string("INSERT INTO keys (") + kKeyColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               {k.keyid, k.identity, JoinRoles(k.roles), k.public_key_pem, k.enrolled_at,
+                int64_t{k.revoked}, k.revoked_at, k.revocation_reason}));
+    if (!inserted) return AlreadyExistsError("key " + k.keyid + " is already enrolled");
+    return Status();
   }
 
   StatusOr<KeyRecord> GetKey(std::string_view keyid) override {
@@ -156,13 +124,9 @@ class SqlTransaction final : public StoreTransaction {
 
   Status PutTrainingOutput(const TrainingOutputRecord& t) override {
     GOV_RETURN_IF_ERROR(Writable());
-    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT 1 FROM training_outputs WHERE digest = ?",
-                                                {t.digest}));
-    if (!rows.empty()) return Status();
-    return conn_
-        .Query("INSERT INTO training_outputs (digest, model_id, model_version, envelope) "
-               "VALUES (?, ?, ?, ?)",
-               {t.digest, t.model_id, t.model_version, EnvelopeToJson(t.envelope)})
+    return Insert("INSERT INTO training_outputs (digest, model_id, model_version, envelope) "
+                  "VALUES (?, ?, ?, ?)",
+                  {t.digest, t.model_id, t.model_version, EnvelopeToJson(t.envelope)})
         .status();
   }
 
@@ -184,15 +148,13 @@ class SqlTransaction final : public StoreTransaction {
 
   Status PutApproval(const ApprovalRecord& a) override {
     GOV_RETURN_IF_ERROR(Writable());
-    auto r = conn_.Query(
-        "INSERT INTO approvals (approval_id, model_id, model_version, artifact_digest, "
-        "payload_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {a.approval_id, a.model_id, a.model_version, a.artifact_digest, a.envelope.payload_type,
-         Base64Encode(a.envelope.payload), a.created_at});
-    if (r.status().code() == StatusCode::kAlreadyExists) {
-      return AlreadyExistsError("approval " + a.approval_id + " already exists");
-    }
-    GOV_RETURN_IF_ERROR(r.status());
+    GOV_ASSIGN_OR_RETURN(
+        bool inserted,
+        Insert("INSERT INTO approvals (approval_id, model_id, model_version, artifact_digest, "
+               "payload_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               {a.approval_id, a.model_id, a.model_version, a.artifact_digest,
+                a.envelope.payload_type, Base64Encode(a.envelope.payload), a.created_at}));
+    if (!inserted) return AlreadyExistsError("approval " + a.approval_id + " already exists");
     for (const auto& sig : a.envelope.signatures) {
       GOV_RETURN_IF_ERROR(AddApprovalSignature(a.approval_id, sig));
     }
@@ -213,29 +175,37 @@ class SqlTransaction final : public StoreTransaction {
 
   Status AddApprovalSignature(std::string_view id, const EnvelopeSignature& sig) override {
     GOV_RETURN_IF_ERROR(Writable());
+    // Writers hold the store's write lock, so the count cannot change before
+    // the insert and positions stay dense.
     GOV_ASSIGN_OR_RETURN(
-        auto rows, conn_.Query("SELECT COUNT(*) FROM approval_signatures WHERE approval_id = ?",
-                               {std::string(id)}));
-    auto r = conn_.Query(
-        "INSERT INTO approval_signatures (approval_id, keyid, sig, position) VALUES (?, ?, ?, ?)",
-        {std::string(id), sig.keyid, Base64Encode(sig.sig), rows[0].Int(0)});
-    if (r.status().code() == StatusCode::kAlreadyExists) {
+        auto rows,
+        conn_.Query("SELECT (SELECT COUNT(*) FROM approvals WHERE approval_id = ?), "
+                    "(SELECT COUNT(*) FROM approval_signatures WHERE approval_id = ?)",
+                    {std::string(id), std::string(id)}));
+    if (rows.empty() || rows[0].Int(0) == 0) return NotFoundError("no approval " + std::string(id));
+    GOV_ASSIGN_OR_RETURN(
+        bool inserted,
+        Insert("INSERT INTO approval_signatures (approval_id, keyid, sig, position) "
+               "VALUES (?, ?, ?, ?)",
+               {std::string(id), sig.keyid, Base64Encode(sig.sig), rows[0].Int(1)}));
+    if (!inserted) {
       return AlreadyExistsError("approval " + std::string(id) + " is already signed by key " +
                                 sig.keyid);
     }
-    return r.status();
+    return Status();
   }
 
   Status PutRevocation(const Revocation& v) override {
     GOV_RETURN_IF_ERROR(Writable());
-    auto r = conn_.Query(
-        "INSERT INTO revocations (kind, target, reason, revoked_by, revoked_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        {KindName(v.kind), v.target, v.reason, v.revoked_by, v.revoked_at});
-    if (r.status().code() == StatusCode::kAlreadyExists) {
+    GOV_ASSIGN_OR_RETURN(bool inserted,
+                         Insert("INSERT INTO revocations (kind, target, reason, revoked_by, "
+                                "revoked_at) VALUES (?, ?, ?, ?, ?)",
+                                {KindName(v.kind), v.target, v.reason, v.revoked_by,
+                                 v.revoked_at}));
+    if (!inserted) {
       return AlreadyExistsError(KindName(v.kind) + " " + v.target + " is already revoked");
     }
-    return r.status();
+    return Status();
   }
 
   StatusOr<std::optional<Revocation>> FindRevocation(Revocation::Kind kind,
@@ -252,14 +222,14 @@ class SqlTransaction final : public StoreTransaction {
     GOV_RETURN_IF_ERROR(Writable());
     GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT COALESCE(MAX(id), 0) FROM deployments"));
     int64_t id = rows[0].Int(0) + 1;
-    auto r = conn_.Query(std::string("INSERT INTO deployments (") + kDeploymentColumns +
-                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         {id, d.environment, d.model_id, d.model_version, d.approval_id,
-                          d.artifact_digest, d.deployed_by, d.deployed_at, d.kind});
-    if (r.status().code() == StatusCode::kAlreadyExists) {
-      return AbortedError("concurrent deployment took id " + std::to_string(id));
-    }
-    GOV_RETURN_IF_ERROR(r.status());
+    GOV_ASSIGN_OR_RETURN(
+        bool inserted,
+        Insert(std::string("INSERT INTO deployments (") + kDeploymentColumns +
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               {id, d.environment, d.model_id, d.model_version, d.approval_id,
+                d.artifact_digest, d.deployed_by, d.deployed_at, d.kind}));
+    // Unreachable while writers hold the write lock; retrying is the safe answer.
+    if (!inserted) return AbortedError("concurrent deployment took id " + std::to_string(id));
     return id;
   }
 
@@ -308,15 +278,17 @@ class SqlTransaction final : public StoreTransaction {
     }
     int64_t now = options_.clock ? options_.clock() : NowSeconds();
     LedgerEntry e = SealLedgerEntry(event, last ? &*last : nullptr, now, *options_.ledger_key);
-    auto r = conn_.Query(std::string("INSERT INTO ledger (") + kLedgerColumns +
-                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         {e.sequence, e.timestamp, e.type, e.actor, e.subject, e.details,
-                          e.prev_hash, e.hash, e.signer_keyid, Base64Encode(e.signature)});
-    if (r.status().code() == StatusCode::kAlreadyExists) {
-      // Another process appended the same sequence first: retry on the new head.
+    GOV_ASSIGN_OR_RETURN(
+        bool inserted,
+        Insert(std::string("INSERT INTO ledger (") + kLedgerColumns +
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               {e.sequence, e.timestamp, e.type, e.actor, e.subject, e.details, e.prev_hash,
+                e.hash, e.signer_keyid, Base64Encode(e.signature)}));
+    if (!inserted) {
+      // Unreachable while writers hold the write lock: another process
+      // appended this sequence first, so retry on the new head.
       return AbortedError("concurrent ledger append at sequence " + std::to_string(e.sequence));
     }
-    GOV_RETURN_IF_ERROR(r.status());
     return e;
   }
 
@@ -344,6 +316,15 @@ class SqlTransaction final : public StoreTransaction {
   Status Writable() const {
     if (read_only_) return FailedPreconditionError("write attempted in a read-only view");
     return Status();
+  }
+
+  // Runs an INSERT, skipping it on a key conflict: false when skipped. A
+  // conflict must not raise an error, because on PostgreSQL an error ends the
+  // transaction, and callers may go on after AlreadyExists.
+  StatusOr<bool> Insert(const std::string& insert, const std::vector<SqlValue>& params) {
+    GOV_ASSIGN_OR_RETURN(auto rows,
+                         conn_.Query(insert + " ON CONFLICT DO NOTHING RETURNING 1", params));
+    return !rows.empty();
   }
 
   StatusOr<std::vector<ApprovalRecord>> Approvals(const std::string& where,
@@ -415,6 +396,15 @@ bool Retryable(const Status& s) {
   return s.code() == StatusCode::kAborted || s.code() == StatusCode::kUnavailable;
 }
 
+// The stored schema version, 0 when there is no schema. REQUIRES: inside a
+// transaction on `conn`.
+StatusOr<int> StoredVersion(SqlConnection& conn) {
+  GOV_ASSIGN_OR_RETURN(bool exists, conn.HasTable("schema_version"));
+  if (!exists) return 0;
+  GOV_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT MAX(version) FROM schema_version"));
+  return rows.empty() ? 0 : static_cast<int>(rows[0].Int(0));
+}
+
 }  // namespace
 
 SqlStore::SqlStore(std::string url, Connector connect, StoreOptions options,
@@ -432,89 +422,97 @@ StatusOr<std::unique_ptr<SqlStore>> SqlStore::Open(std::string url, Connector co
 }
 
 StatusOr<int> SqlStore::SchemaVersion() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!conn_) {
-    GOV_ASSIGN_OR_RETURN(conn_, connect_());
-  }
-  auto rows = conn_->Query("SELECT MAX(version) FROM schema_version");
-  if (!rows.ok()) return 0;  // no table yet: an empty database
-  return rows->empty() ? 0 : static_cast<int>((*rows)[0].Int(0));
+  int version = 0;
+  GOV_RETURN_IF_ERROR(RunOnConnection(/*read_only=*/true, /*require_schema=*/false,
+                                      [&](SqlConnection& conn) -> Status {
+                                        GOV_ASSIGN_OR_RETURN(version, StoredVersion(conn));
+                                        return Status();
+                                      }));
+  return version;
 }
 
-Status SqlStore::Migrate() {
-  GOV_ASSIGN_OR_RETURN(int version, SchemaVersion());
-  if (version > kSchemaVersion) {
-    return FailedPreconditionError(url_ + " has schema version " + std::to_string(version) +
-                                   ", newer than this mgov understands (" +
-                                   std::to_string(kSchemaVersion) + ")");
+Status SqlStore::Migrate() { return MigrateTo(CurrentSchemaVersion()); }
+
+Status SqlStore::MigrateTo(int target) {
+  const int current = CurrentSchemaVersion();
+  if (target < 1 || target > current) {
+    return InvalidArgumentError("no schema version " + std::to_string(target) + " (this mgov has 1 to " +
+                                std::to_string(current) + ")");
   }
-  if (version == kSchemaVersion) return Status();
-  std::lock_guard<std::mutex> lock(mu_);
-  GOV_RETURN_IF_ERROR(conn_->Begin(false));
-  for (const char* sql : kSchemaV1) {
-    Status s = conn_->Query(sql).status();
-    if (!s.ok()) {
-      conn_->Rollback();
-      return s.WithContext("migrating " + url_ + " to schema version 1");
+  // Begin(false) takes the write lock, so of two processes migrating at once
+  // the second waits, then finds the work done.
+  return RunOnConnection(/*read_only=*/false, /*require_schema=*/false,
+                             [&](SqlConnection& conn) -> Status {
+    GOV_ASSIGN_OR_RETURN(int version, StoredVersion(conn));
+    if (version > current) {
+      return FailedPreconditionError(url_ + " has schema version " + std::to_string(version) +
+                                     ", newer than this mgov understands (" +
+                                     std::to_string(current) + ")");
     }
-  }
-  Status s = conn_->Query("INSERT INTO schema_version (version) VALUES (?)",
-                          {int64_t{kSchemaVersion}})
-                 .status();
-  if (s.ok()) s = conn_->Commit();
-  if (!s.ok()) conn_->Rollback();
-  return s;
+    for (const Migration& m : SchemaMigrations()) {
+      if (m.version <= version || m.version > target) continue;
+      for (const char* sql : m.statements) {
+        Status applied = conn.Query(sql).status();
+        if (!applied.ok()) {
+          if (Retryable(applied)) return applied;
+          return applied.WithContext("migrating " + url_ + " to schema version " +
+                                     std::to_string(m.version) + " (" + m.summary + ")");
+        }
+      }
+      GOV_RETURN_IF_ERROR(conn.Query("INSERT INTO schema_version (version) VALUES (?)",
+                                     {int64_t{m.version}})
+                              .status());
+    }
+    schema_checked_ = false;  // re-checked on next use, under mu_ like here
+    return Status();
+  });
 }
 
-Status SqlStore::RequireSchema() {
+Status SqlStore::RequireSchema(SqlConnection& conn) {
   if (schema_checked_) return Status();
-  auto rows = conn_->Query("SELECT MAX(version) FROM schema_version");
-  int version = rows.ok() && !rows->empty() ? static_cast<int>((*rows)[0].Int(0)) : 0;
+  GOV_ASSIGN_OR_RETURN(int version, StoredVersion(conn));
   if (version == 0) {
     return FailedPreconditionError(url_ + " has no governance schema; run `mgov init` first");
   }
-  if (version != kSchemaVersion) {
+  if (version != CurrentSchemaVersion()) {
     return FailedPreconditionError(url_ + " has schema version " + std::to_string(version) +
-                                   "; this mgov needs " + std::to_string(kSchemaVersion) +
+                                   "; this mgov needs " + std::to_string(CurrentSchemaVersion()) +
                                    " (run `mgov init` to migrate)");
   }
   schema_checked_ = true;
   return Status();
 }
 
-Status SqlStore::Run(bool read_only, const std::function<Status(StoreTransaction&)>& fn) {
+Status SqlStore::RunOnConnection(bool read_only, bool require_schema,
+                                 const std::function<Status(SqlConnection&)>& body) {
   std::lock_guard<std::mutex> lock(mu_);
   Status last;
   for (int attempt = 0; attempt <= options_.max_retries; ++attempt) {
     if (attempt > 0) {
-      // Back off a little more each time, so that contending writers spread out.
+      // Back off a little more each time, so that contending writers spread
+      // out and a restarting server has time to come back (about 7 s in all
+      // with the default 20 retries).
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5 * attempt * attempt, 500)));
     }
-    if (!conn_ || last.code() == StatusCode::kUnavailable) {
+    if (conn_) {
+      Status healthy = conn_->Reconnect();
+      if (!healthy.ok()) conn_.reset();
+    }
+    if (!conn_) {
       auto fresh = connect_();
       if (!fresh.ok()) {
         last = fresh.status();
-        conn_.reset();
+        if (!Retryable(last)) return last;
         continue;
       }
       conn_ = std::move(*fresh);
     }
-    Status s = RequireSchema();
-    if (!s.ok()) {
-      if (Retryable(s)) {
-        last = s;
-        continue;
-      }
-      return s;
-    }
-    s = conn_->Begin(read_only);
+    Status s = conn_->Begin(read_only);
+    if (s.ok() && require_schema) s = RequireSchema(*conn_);
+    if (s.ok()) s = body(*conn_);
     if (s.ok()) {
-      SqlTransaction txn(*conn_, options_, read_only);
-      s = fn(txn);
-      if (s.ok()) {
-        s = conn_->Commit();
-        if (s.ok()) return s;
-      }
+      s = conn_->Commit();
+      if (s.ok() || !Retryable(s)) return s;
     }
     conn_->Rollback();
     if (!Retryable(s)) return s;
@@ -522,6 +520,13 @@ Status SqlStore::Run(bool read_only, const std::function<Status(StoreTransaction
   }
   return UnavailableError("gave up after " + std::to_string(options_.max_retries + 1) +
                           " attempts: " + last.message());
+}
+
+Status SqlStore::Run(bool read_only, const std::function<Status(StoreTransaction&)>& fn) {
+  return RunOnConnection(read_only, /*require_schema=*/true, [&](SqlConnection& conn) {
+    SqlTransaction txn(conn, options_, read_only);
+    return fn(txn);
+  });
 }
 
 Status SqlStore::Transact(const std::function<Status(StoreTransaction&)>& fn) {

@@ -13,9 +13,6 @@
 
 namespace governance {
 
-// The schema version this build writes and understands.
-inline constexpr int kSchemaVersion = 1;
-
 class SqlStore final : public Store {
  public:
   using Connector = std::function<StatusOr<std::unique_ptr<SqlConnection>>()>;
@@ -31,18 +28,28 @@ class SqlStore final : public Store {
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
 
+  // Applies the migrations up to and including `target` (tests use it to
+  // build databases of older versions). InvalidArgument for an unknown version.
+  Status MigrateTo(int target);
+
  private:
   SqlStore(std::string url, Connector connect, StoreOptions options,
            std::unique_ptr<SqlConnection> conn);
+  // The retry loop: begins a transaction (re-connecting first when the
+  // connection was lost), runs `body`, commits, and starts over after an
+  // Aborted or Unavailable failure, up to options_.max_retries times. A commit
+  // whose outcome is unknown is returned, never retried.
+  Status RunOnConnection(bool read_only, bool require_schema,
+                         const std::function<Status(SqlConnection&)>& body);
   Status Run(bool read_only, const std::function<Status(StoreTransaction&)>& fn);
-  Status RequireSchema();
+  Status RequireSchema(SqlConnection& conn);
 
   const std::string url_;
   const Connector connect_;
   const StoreOptions options_;
   std::mutex mu_;  // one transaction at a time on the connection
   std::unique_ptr<SqlConnection> conn_;
-  bool schema_checked_ = false;
+  bool schema_checked_ = false;  // guarded by mu_
 };
 
 }  // namespace governance

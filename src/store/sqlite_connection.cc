@@ -71,6 +71,12 @@ class SqliteConnection final : public SqlConnection {
     if (!sqlite3_get_autocommit(db_)) Query("ROLLBACK", {}).status().IgnoreError();
   }
   Status Reconnect() override { return Status(); }
+  StatusOr<bool> HasTable(std::string_view name) override {
+    GOV_ASSIGN_OR_RETURN(auto rows,
+                         Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                               {std::string(name)}));
+    return !rows.empty();
+  }
   std::string_view dialect() const override { return "sqlite"; }
 
  private:

@@ -1,17 +1,21 @@
 // The backends every store test runs against. PostgreSQL joins when
-// MGOV_TEST_POSTGRES_URL names a database (the test command always sets it).
+// MGOV_TEST_POSTGRES_URL names a database; scripts/with-postgres.sh starts a
+// throw-away server, sets it, and sets MGOV_REQUIRE_POSTGRES=1 so that a
+// missing URL fails the tests instead of quietly skipping PostgreSQL.
 #ifndef GOVERNANCE_TESTS_STORE_STORE_BACKENDS_H_
 #define GOVERNANCE_TESTS_STORE_STORE_BACKENDS_H_
 
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
 
 #include "governance/store.h"
+#include "store/sql_connection.h"
 #include "test_util.h"
 
 namespace governance::testing {
@@ -27,8 +31,18 @@ struct Backend {
   std::function<std::unique_ptr<Store>(StoreOptions)> open;
 };
 
-// Drops every mgov table so that each PostgreSQL test starts empty.
-void ResetPostgres(const std::string& url);
+// MGOV_TEST_POSTGRES_URL, or nullopt when unset. Fails the calling test when
+// MGOV_REQUIRE_POSTGRES=1 but the URL is missing.
+std::optional<std::string> PostgresTestUrl();
+
+// Creates an empty schema of its own in the database at `base_url` (dropping
+// a leftover of the same name) and returns a URL whose connections use it,
+// so that tests running at the same time never see each other's tables.
+std::string NewPostgresSchema(const std::string& base_url);
+
+// A raw connection to the database behind a store URL ("sqlite:PATH" or
+// "postgresql://…"), for tests that look under the Store interface.
+std::unique_ptr<SqlConnection> OpenTestConnection(const std::string& url);
 
 inline std::vector<Backend> AllBackends(TempDir& dir) {
   std::vector<Backend> out;
@@ -41,11 +55,10 @@ inline std::vector<Backend> AllBackends(TempDir& dir) {
                    REQUIRE((*s)->Migrate().ok());
                    return std::move(*s);
                  }});
-  if (const char* pg = std::getenv("MGOV_TEST_POSTGRES_URL"); pg != nullptr && *pg != '\0') {
-    std::string url = pg;
-    out.push_back({"postgresql", [url](StoreOptions o) {
-                     ResetPostgres(url);
-                     auto s = OpenStore(url, std::move(o));
+  if (std::optional<std::string> pg = PostgresTestUrl()) {
+    std::string base = *pg;
+    out.push_back({"postgresql", [base](StoreOptions o) {
+                     auto s = OpenStore(NewPostgresSchema(base), std::move(o));
                      REQUIRE_MESSAGE(s.ok(), s.status().ToString());
                      REQUIRE((*s)->Migrate().ok());
                      return std::move(*s);

@@ -3,6 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <thread>
+
+#include "store/sql_schema.h"
+#include "store/sql_store.h"
 #include "store_backends.h"
 
 namespace governance {
@@ -82,6 +86,26 @@ TEST_CASE("store suite") {
           CHECK(*t.LedgerSize() == 0);
           return Status();
         }).ok());
+      }
+
+      SUBCASE("a transaction goes on after AlreadyExists") {
+        KeyRecord k = MakeKey("dave", {Role::kApprover}, 3);
+        REQUIRE(store->Transact([&](StoreTransaction& t) { return t.PutKey(k); }).ok());
+        REQUIRE(store->Transact([&](StoreTransaction& t) -> Status {
+          CHECK(t.PutKey(k) == AlreadyExistsError("key " + k.keyid + " is already enrolled"));
+          return t.PutSetting("after", "conflict");
+        }).ok());
+        CHECK(store->Read([&](StoreTransaction& t) -> Status {
+          CHECK(**t.GetSetting("after") == "conflict");
+          return Status();
+        }).ok());
+      }
+
+      SUBCASE("co-signing an unknown approval is NotFound") {
+        Status s = store->Transact([&](StoreTransaction& t) {
+          return t.AddApprovalSignature("apv-404", {"k1", std::string(64, '\x01')});
+        });
+        CHECK(s == NotFoundError("no approval apv-404"));
       }
 
       SUBCASE("read-only views refuse writes") {
@@ -236,7 +260,7 @@ TEST_CASE("SQLite: schema is required, migration is idempotent, data survives re
     CHECK(s == FailedPreconditionError(url + " has no governance schema; run `mgov init` first"));
     REQUIRE((*store)->Migrate().ok());
     REQUIRE((*store)->Migrate().ok());
-    CHECK(*(*store)->SchemaVersion() == 1);
+    CHECK(*(*store)->SchemaVersion() == CurrentSchemaVersion());
     REQUIRE((*store)->Transact([](StoreTransaction& t) { return t.PutSetting("k", "v"); }).ok());
   }
   auto again = OpenStore(url, Options());
@@ -247,6 +271,92 @@ TEST_CASE("SQLite: schema is required, migration is idempotent, data survives re
   }).ok());
   CHECK(OpenStore("sqlite:" + dir / "no/such/dir/g.db").status().code() ==
         StatusCode::kNotFound);
+}
+
+// A fresh, empty, unmigrated database per SQL backend.
+std::vector<std::pair<std::string, std::function<std::string()>>> SqlDatabases(
+    testing::TempDir& dir) {
+  std::vector<std::pair<std::string, std::function<std::string()>>> out;
+  out.push_back({"sqlite", [&dir] {
+                   static int n = 0;
+                   return "sqlite:" + dir / ("m" + std::to_string(++n) + ".db");
+                 }});
+  if (auto base = testing::PostgresTestUrl()) {
+    out.push_back({"postgresql", [base] { return testing::NewPostgresSchema(*base); }});
+  }
+  return out;
+}
+
+SqlStore& AsSql(Store& store) { return dynamic_cast<SqlStore&>(store); }
+
+TEST_CASE("schema migrations are versioned, ordered and safe to run at once") {
+  REQUIRE(SchemaMigrations().size() >= 2);
+  for (size_t i = 0; i < SchemaMigrations().size(); ++i) {
+    CHECK(SchemaMigrations()[i].version == static_cast<int>(i) + 1);
+  }
+  testing::TempDir dir;
+  for (const auto& [name, fresh] : SqlDatabases(dir)) {
+    SUBCASE(name.c_str()) {
+      const std::string url = fresh();
+      auto store = OpenStore(url, Options());
+      REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+
+      SUBCASE("an old database is migrated step by step") {
+        CHECK(*(*store)->SchemaVersion() == 0);
+        CHECK(AsSql(**store).MigrateTo(99) ==
+              InvalidArgumentError("no schema version 99 (this mgov has 1 to " +
+                                   std::to_string(CurrentSchemaVersion()) + ")"));
+        REQUIRE(AsSql(**store).MigrateTo(1).ok());
+        CHECK(*(*store)->SchemaVersion() == 1);
+        CHECK((*store)->Read([](StoreTransaction&) { return Status(); }) ==
+              FailedPreconditionError(url + " has schema version 1; this mgov needs " +
+                                      std::to_string(CurrentSchemaVersion()) +
+                                      " (run `mgov init` to migrate)"));
+        REQUIRE((*store)->Transact([](StoreTransaction&) { return Status(); }).code() ==
+                StatusCode::kFailedPrecondition);
+        REQUIRE((*store)->Migrate().ok());
+        CHECK(*(*store)->SchemaVersion() == CurrentSchemaVersion());
+        CHECK((*store)->Transact([](StoreTransaction& t) { return t.PutSetting("a", "b"); }).ok());
+      }
+
+      SUBCASE("a newer database is refused") {
+        REQUIRE((*store)->Migrate().ok());
+        const int newer = CurrentSchemaVersion() + 1;
+        // Record a version from the future, as a newer mgov would.
+        auto conn = testing::OpenTestConnection(url);
+        REQUIRE(conn->Query("INSERT INTO schema_version (version) VALUES (?)",
+                            {int64_t{newer}}).ok());
+        auto other = OpenStore(url, Options());
+        REQUIRE(other.ok());
+        CHECK((*other)->Migrate() ==
+              FailedPreconditionError(url + " has schema version " + std::to_string(newer) +
+                                      ", newer than this mgov understands (" +
+                                      std::to_string(CurrentSchemaVersion()) + ")"));
+        CHECK((*other)->Read([](StoreTransaction&) { return Status(); }).code() ==
+              StatusCode::kFailedPrecondition);
+      }
+
+      SUBCASE("four processes' worth of stores migrate at once") {
+        std::vector<std::thread> threads;
+        std::vector<Status> results(4);
+        for (int i = 0; i < 4; ++i) {
+          threads.emplace_back([&, i] {
+            auto s = OpenStore(url, Options());
+            results[static_cast<size_t>(i)] = s.ok() ? (*s)->Migrate() : s.status();
+          });
+        }
+        for (auto& t : threads) t.join();
+        for (const Status& r : results) CHECK_MESSAGE(r.ok(), r.ToString());
+        auto conn = testing::OpenTestConnection(url);
+        auto rows = conn->Query("SELECT version FROM schema_version ORDER BY version");
+        REQUIRE(rows.ok());
+        std::vector<int64_t> versions;
+        for (const auto& r : *rows) versions.push_back(r.Int(0));
+        CHECK(versions == std::vector<int64_t>{1, 2});
+        CHECK(*(*store)->SchemaVersion() == CurrentSchemaVersion());
+      }
+    }
+  }
 }
 
 }  // namespace

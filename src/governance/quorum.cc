@@ -1,0 +1,73 @@
+#include "governance/quorum.h"
+
+#include <algorithm>
+#include <set>
+
+#include "governance/authority.h"
+
+namespace governance {
+
+std::string JoinList(const std::vector<std::string>& items, const char* last) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? last : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+StatusOr<QuorumCount> CountQuorum(StoreTransaction& txn, const Envelope& envelope,
+                                  const std::string& trainer) {
+  QuorumCount q;
+  std::set<std::string> seen_keys, counted;
+  for (size_t i = 0; i < envelope.signatures.size(); ++i) {
+    const EnvelopeSignature& sig = envelope.signatures[i];
+    const std::string short_id = sig.keyid.substr(0, 16);
+    if (!seen_keys.insert(sig.keyid).second) {
+      q.duplicate_keyids.push_back(short_id);
+      continue;
+    }
+    auto key = txn.GetKey(sig.keyid);
+    if (key.status().code() == StatusCode::kNotFound) {
+      q.bad_signatures.push_back("signature " + std::to_string(i + 1) + " is by unknown key " +
+                                 short_id);
+      continue;
+    }
+    GOV_RETURN_IF_ERROR(key.status());
+    auto pub = PublicKey::FromPem(key->public_key_pem, "enrolled key " + short_id);
+    if (!pub.ok() || !VerifySignature(envelope, sig, *pub)) {
+      q.bad_signatures.push_back("signature " + std::to_string(i + 1) + " (key " + short_id +
+                                 ", " + key->identity + ") does not verify");
+      continue;
+    }
+    if (key->revoked) {
+      q.revoked_keys.push_back("key " + short_id + " (" + key->identity + ") was revoked: " +
+                               key->revocation_reason);
+      continue;
+    }
+    if (!key->HasRole(Role::kApprover)) {
+      q.not_counted.push_back(key->identity + " (key " + short_id + ") lacks the approver role");
+    } else if (key->identity == trainer) {
+      q.not_counted.push_back(key->identity + " trained this model and cannot approve it");
+    } else if (!counted.insert(key->identity).second) {
+      q.not_counted.push_back(key->identity + " already counted (key " + short_id +
+                              " is a second key of the same identity)");
+    } else {
+      q.approvers.push_back(key->identity);
+    }
+  }
+  return q;
+}
+
+int RequiredApprovers(const ModelApproval& approval, const GovernanceConfig& config,
+                      const std::vector<std::string>& environments) {
+  int required = std::max(1, approval.required_approvers);
+  for (const auto& env : environments) {
+    if (const EnvironmentRule* rule = config.Find(env)) {
+      required = std::max(required, rule->min_approvers);
+    }
+  }
+  return required;
+}
+
+}  // namespace governance

@@ -1,0 +1,44 @@
+// Counting an approval's quorum: distinct, trusted approver identities whose
+// signatures verify.
+#ifndef GOVERNANCE_SRC_GOVERNANCE_QUORUM_H_
+#define GOVERNANCE_SRC_GOVERNANCE_QUORUM_H_
+
+#include <string>
+#include <vector>
+
+#include "governance/coordinator.h"
+#include "governance/dsse.h"
+#include "governance/store.h"
+
+namespace governance {
+
+struct QuorumCount {
+  // Identities that count, in signature order.
+  std::vector<std::string> approvers;
+  // Signatures that do not verify, or whose key is not enrolled: the
+  // envelope was tampered with or forged.
+  std::vector<std::string> bad_signatures;
+  // Signatures by keys revoked since.
+  std::vector<std::string> revoked_keys;
+  // Why other valid signatures do not count (no approver role, the trainer,
+  // a second key of an identity already counted).
+  std::vector<std::string> not_counted;
+  // Key ids that sign more than once.
+  std::vector<std::string> duplicate_keyids;
+};
+
+// Examines every signature of `envelope`. `trainer` never counts.
+StatusOr<QuorumCount> CountQuorum(StoreTransaction& txn, const Envelope& envelope,
+                                  const std::string& trainer);
+
+// The strictest of what the approval asks and what each of `environments`
+// demands (unknown environments add nothing).
+int RequiredApprovers(const ModelApproval& approval, const GovernanceConfig& config,
+                      const std::vector<std::string>& environments);
+
+// "a, b and c".
+std::string JoinList(const std::vector<std::string>& items, const char* last = " and ");
+
+}  // namespace governance
+
+#endif  // GOVERNANCE_SRC_GOVERNANCE_QUORUM_H_

@@ -1,0 +1,134 @@
+#include "governance/artifact.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "core/encoding.h"
+#include "core/file.h"
+#include "core/sha256.h"
+
+namespace governance {
+
+StatusOr<std::string> HashFile(const std::string& path, size_t block_size, uint64_t* size) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoToStatus(errno, "open", path);
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return InvalidArgumentError(path + " is not a regular file");
+  }
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  std::unique_ptr<char[]> buf(new char[block_size]);
+  Sha256 h;
+  uint64_t total = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, buf.get(), block_size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return ErrnoToStatus(err, "read", path);
+    }
+    if (n == 0) break;
+    h.Update(buf.get(), static_cast<size_t>(n));
+    total += static_cast<uint64_t>(n);
+  }
+  ::close(fd);
+  if (size) *size = total;
+  return HexEncode(h.Finish());
+}
+
+std::string DirectoryManifest(const std::vector<FileDigest>& files) {
+  std::string out;
+  for (const auto& f : files) {
+    out += f.sha256;
+    out += ' ';
+    out += std::to_string(f.size);
+    out += ' ';
+    out += f.path;
+    out += '\n';
+  }
+  return out;
+}
+
+namespace {
+
+Status ListFiles(const std::filesystem::path& root, std::vector<FileDigest>& files) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
+  if (ec) return InvalidArgumentError("cannot list " + root.string() + ": " + ec.message());
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) return InvalidArgumentError("cannot list " + root.string() + ": " + ec.message());
+    const fs::directory_entry& e = *it;
+    fs::file_status st = e.symlink_status(ec);
+    if (fs::is_directory(st)) continue;
+    std::string rel = e.path().lexically_relative(root).generic_string();
+    if (fs::is_symlink(st)) {
+      return InvalidArgumentError("artifact " + root.string() + " contains a symbolic link (" +
+                                  rel + "); copy the target in instead");
+    }
+    if (!fs::is_regular_file(st)) {
+      return InvalidArgumentError("artifact " + root.string() + " contains " + rel +
+                                  ", which is not a regular file");
+    }
+    files.push_back({rel, 0, ""});
+  }
+  std::sort(files.begin(), files.end(),
+            [](const FileDigest& a, const FileDigest& b) { return a.path < b.path; });
+  return Status();
+}
+
+}  // namespace
+
+StatusOr<ArtifactDigest> HashArtifact(const std::string& path, const HashOptions& options) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return ErrnoToStatus(errno, "read artifact", path);
+  ArtifactDigest out;
+  if (S_ISREG(st.st_mode)) {
+    uint64_t size = 0;
+    GOV_ASSIGN_OR_RETURN(std::string hex, HashFile(path, options.block_size, &size));
+    std::string name = std::filesystem::path(path).filename().string();
+    out.files.push_back({name, size, hex});
+    out.digest = "sha256:" + hex;
+    out.total_bytes = size;
+    return out;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return InvalidArgumentError("artifact " + path + " is neither a regular file nor a directory");
+  }
+  out.is_directory = true;
+  GOV_RETURN_IF_ERROR(ListFiles(path, out.files));
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, std::max<size_t>(1, out.files.size()));
+  std::atomic<size_t> next{0};
+  std::vector<Status> errors(threads);
+  auto worker = [&](unsigned w) {
+    for (size_t i = next++; i < out.files.size(); i = next++) {
+      FileDigest& f = out.files[i];
+      auto hex = HashFile(path + "/" + f.path, options.block_size, &f.size);
+      if (!hex.ok()) {
+        errors[w] = hex.status();
+        return;
+      }
+      f.sha256 = std::move(*hex);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned w = 1; w < threads; ++w) pool.emplace_back(worker, w);
+  worker(0);
+  for (auto& t : pool) t.join();
+  for (const auto& e : errors) GOV_RETURN_IF_ERROR(e);
+  for (const auto& f : out.files) out.total_bytes += f.size;
+  out.digest = "sha256:" + Sha256Hex(DirectoryManifest(out.files));
+  return out;
+}
+
+}  // namespace governance

@@ -1,0 +1,144 @@
+#include <doctest/doctest.h>
+
+#include "core/document.h"
+#include "governance/quorum.h"
+#include "planes_fixture.h"
+
+namespace governance {
+namespace {
+
+using Governance = testing::PlanesFixture;
+
+class RecordingValidator : public ApprovalValidator {
+ public:
+  StatusOr<Decision> Validate(const TrainingOutput& output, int64_t) override {
+    Decision d;
+    double accuracy = output.metrics.value("accuracy", 0.0);
+    d.allowed = accuracy >= threshold;
+    if (!d.allowed) d.denials.push_back("accuracy too low");
+    d.record.evaluated = true;
+    d.record.bundle_digest = "sha256:" + std::string(64, 'b');
+    d.record.input_digest = "sha256:" + std::string(64, 'c');
+    d.record.warnings = {"latency not reported"};
+    return d;
+  }
+  double threshold = 0.9;
+};
+
+TEST_CASE_FIXTURE(Governance, "approve issues an in-toto statement with the decision stack") {
+  GovernancePlane gov(*store_, plane_options_);
+  auto out = Train();
+  ApprovalRequest req;
+  req.environments = {"production"};
+  auto outcome = gov.Approve(out.envelope, req, alice_);
+  REQUIRE(outcome.ok());
+  REQUIRE(outcome->approved);
+  const ModelApproval& a = outcome->approval;
+  CHECK(a.required_approvers == 2);  // production's floor
+  CHECK(a.expires_at - a.issued_at == kDefaultTtlSeconds);
+  CHECK(a.trainer == "trainer-ci");
+  CHECK(a.training_output_digest == out.digest);
+  CHECK(a.artifact_digest == out.output.artifact.digest);
+  CHECK_FALSE(a.policy.evaluated);
+  auto statement = nlohmann::json::parse(outcome->envelope.payload);
+  CHECK(statement["_type"] == "https://in-toto.io/Statement/v1");
+  CHECK(statement["predicateType"] == "https://mgov.dev/approval/v1");
+  CHECK(statement["subject"][0]["digest"]["sha256"] == a.artifact_digest.substr(7));
+  auto parsed = ParseApprovalStatement(outcome->envelope.payload, "p");
+  REQUIRE(parsed.ok());
+  CHECK(parsed->environments == a.environments);
+  CHECK(parsed->expires_at == a.expires_at);
+
+  auto cos = gov.Cosign(a.approval_id, bob_);
+  REQUIRE(cos.ok());
+  CHECK(cos->distinct_approvers == 2);
+  CHECK(cos->required_approvers == 2);
+  CHECK(cos->quorum_met);
+  CHECK(gov.Cosign(a.approval_id, bob_).status().code() == StatusCode::kAlreadyExists);
+}
+
+TEST_CASE_FIXTURE(Governance, "policy decisions are recorded, denials refuse the approval") {
+  RecordingValidator validator;
+  GovernancePlane gov(*store_, plane_options_, &validator);
+  ApprovalRequest req;
+  req.environments = {"staging"};
+  auto ok = gov.Approve(Train().envelope, req, alice_);
+  REQUIRE(ok->approved);
+  CHECK(ok->approval.policy.evaluated);
+  CHECK(ok->approval.policy.warnings == std::vector<std::string>{"latency not reported"});
+  validator.threshold = 0.99;
+  auto denied = gov.Approve(Train().envelope, req, alice_);
+  REQUIRE(denied.ok());
+  CHECK_FALSE(denied->approved);
+  CHECK(denied->denials == std::vector<std::string>{"policy: accuracy too low"});
+  CHECK(Ledger().back().type == "approval.denied");
+}
+
+TEST_CASE_FIXTURE(Governance, "environment rules bound every approval") {
+  GovernancePlane gov(*store_, plane_options_);
+  auto out = Train();
+  ApprovalRequest req;
+  req.environments = {"production"};
+  req.ttl_seconds = 120 * testing::kDay;
+  CHECK(gov.Approve(out.envelope, req, alice_).status() ==
+        InvalidArgumentError("TTL 120d exceeds the maximum of 90d for production"));
+  req.ttl_seconds.reset();
+  req.environments = {"moon"};
+  CHECK(gov.Approve(out.envelope, req, alice_).status() ==
+        InvalidArgumentError(
+            "unknown environment \"moon\" (known: development, staging, production)"));
+  req.environments = {"staging"};
+  req.required_approvers = 3;
+  CHECK(gov.Approve(out.envelope, req, alice_)->approval.required_approvers == 3);
+}
+
+TEST_CASE_FIXTURE(Governance, "a tampered training output is not approved") {
+  GovernancePlane gov(*store_, plane_options_);
+  auto out = Train();
+  Envelope env = out.envelope;
+  auto pos = env.payload.find("0.93");
+  REQUIRE(pos != std::string::npos);
+  env.payload.replace(pos, 4, "0.99");
+  ApprovalRequest req;
+  req.environments = {"staging"};
+  auto outcome = gov.Approve(env, req, alice_);
+  REQUIRE(outcome.ok());
+  CHECK_FALSE(outcome->approved);
+  CHECK(outcome->denials[0] ==
+        "the trainer's signature on the training output does not verify (the training output "
+        "was altered)");
+}
+
+TEST_CASE_FIXTURE(Governance, "custom configuration is validated") {
+  auto bad = GovernanceConfigFromJson(
+      nlohmann::json::parse(R"({"environments":[{"name":"prod","min_approvers":0}]})"), "c.json");
+  CHECK(bad.status().message() == "c.json: /environments/0/min_approvers must be 1 to 100");
+  auto unknown_prior = GovernanceConfigFromJson(
+      nlohmann::json::parse(
+          R"({"environments":[{"name":"prod","min_approvers":2,"requires_prior":["qa"]}]})"),
+      "c.json");
+  CHECK(unknown_prior.status().message() ==
+        "c.json: environment \"prod\" requires unknown environment \"qa\"");
+  auto round = GovernanceConfigFromJson(ToJson(GovernanceConfig::Default()), "d");
+  REQUIRE(round.ok());
+  CHECK(round->Find("production")->min_approvers == 2);
+  CHECK(round->Find("production")->requires_prior == std::vector<std::string>{"staging"});
+}
+
+TEST_CASE_FIXTURE(Governance, "revocation needs an authorised key and a known target") {
+  GovernancePlane gov(*store_, plane_options_);
+  auto id = Approve({"staging"});
+  CHECK(gov.RevokeApproval("apv-missing", "x", carol_).status().code() == StatusCode::kNotFound);
+  auto outsider = Enroll("intern", {Role::kAuditor});
+  auto refused = gov.RevokeApproval(id, "x", outsider);
+  CHECK(refused.status().code() == StatusCode::kPermissionDenied);
+  CHECK(Ledger().back().type == "approval.revoke-denied");
+  CHECK(gov.RevokeApproval(id, "", carol_).status() ==
+        InvalidArgumentError("a revocation needs a reason"));
+  REQUIRE(gov.RevokeApproval(id, "bad", carol_).ok());
+  CHECK(gov.RevokeApproval(id, "again", carol_).status().code() == StatusCode::kAlreadyExists);
+  CHECK(gov.Cosign(id, carol_).status().code() == StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace governance
