@@ -1,6 +1,7 @@
 // mgov drift: compare reference and current data, or training and serving
 // metrics. Exit 0 no drift, 1 drift, 2 error.
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include <algorithm>
@@ -13,7 +14,10 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "governance/authority.h"
+#include "governance/coordinator.h"
 #include "governance/drift.h"
+#include "governance/store.h"
 
 namespace governance::cli {
 namespace {
@@ -58,15 +62,6 @@ std::string ShortNumber(double value) {
   return fmt::format("{:.4g}", value);
 }
 
-Status EvidenceHooksUnavailable(const std::string& model, bool auto_revoke) {
-  if (!model.empty() || auto_revoke) {
-    return UnimplementedError(
-        std::string(auto_revoke ? "--auto-revoke" : "--model") +
-        " is not available yet: recording evidence and revoking approvals need the store, "
-        "ledger and revocation wiring of the command line");
-  }
-  return Status::Ok();
-}
 
 struct DriftCommandOptions {
   std::string reference;
@@ -128,6 +123,81 @@ StatusOr<MetricDriftOptions> MetricOptions(const DriftCommandOptions& o) {
   return options;
 }
 
+// What --model / --auto-revoke left behind.
+struct Evidence {
+  std::string model;
+  int64_t ledger_sequence = 0;
+  std::optional<int64_t> revocation_sequence;
+  std::string note;  // why nothing was revoked, when revocation was asked for
+};
+
+// Appends a "drift.checked" ledger entry holding `result` for the model and,
+// with --auto-revoke, revokes the model's approvals when `severity` reaches
+// the revoke severity.
+StatusOr<Evidence> RecordEvidence(const DriftCommandOptions& o, Context& ctx,
+                                  const nlohmann::json& result, double severity,
+                                  const std::optional<PrivateKey>& key) {
+  Evidence evidence;
+  evidence.model = o.model;
+  GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
+  GOV_RETURN_IF_ERROR(store->Transact([&](StoreTransaction& txn) -> Status {
+    GOV_ASSIGN_OR_RETURN(LedgerEntry e,
+                         txn.AppendLedger({"drift.checked", LocalActor(), o.model, result}));
+    evidence.ledger_sequence = e.sequence;
+    return Status();
+  }));
+  if (!o.auto_revoke) return evidence;
+  if (severity < o.revoke_severity) {
+    evidence.note = fmt::format("severity {:.2f} is below the revoke severity {:.2f}", severity,
+                                o.revoke_severity);
+    return evidence;
+  }
+  GovernancePlane plane(*store);
+  StatusOr<int64_t> revoked = plane.RevokeModel(
+      o.model, fmt::format("drift severity {:.2f} >= {:.2f} (mgov drift --auto-revoke)", severity,
+                           o.revoke_severity),
+      *key);
+  if (revoked.status().code() == StatusCode::kNotFound) {
+    evidence.note = revoked.status().message();  // no approvals: nothing to revoke
+    return evidence;
+  }
+  if (!revoked.ok()) return revoked.status();
+  evidence.revocation_sequence = *revoked;
+  return evidence;
+}
+
+nlohmann::json EvidenceJson(const Evidence& e) {
+  nlohmann::json j = {{"model", e.model}, {"ledger_sequence", e.ledger_sequence},
+                      {"revoked", e.revocation_sequence.has_value()}};
+  if (e.revocation_sequence) j["revocation_ledger_sequence"] = *e.revocation_sequence;
+  if (!e.note.empty()) j["note"] = e.note;
+  return j;
+}
+
+void PrintEvidence(std::ostream& out, const Evidence& e) {
+  out << "recorded in the ledger for model " << e.model << " (entry " << e.ledger_sequence << ")\n";
+  if (e.revocation_sequence) {
+    out << "revoked every approval of model " << e.model << " (entry " << *e.revocation_sequence
+        << ")\n";
+  } else if (!e.note.empty()) {
+    out << "not revoked: " << e.note << "\n";
+  }
+}
+
+// Prints `result` (JSON or table) with the evidence recorded for it.
+template <typename Result>
+void Report(Context& ctx, const Result& result, const std::optional<Evidence>& evidence,
+            void (*print)(std::ostream&, const Result&)) {
+  if (ctx.global.json) {
+    nlohmann::json j = ToJson(result);
+    if (evidence) j["evidence"] = EvidenceJson(*evidence);
+    *ctx.out << j.dump(2) << "\n";
+  } else {
+    print(*ctx.out, result);
+    if (evidence) PrintEvidence(*ctx.out, *evidence);
+  }
+}
+
 void PrintDataset(std::ostream& out, const DatasetDriftResult& r) {
   std::vector<std::vector<std::string>> rows = {
       {"column", "test", "statistic", "score", "threshold", "drifted", "severity", "action"}};
@@ -167,18 +237,23 @@ StatusOr<Outcome> RunDrift(const DriftCommandOptions& o, Context& ctx) {
         "give --reference and --current, or --training-metrics and --serving-metrics");
   }
   GOV_RETURN_IF_ERROR(ValidateEvidenceFlags(o));
+  // Load the revocation key first: a bad key should fail before any work.
+  std::optional<PrivateKey> key;
+  if (o.auto_revoke) {
+    GOV_ASSIGN_OR_RETURN(PrivateKey loaded, LoadSigningKey(o.key));
+    key = std::move(loaded);
+  }
+  std::optional<Evidence> evidence;
   if (data) {
     if (!o.max_increase.empty() || !o.min_ratio.empty()) {
       return InvalidArgumentError("--max-increase and --min-ratio apply to metric drift only");
     }
     GOV_ASSIGN_OR_RETURN(DriftOptions options, DatasetOptions(o));
     GOV_ASSIGN_OR_RETURN(DatasetDriftResult result, CheckDatasetDrift(o.reference, o.current, options));
-    GOV_RETURN_IF_ERROR(EvidenceHooksUnavailable(o.model, o.auto_revoke));
-    if (ctx.global.json) {
-      *ctx.out << ToJson(result).dump(2) << "\n";
-    } else {
-      PrintDataset(*ctx.out, result);
+    if (!o.model.empty()) {
+      GOV_ASSIGN_OR_RETURN(evidence, RecordEvidence(o, ctx, ToJson(result), result.severity, key));
     }
+    Report(ctx, result, evidence, &PrintDataset);
     return result.drifted ? Outcome::kNo : Outcome::kYes;
   }
   if (!o.columns.empty() || !o.tests.empty() || !o.thresholds.empty()) {
@@ -187,12 +262,10 @@ StatusOr<Outcome> RunDrift(const DriftCommandOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(MetricDriftOptions options, MetricOptions(o));
   GOV_ASSIGN_OR_RETURN(MetricDriftResult result,
                        CheckMetricDriftFiles(o.training_metrics, o.serving_metrics, options));
-  GOV_RETURN_IF_ERROR(EvidenceHooksUnavailable(o.model, o.auto_revoke));
-  if (ctx.global.json) {
-    *ctx.out << ToJson(result).dump(2) << "\n";
-  } else {
-    PrintMetrics(*ctx.out, result);
+  if (!o.model.empty()) {
+    GOV_ASSIGN_OR_RETURN(evidence, RecordEvidence(o, ctx, ToJson(result), result.severity, key));
   }
+  Report(ctx, result, evidence, &PrintMetrics);
   return result.drifted ? Outcome::kNo : Outcome::kYes;
 }
 

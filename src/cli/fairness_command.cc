@@ -14,7 +14,9 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "governance/authority.h"
 #include "governance/fairness.h"
+#include "governance/store.h"
 
 namespace governance::cli {
 namespace {
@@ -41,15 +43,6 @@ std::string ShortNumber(double value) {
   return fmt::format("{:.4g}", value);
 }
 
-Status EvidenceHooksUnavailable(const std::string& model, bool auto_revoke) {
-  if (!model.empty() || auto_revoke) {
-    return UnimplementedError(
-        std::string(auto_revoke ? "--auto-revoke" : "--model") +
-        " is not available yet: recording evidence and revoking approvals need the store, "
-        "ledger and revocation wiring of the command line");
-  }
-  return Status::Ok();
-}
 
 struct FairnessCommandOptions {
   std::string predictions;
@@ -85,15 +78,38 @@ void Print(std::ostream& out, const FairnessResult& r) {
                      FairnessMethodName(r.method), r.severity, RecommendedActionName(r.action));
 }
 
+// Appends a "fairness.checked" ledger entry holding `result` for `model`;
+// returns its sequence number.
+StatusOr<int64_t> RecordEvidence(Context& ctx, const std::string& model,
+                                 const nlohmann::json& result) {
+  GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
+  int64_t sequence = 0;
+  GOV_RETURN_IF_ERROR(store->Transact([&](StoreTransaction& txn) -> Status {
+    GOV_ASSIGN_OR_RETURN(LedgerEntry e,
+                         txn.AppendLedger({"fairness.checked", LocalActor(), model, result}));
+    sequence = e.sequence;
+    return Status();
+  }));
+  return sequence;
+}
+
 StatusOr<Outcome> RunFairness(FairnessCommandOptions o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(o.fairness.method, ParseFairnessMethod(o.method));
   o.fairness.max_equalized_odds_difference = o.max_equalized_odds_difference;
   GOV_ASSIGN_OR_RETURN(FairnessResult result, CheckFairness(o.predictions, o.fairness));
-  GOV_RETURN_IF_ERROR(EvidenceHooksUnavailable(o.model, false));
+  nlohmann::json j = ToJson(result);
+  std::optional<int64_t> sequence;
+  if (!o.model.empty()) {
+    GOV_ASSIGN_OR_RETURN(sequence, RecordEvidence(ctx, o.model, j));
+  }
   if (ctx.global.json) {
-    *ctx.out << ToJson(result).dump(2) << "\n";
+    if (sequence) j["evidence"] = {{"model", o.model}, {"ledger_sequence", *sequence}};
+    *ctx.out << j.dump(2) << "\n";
   } else {
     Print(*ctx.out, result);
+    if (sequence) {
+      *ctx.out << "recorded in the ledger for model " << o.model << " (entry " << *sequence << ")\n";
+    }
   }
   return result.fair ? Outcome::kYes : Outcome::kNo;
 }
