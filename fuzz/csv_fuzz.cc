@@ -8,7 +8,8 @@
 #include "governance/drift.h"
 #include "monitoring/csv.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto table = governance::monitoring::ParseCsv(text, "fuzz.csv");
   if (!table.ok()) return 0;

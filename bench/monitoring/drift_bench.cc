@@ -24,7 +24,8 @@ std::vector<double> Load(const char* path) {
   }
   std::vector<double> v(static_cast<std::size_t>(in.tellg()) / sizeof(double));
   in.seekg(0);
-  in.read(reinterpret_cast<char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(double)));
+  in.read(reinterpret_cast<char*>(v.data()),
+          static_cast<std::streamsize>(v.size() * sizeof(double)));
   return v;
 }
 
@@ -32,7 +33,9 @@ std::vector<double> Load(const char* path) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: drift_bench ks|psi REFERENCE.bin CURRENT.bin [REPEATS]\n");
+    std::fprintf(
+        stderr,
+        "usage: drift_bench ks|psi REFERENCE.bin CURRENT.bin [REPEATS]\n");
     return 2;
   }
   const std::string test = argv[1];
@@ -50,17 +53,22 @@ int main(int argc, char** argv) {
       if (!result.ok()) return 2;
       statistic = result->statistic;
       score = result->p_value;
-      method = result->method == governance::monitoring::KsMethod::kExact ? "exact" : "asymptotic";
+      method = result->method == governance::monitoring::KsMethod::kExact
+                   ? "exact"
+                   : "asymptotic";
     } else {
-      auto result = governance::CheckNumericDrift("x", a, b, governance::DriftTest::kPsi);
+      auto result =
+          governance::CheckNumericDrift("x", a, b, governance::DriftTest::kPsi);
       if (!result.ok()) return 2;
       statistic = result->statistic;
       score = result->score;
       method = "sturges";
     }
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    const std::chrono::duration<double> elapsed =
+        std::chrono::steady_clock::now() - start;
     best = std::min(best, elapsed.count());
   }
-  std::printf("%s %s %.9g %.17g %.17g\n", test.c_str(), method.c_str(), best, statistic, score);
+  std::printf("%s %s %.9g %.17g %.17g\n", test.c_str(), method.c_str(), best,
+              statistic, score);
   return 0;
 }

@@ -37,26 +37,25 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "governance/status.h"
 
 namespace governance {
 
 enum class DriftTest {
-  kAuto,                // chosen per column as described above
-  kKolmogorovSmirnov,   // "ks": two-sample KS p-value (numeric only)
-  kChiSquare,           // "chisquare": chi-square p-value over categories
-  kProportionZ,         // "z": two-proportion Z-test p-value
-  kPsi,                 // "psi": population stability index
-  kWasserstein,         // "wasserstein": W1 / reference std (numeric only)
-  kJensenShannon,       // "jensenshannon": Jensen–Shannon distance
+  kAuto,               // chosen per column as described above
+  kKolmogorovSmirnov,  // "ks": two-sample KS p-value (numeric only)
+  kChiSquare,          // "chisquare": chi-square p-value over categories
+  kProportionZ,        // "z": two-proportion Z-test p-value
+  kPsi,                // "psi": population stability index
+  kWasserstein,        // "wasserstein": W1 / reference std (numeric only)
+  kJensenShannon,      // "jensenshannon": Jensen–Shannon distance
 };
 
 // "auto", "ks", "chisquare", "z", "psi", "wasserstein", "jensenshannon".
@@ -82,7 +81,8 @@ enum class RecommendedAction {
 std::string_view RecommendedActionName(RecommendedAction action);
 
 // The action for `severity` when revocation starts at `revoke_severity`.
-RecommendedAction ActionForSeverity(double severity, double revoke_severity = 0.8);
+RecommendedAction ActionForSeverity(double severity,
+                                    double revoke_severity = 0.8);
 
 // The verdict on one column.
 struct DriftCheckResult {
@@ -113,20 +113,19 @@ struct DriftCheckResult {
 // `threshold` defaults to DefaultThreshold of the chosen test.
 // InvalidArgument when a sample is empty or a threshold is out of range
 // (p-value tests: (0, 1); distances: > 0).
-StatusOr<DriftCheckResult> CheckNumericDrift(std::string column, std::span<const double> reference,
-                                             std::span<const double> current,
-                                             DriftTest test = DriftTest::kAuto,
-                                             std::optional<double> threshold = std::nullopt,
-                                             double revoke_severity = 0.8);
+StatusOr<DriftCheckResult> CheckNumericDrift(
+    std::string column, std::span<const double> reference,
+    std::span<const double> current, DriftTest test = DriftTest::kAuto,
+    std::optional<double> threshold = std::nullopt,
+    double revoke_severity = 0.8);
 
 // Compares two categorical samples. ks and wasserstein need numbers:
 // InvalidArgument for them.
-StatusOr<DriftCheckResult> CheckCategoricalDrift(std::string column,
-                                                 std::span<const std::string> reference,
-                                                 std::span<const std::string> current,
-                                                 DriftTest test = DriftTest::kAuto,
-                                                 std::optional<double> threshold = std::nullopt,
-                                                 double revoke_severity = 0.8);
+StatusOr<DriftCheckResult> CheckCategoricalDrift(
+    std::string column, std::span<const std::string> reference,
+    std::span<const std::string> current, DriftTest test = DriftTest::kAuto,
+    std::optional<double> threshold = std::nullopt,
+    double revoke_severity = 0.8);
 
 struct DriftOptions {
   // Columns to compare. Default (empty): every column, and both files must
@@ -167,16 +166,15 @@ struct DatasetDriftResult {
 // or mismatched columns, a column without values on one side, a non-number
 // where a numeric test needs one, or invalid options. NotFound /
 // PermissionDenied when a file cannot be read.
-StatusOr<DatasetDriftResult> CheckDatasetDrift(const std::string& reference_path,
-                                               const std::string& current_path,
-                                               const DriftOptions& options = {});
+StatusOr<DatasetDriftResult> CheckDatasetDrift(
+    const std::string& reference_path, const std::string& current_path,
+    const DriftOptions& options = {});
 
 // As above for CSV text already in memory; the origins name it in errors.
-StatusOr<DatasetDriftResult> CheckDatasetDriftText(std::string_view reference_csv,
-                                                   std::string_view reference_origin,
-                                                   std::string_view current_csv,
-                                                   std::string_view current_origin,
-                                                   const DriftOptions& options = {});
+StatusOr<DatasetDriftResult> CheckDatasetDriftText(
+    std::string_view reference_csv, std::string_view reference_origin,
+    std::string_view current_csv, std::string_view current_origin,
+    const DriftOptions& options = {});
 
 // The JSON policies read: {"spec": {"drift": {"score": <severity>, "drifted",
 // "severity", "action", "share_of_drifted_columns", "drift_share",
@@ -190,7 +188,8 @@ nlohmann::json ToJson(const DatasetDriftResult& result);
 // Metric drift: training-time versus serving-time metrics.
 
 enum class MetricBoundKind {
-  // Lower is better (loss): drift when (serving - training) / |training| > bound.
+  // Lower is better (loss): drift when (serving - training) / |training| >
+  // bound.
   kMaxRelativeIncrease,
   // Higher is better (accuracy): drift when serving / training < bound.
   kMinRatio,
@@ -240,14 +239,14 @@ struct MetricDriftResult {
 // Compares metric documents: an object of name → number, or a manifest whose
 // "spec.metrics" or "metrics" is one. InvalidArgument when a bound is invalid,
 // a named metric is missing or not a number, or no metric could be compared.
-StatusOr<MetricDriftResult> CheckMetricDrift(const nlohmann::json& training,
-                                             const nlohmann::json& serving,
-                                             const MetricDriftOptions& options = {});
+StatusOr<MetricDriftResult> CheckMetricDrift(
+    const nlohmann::json& training, const nlohmann::json& serving,
+    const MetricDriftOptions& options = {});
 
 // As above, loading JSON (.json) or YAML files; errors name the file.
-StatusOr<MetricDriftResult> CheckMetricDriftFiles(const std::string& training_path,
-                                                  const std::string& serving_path,
-                                                  const MetricDriftOptions& options = {});
+StatusOr<MetricDriftResult> CheckMetricDriftFiles(
+    const std::string& training_path, const std::string& serving_path,
+    const MetricDriftOptions& options = {});
 
 // {"spec": {"drift": {"score": <severity>, "drifted", "severity", "action",
 // "metrics": {<name>: {"check", "training", "serving", "value", "bound",

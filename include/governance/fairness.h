@@ -18,7 +18,8 @@
 //   demographic parity difference  between_groups: max - min selection rate;
 //                                  to_overall: max |group - overall|
 //   demographic parity ratio       between_groups: min / max;
-//                                  to_overall: min of min(group/overall, overall/group)
+//                                  to_overall: min of min(group/overall,
+//                                  overall/group)
 //   equalized odds difference      max(TPR difference, FPR difference)
 //   equalized odds ratio           min(TPR ratio, FPR ratio)
 // A ratio of 0 / 0 is NaN (reported as null in JSON), as in Fairlearn.
@@ -34,12 +35,11 @@
 #define GOVERNANCE_FAIRNESS_H_
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "governance/drift.h"  // RecommendedAction
 #include "governance/status.h"
@@ -47,7 +47,8 @@
 namespace governance {
 
 enum class FairnessMethod {
-  kBetweenGroups,  // "between_groups": compare groups with each other (Fairlearn's default)
+  kBetweenGroups,  // "between_groups": compare groups with each other
+                   // (Fairlearn's default)
   kToOverall,      // "to_overall": compare each group with the whole population
 };
 
@@ -121,10 +122,10 @@ struct FairnessResult {
 // vectors. InvalidArgument when they differ in length, are empty, or labels
 // or predictions take more than two distinct values, or an option is out of
 // range.
-StatusOr<FairnessResult> ComputeFairness(const std::vector<std::string>& labels,
-                                         const std::vector<std::string>& predictions,
-                                         const std::vector<std::string>& groups,
-                                         const FairnessOptions& options);
+StatusOr<FairnessResult> ComputeFairness(
+    const std::vector<std::string>& labels,
+    const std::vector<std::string>& predictions,
+    const std::vector<std::string>& groups, const FairnessOptions& options);
 
 // Reads a predictions CSV and computes its fairness metrics. Errors name the
 // file, line and column: unknown columns, empty cells, malformed CSV.

@@ -9,7 +9,8 @@ namespace governance::monitoring {
 namespace {
 
 template <typename T>
-BinnedCounts CountByKey(std::span<const T> reference, std::span<const T> current) {
+BinnedCounts CountByKey(std::span<const T> reference,
+                        std::span<const T> current) {
   std::map<T, std::pair<double, double>> counts;
   for (const T& v : reference) counts[v].first += 1;
   for (const T& v : current) counts[v].second += 1;
@@ -23,9 +24,11 @@ BinnedCounts CountByKey(std::span<const T> reference, std::span<const T> current
   return out;
 }
 
-std::vector<double> Shares(const std::vector<double>& counts, std::size_t total) {
+std::vector<double> Shares(const std::vector<double>& counts,
+                           std::size_t total) {
   std::vector<double> shares(counts.size());
-  for (std::size_t i = 0; i < counts.size(); ++i) shares[i] = counts[i] / static_cast<double>(total);
+  for (std::size_t i = 0; i < counts.size(); ++i)
+    shares[i] = counts[i] / static_cast<double>(total);
   double smallest = 0;
   for (double s : shares) {
     if (s != 0 && (smallest == 0 || s < smallest)) smallest = s;
@@ -44,11 +47,13 @@ BinnedCounts CountCategories(std::span<const std::string> reference,
   return CountByKey(reference, current);
 }
 
-BinnedCounts CountCategories(std::span<const double> reference, std::span<const double> current) {
+BinnedCounts CountCategories(std::span<const double> reference,
+                             std::span<const double> current) {
   return CountByKey(reference, current);
 }
 
-BinnedCounts SturgesHistogram(std::span<const double> reference, std::span<const double> current) {
+BinnedCounts SturgesHistogram(std::span<const double> reference,
+                              std::span<const double> current) {
   double lo = reference.front();
   double hi = reference.front();
   for (auto sample : {reference, current}) {
@@ -67,11 +72,13 @@ BinnedCounts SturgesHistogram(std::span<const double> reference, std::span<const
   const auto n = static_cast<double>(reference.size() + current.size());
   const double width = ptp / (std::log2(n) + 1.0);
   const std::size_t bins =
-      width != 0 ? static_cast<std::size_t>(std::ceil((last - first) / width)) : 1;
+      width != 0 ? static_cast<std::size_t>(std::ceil((last - first) / width))
+                 : 1;
   // numpy.linspace: start + i·step, with the last edge set to stop exactly.
   std::vector<double> edges(bins + 1);
   const double step = (last - first) / static_cast<double>(bins);
-  for (std::size_t i = 0; i <= bins; ++i) edges[i] = static_cast<double>(i) * step + first;
+  for (std::size_t i = 0; i <= bins; ++i)
+    edges[i] = static_cast<double>(i) * step + first;
   edges[bins] = last;
 
   // As numpy's uniform-bin fast path: estimate the bin arithmetically, then
@@ -81,7 +88,8 @@ BinnedCounts SturgesHistogram(std::span<const double> reference, std::span<const
     std::vector<double> counts(bins, 0.0);
     for (double v : sample) {
       if (v < edges.front() || v > edges.back()) continue;
-      auto bin = std::min(static_cast<std::size_t>((v - first) * norm), bins - 1);
+      auto bin =
+          std::min(static_cast<std::size_t>((v - first) * norm), bins - 1);
       if (v < edges[bin]) {
         --bin;
       } else if (bin + 1 < bins && v >= edges[bin + 1]) {
@@ -99,7 +107,8 @@ BinnedCounts SturgesHistogram(std::span<const double> reference, std::span<const
   return out;
 }
 
-BinnedCounts BinForDistance(std::span<const double> reference, std::span<const double> current) {
+BinnedCounts BinForDistance(std::span<const double> reference,
+                            std::span<const double> current) {
   std::set<double> distinct;
   for (double v : reference) {
     distinct.insert(v);

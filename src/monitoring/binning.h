@@ -38,7 +38,8 @@ BinnedCounts SturgesHistogram(std::span<const double> reference,
 
 // Evidently's choice: a Sturges histogram when the reference has more than
 // 20 distinct values, else category counts.
-BinnedCounts BinForDistance(std::span<const double> reference, std::span<const double> current);
+BinnedCounts BinForDistance(std::span<const double> reference,
+                            std::span<const double> current);
 
 // Counts as shares of each sample's size, with empty bins replaced by a small
 // share (min non-zero share / 1e6 when that is <= 1e-4, else 1e-4) so that

@@ -1,7 +1,8 @@
 // Pearson's chi-square goodness-of-fit test (scipy.stats.chisquare).
 //
 //   StatusOr<TestResult> r = ChiSquareTest({16, 18, 16, 14, 12, 12},
-//                                          {14.666, ...});  // (2.0, 0.849145...)
+//                                          {14.666, ...});  // (2.0,
+//                                          0.849145...)
 #ifndef GOVERNANCE_SRC_MONITORING_CHI_SQUARE_H_
 #define GOVERNANCE_SRC_MONITORING_CHI_SQUARE_H_
 

@@ -1,8 +1,8 @@
 #include "monitoring/csv.h"
 
 #include <charconv>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 #include <system_error>
 #include <utility>
@@ -20,20 +20,25 @@ std::string Excerpt(std::string_view cell) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string_view origin) : text_(text), origin_(origin) {}
+  Parser(std::string_view text, std::string_view origin)
+      : text_(text), origin_(origin) {}
 
   // Reads the next record into `fields`; false at end of input.
-  StatusOr<bool> NextRecord(std::vector<std::string>& fields, std::size_t& start_line) {
+  StatusOr<bool> NextRecord(std::vector<std::string>& fields,
+                            std::size_t& start_line) {
     fields.clear();
     // Skip blank lines.
-    while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) Newline();
+    while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r'))
+      Newline();
     if (pos_ >= text_.size()) return false;
     start_line = line_;
     std::string field;
@@ -44,7 +49,8 @@ class Parser {
         ++pos_;
         while (true) {
           if (pos_ >= text_.size()) {
-            return InvalidArgumentError(origin_ + ":" + std::to_string(quote_line) +
+            return InvalidArgumentError(origin_ + ":" +
+                                        std::to_string(quote_line) +
                                         ": unterminated quoted field");
           }
           char c = text_[pos_];
@@ -65,13 +71,14 @@ class Parser {
         }
         if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
             text_[pos_] != '\r') {
-          return InvalidArgumentError(origin_ + ":" + std::to_string(line_) +
-                                      ": unexpected text after closing quote in field " +
-                                      std::to_string(fields.size() + 1));
+          return InvalidArgumentError(
+              origin_ + ":" + std::to_string(line_) +
+              ": unexpected text after closing quote in field " +
+              std::to_string(fields.size() + 1));
         }
       } else {
-        while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
-               text_[pos_] != '\r') {
+        while (pos_ < text_.size() && text_[pos_] != ',' &&
+               text_[pos_] != '\n' && text_[pos_] != '\r') {
           if (text_[pos_] == '"') {
             return InvalidArgumentError(origin_ + ":" + std::to_string(line_) +
                                         ": quote inside unquoted field " +
@@ -96,7 +103,9 @@ class Parser {
  private:
   // Consumes one LF, CRLF or lone CR.
   void Newline() {
-    if (text_[pos_] == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') ++pos_;
+    if (text_[pos_] == '\r' && pos_ + 1 < text_.size() &&
+        text_[pos_ + 1] == '\n')
+      ++pos_;
     ++pos_;
     ++line_;
   }
@@ -115,8 +124,8 @@ StatusOr<std::size_t> CsvTable::ColumnIndex(std::string_view name) const {
   }
   std::string known;
   for (const std::string& h : header) known += (known.empty() ? "" : ", ") + h;
-  return InvalidArgumentError(origin + ": no column '" + std::string(name) + "' (columns: " +
-                              known + ")");
+  return InvalidArgumentError(origin + ": no column '" + std::string(name) +
+                              "' (columns: " + known + ")");
 }
 
 StatusOr<CsvTable> ParseCsv(std::string_view text, std::string_view origin) {
@@ -126,13 +135,16 @@ StatusOr<CsvTable> ParseCsv(std::string_view text, std::string_view origin) {
   Parser parser(text, origin);
   std::size_t line = 0;
   GOV_ASSIGN_OR_RETURN(bool has_header, parser.NextRecord(table.header, line));
-  if (!has_header) return InvalidArgumentError(table.origin + ": empty file, expected a header row");
+  if (!has_header)
+    return InvalidArgumentError(table.origin +
+                                ": empty file, expected a header row");
   std::set<std::string> seen;
   for (std::size_t i = 0; i < table.header.size(); ++i) {
     const std::string& name = table.header[i];
     if (name.empty()) {
       return InvalidArgumentError(table.origin + ":" + std::to_string(line) +
-                                  ": header field " + std::to_string(i + 1) + " is empty");
+                                  ": header field " + std::to_string(i + 1) +
+                                  " is empty");
     }
     if (!seen.insert(name).second) {
       return InvalidArgumentError(table.origin + ":" + std::to_string(line) +
@@ -144,9 +156,10 @@ StatusOr<CsvTable> ParseCsv(std::string_view text, std::string_view origin) {
     GOV_ASSIGN_OR_RETURN(bool more, parser.NextRecord(fields, line));
     if (!more) break;
     if (fields.size() != table.header.size()) {
-      return InvalidArgumentError(table.origin + ":" + std::to_string(line) + ": expected " +
-                                  std::to_string(table.header.size()) + " fields, found " +
-                                  std::to_string(fields.size()));
+      return InvalidArgumentError(
+          table.origin + ":" + std::to_string(line) + ": expected " +
+          std::to_string(table.header.size()) + " fields, found " +
+          std::to_string(fields.size()));
     }
     table.rows.push_back(std::move(fields));
     table.lines.push_back(line);
@@ -167,13 +180,16 @@ std::optional<double> ParseNumber(std::string_view cell) {
   if (cell.front() == '+' || cell.front() == '-') {
     negative = cell.front() == '-';
     cell.remove_prefix(1);
-    if (cell.empty() || cell.front() == '+' || cell.front() == '-') return std::nullopt;
+    if (cell.empty() || cell.front() == '+' || cell.front() == '-')
+      return std::nullopt;
   }
   double value = 0;
-  auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+  auto [end, ec] =
+      std::from_chars(cell.data(), cell.data() + cell.size(), value);
   if (end != cell.data() + cell.size()) return std::nullopt;
   if (ec == std::errc::result_out_of_range) {
-    // Overflow becomes infinity and underflow zero (or a denormal), as strtod does.
+    // Overflow becomes infinity and underflow zero (or a denormal), as strtod
+    // does.
     value = std::strtod(std::string(cell).c_str(), nullptr);
   } else if (ec != std::errc()) {
     return std::nullopt;
@@ -192,7 +208,8 @@ ColumnKind InferColumnKind(const CsvTable& table, std::size_t column) {
   return any ? ColumnKind::kNumeric : ColumnKind::kCategorical;
 }
 
-StatusOr<NumericColumn> NumericValues(const CsvTable& table, std::size_t column) {
+StatusOr<NumericColumn> NumericValues(const CsvTable& table,
+                                      std::size_t column) {
   NumericColumn out;
   out.values.reserve(table.rows.size());
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
@@ -203,9 +220,9 @@ StatusOr<NumericColumn> NumericValues(const CsvTable& table, std::size_t column)
     }
     std::optional<double> v = ParseNumber(cell);
     if (!v.has_value()) {
-      return InvalidArgumentError(table.origin + ":" + std::to_string(table.lines[r]) +
-                                  ": column '" + table.header[column] + "': '" + Excerpt(cell) +
-                                  "' is not a number");
+      return InvalidArgumentError(
+          table.origin + ":" + std::to_string(table.lines[r]) + ": column '" +
+          table.header[column] + "': '" + Excerpt(cell) + "' is not a number");
     }
     if (!std::isfinite(*v)) {
       ++out.non_finite;

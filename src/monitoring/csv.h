@@ -1,8 +1,8 @@
 // Reading the CSV files that drift and fairness checks take as input.
 //
 //   StatusOr<CsvTable> table = ReadCsvFile("reference.csv");
-//   if (!table.ok()) return table.status();  // "reference.csv:7: expected 3 fields, found 2"
-//   StatusOr<std::size_t> age = table->ColumnIndex("age");
+//   if (!table.ok()) return table.status();  // "reference.csv:7: expected 3
+//   fields, found 2" StatusOr<std::size_t> age = table->ColumnIndex("age");
 //   StatusOr<NumericColumn> values = NumericValues(*table, *age);
 //
 // The format is RFC 4180: a header row, comma separators, fields optionally
@@ -69,7 +69,8 @@ struct NumericColumn {
 // Collects the finite numbers of column `column`. InvalidArgument
 // "<origin>:<line>: column '<name>': '<cell>' is not a number" on the first
 // cell that is neither empty nor a number.
-StatusOr<NumericColumn> NumericValues(const CsvTable& table, std::size_t column);
+StatusOr<NumericColumn> NumericValues(const CsvTable& table,
+                                      std::size_t column);
 
 // The non-empty cells of column `column`, and how many were empty.
 struct CategoricalColumn {

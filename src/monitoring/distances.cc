@@ -17,7 +17,8 @@ double RelativeEntropy(double x, double y) {
 
 }  // namespace
 
-double WassersteinDistance(std::span<const double> u, std::span<const double> v) {
+double WassersteinDistance(std::span<const double> u,
+                           std::span<const double> v) {
   std::vector<double> a(u.begin(), u.end());
   std::vector<double> b(v.begin(), v.end());
   SortSample(a);
@@ -31,8 +32,10 @@ double WassersteinDistance(std::span<const double> u, std::span<const double> v)
   std::size_t j = 0;
   double previous = std::min(a.front(), b.front());
   while (i < a.size() || j < b.size()) {
-    const double value = (j >= b.size() || (i < a.size() && a[i] <= b[j])) ? a[i] : b[j];
-    const double gap = std::fabs(static_cast<double>(i) / na - static_cast<double>(j) / nb);
+    const double value =
+        (j >= b.size() || (i < a.size() && a[i] <= b[j])) ? a[i] : b[j];
+    const double gap =
+        std::fabs(static_cast<double>(i) / na - static_cast<double>(j) / nb);
     total += static_cast<long double>(gap) * (value - previous);
     while (i < a.size() && a[i] <= value) ++i;
     while (j < b.size() && b[j] <= value) ++j;
@@ -44,13 +47,17 @@ double WassersteinDistance(std::span<const double> u, std::span<const double> v)
 double PopulationStandardDeviation(std::span<const double> values) {
   long double sum = 0;
   for (double x : values) sum += x;
-  const double mean = static_cast<double>(sum / static_cast<long double>(values.size()));
+  const double mean =
+      static_cast<double>(sum / static_cast<long double>(values.size()));
   long double squares = 0;
-  for (double x : values) squares += static_cast<long double>(x - mean) * (x - mean);
-  return std::sqrt(static_cast<double>(squares / static_cast<long double>(values.size())));
+  for (double x : values)
+    squares += static_cast<long double>(x - mean) * (x - mean);
+  return std::sqrt(
+      static_cast<double>(squares / static_cast<long double>(values.size())));
 }
 
-double JensenShannonDistance(std::span<const double> p, std::span<const double> q) {
+double JensenShannonDistance(std::span<const double> p,
+                             std::span<const double> q) {
   double p_sum = 0;
   double q_sum = 0;
   for (double x : p) p_sum += x;
@@ -65,7 +72,8 @@ double JensenShannonDistance(std::span<const double> p, std::span<const double> 
   return std::sqrt(js / 2.0);
 }
 
-double PopulationStabilityIndex(std::span<const double> reference, std::span<const double> current) {
+double PopulationStabilityIndex(std::span<const double> reference,
+                                std::span<const double> current) {
   double psi = 0;
   for (std::size_t i = 0; i < reference.size(); ++i) {
     psi += (reference[i] - current[i]) * std::log(reference[i] / current[i]);

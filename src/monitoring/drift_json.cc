@@ -54,8 +54,9 @@ nlohmann::json ToJson(const MetricDriftResult& result) {
   nlohmann::json metrics = nlohmann::json::object();
   for (const MetricDriftCheck& m : result.metrics) {
     metrics[m.metric] = {
-        {"check", m.kind == MetricBoundKind::kMaxRelativeIncrease ? "max_relative_increase"
-                                                                  : "min_ratio"},
+        {"check", m.kind == MetricBoundKind::kMaxRelativeIncrease
+                      ? "max_relative_increase"
+                      : "min_ratio"},
         {"training", m.training},
         {"serving", m.serving},
         {"value", Number(m.value)},

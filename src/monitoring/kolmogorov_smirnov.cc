@@ -37,7 +37,9 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
-std::int64_t CeilDiv(std::int64_t a, std::int64_t b) { return -FloorDiv(-a, b); }
+std::int64_t CeilDiv(std::int64_t a, std::int64_t b) {
+  return -FloorDiv(-a, b);
+}
 
 // Pr(D_{n,n} >= h/n): the alternating sum of binomial ratios, nested
 // Horner-style so that no term is subtracted from a much larger one.
@@ -46,7 +48,8 @@ double ExactSquareSurvival(std::int64_t n, std::int64_t h) {
   for (std::int64_t k = n / h; k >= 0; --k) {
     double term = 1.0;
     for (std::int64_t j = 0; j < h; ++j) {
-      term = static_cast<double>(n - k * h - j) * term / static_cast<double>(n + k * h + j + 1);
+      term = static_cast<double>(n - k * h - j) * term /
+             static_cast<double>(n + k * h + j + 1);
     }
     p = term * (1.0 - p);
   }
@@ -56,7 +59,8 @@ double ExactSquareSurvival(std::int64_t n, std::int64_t h) {
 // The proportion of lattice paths from (0,0) to (m,n) that leave the band
 // |x/m - y/n| < h/lcm. One column of the path-count table is kept, as
 // probabilities of leaving the band so far, inside a sliding window.
-double ExactRectangleSurvival(std::int64_t m, std::int64_t n, std::int64_t g, std::int64_t h) {
+double ExactRectangleSurvival(std::int64_t m, std::int64_t n, std::int64_t g,
+                              std::int64_t h) {
   if (m < n) std::swap(m, n);
   const std::int64_t mg = m / g;
   const std::int64_t ng = n / g;
@@ -77,7 +81,8 @@ double ExactRectangleSurvival(std::int64_t m, std::int64_t n, std::int64_t g, st
       const std::int64_t j = jj + minj;
       const std::int64_t from = jj + minj - lastminj;
       if (from < 0 || from >= len || jj >= len) return kNaN;
-      val = (column[from] * static_cast<double>(i) + val * static_cast<double>(j)) /
+      val = (column[from] * static_cast<double>(i) +
+             val * static_cast<double>(j)) /
             static_cast<double>(i + j);
       column[jj] = val;
     }
@@ -94,8 +99,9 @@ double ExactRectangleSurvival(std::int64_t m, std::int64_t n, std::int64_t g, st
 double LogFactorialOverPower(double n) {
   // B_{2j} / (2j(2j-1)) for j = 8 … 1, highest power first.
   static constexpr double kStirling[] = {
-      -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3,
-      8.4175084175084175084e-4, -5.952380952380952381e-4, 7.9365079365079365079e-4,
+      -2.955065359477124183e-2,  6.4102564102564102564e-3,
+      -1.9175269175269175269e-3, 8.4175084175084175084e-4,
+      -5.952380952380952381e-4,  7.9365079365079365079e-4,
       -2.7777777777777777778e-3, 8.3333333333333333333e-2};
   const double rn = 1.0 / n;
   const double rn2 = rn / n;
@@ -135,16 +141,19 @@ double DurbinMatrixCdf(std::int64_t n, double d) {
     fac /= static_cast<double>(j);
     v[j - 1] = (1.0 - std::pow(h, static_cast<double>(j))) * fac;
   }
-  const double tt = std::pow(std::max(2 * h - 1.0, 0.0), static_cast<double>(m)) -
-                    2 * std::pow(h, static_cast<double>(m));
+  const double tt =
+      std::pow(std::max(2 * h - 1.0, 0.0), static_cast<double>(m)) -
+      2 * std::pow(h, static_cast<double>(m));
   v[m - 1] = (1.0 + tt) * fac;
 
   Matrix hm(m * m, 0.0);
   for (std::size_t col = 1; col < m; ++col) {
-    for (std::size_t row = col - 1; row < m; ++row) hm[row * m + col] = w[row - (col - 1)];
+    for (std::size_t row = col - 1; row < m; ++row)
+      hm[row * m + col] = w[row - (col - 1)];
   }
   for (std::size_t row = 0; row < m; ++row) hm[row * m] = v[row];
-  for (std::size_t col = 0; col < m; ++col) hm[(m - 1) * m + col] = v[m - 1 - col];
+  for (std::size_t col = 0; col < m; ++col)
+    hm[(m - 1) * m + col] = v[m - 1 - col];
 
   Matrix power(m * m, 0.0);
   for (std::size_t i = 0; i < m; ++i) power[i * m + i] = 1.0;
@@ -176,8 +185,10 @@ double DurbinMatrixCdf(std::int64_t n, double d) {
 }
 
 // The interval of non-zero entries in row i of Pomeranz's recursion.
-std::pair<std::int64_t, std::int64_t> PomeranzBounds(std::int64_t i, std::int64_t n,
-                                                     std::int64_t ll, std::int64_t ceilf,
+std::pair<std::int64_t, std::int64_t> PomeranzBounds(std::int64_t i,
+                                                     std::int64_t n,
+                                                     std::int64_t ll,
+                                                     std::int64_t ceilf,
                                                      std::int64_t roundf) {
   std::int64_t j1 = 0;
   std::int64_t j2 = 0;
@@ -235,14 +246,16 @@ double PomeranzCdf(std::int64_t n, double x) {
     std::fill(v1.begin(), v1.end(), 0.0);
     std::tie(j1, j2) = PomeranzBounds(i, n, ll, ceilf, roundf);
     const std::vector<double>& pwrs =
-        (i == 1 || i == 2 * n + 1) ? gpower : (i % 2 != 0 ? twogpower : onem2gpower);
+        (i == 1 || i == 2 * n + 1) ? gpower
+                                   : (i % 2 != 0 ? twogpower : onem2gpower);
     const std::int64_t ln2 = j2 - k1 + 1;
     if (ln2 > 0) {
       const std::int64_t conv_start = j1 - k1;
       const std::int64_t conv_len = j2 - j1 + 1;
       double largest = 0.0;
       for (std::int64_t c = 0; c < conv_len && c < size; ++c) {
-        const std::int64_t idx = conv_start + c;  // index into the full convolution
+        const std::int64_t idx =
+            conv_start + c;  // index into the full convolution
         double sum = 0.0;
         for (std::int64_t a = std::max<std::int64_t>(0, idx - ln2 + 1);
              a <= std::min(idx, ln2 - 1); ++a) {
@@ -309,7 +322,8 @@ double PelzGoodCdf(std::int64_t n, double x) {
     for (int i = 0; i < 4; ++i) k[i] = k[i] * qpower + coeffs[i];
   }
   const double sqrt2pi = std::sqrt(2 * pi);
-  const double denominators[4] = {z, 6 * z4, 72 * std::pow(z, 7), 6480 * std::pow(z, 10)};
+  const double denominators[4] = {z, 6 * z4, 72 * std::pow(z, 7),
+                                  6480 * std::pow(z, 10)};
   for (int i = 0; i < 4; ++i) k[i] = k[i] * q * sqrt2pi / denominators[i];
 
   q = std::exp(-pi2 / 2 / z2);
@@ -339,9 +353,10 @@ double SmirnovSurvival(std::int64_t n, double x) {
   if (x >= 1.0) return 0.0;
   if (n == 1) return 1.0 - x;
   const auto nd = static_cast<double>(n);
-  if (nd * x <= 1.0) return 1.0 - x * std::pow(1.0 + x, nd - 1);  // exact for x <= 1/n
-  if (-2 * nd * x * x < kMinLog) return 0.0;                       // underflows
-  if (nd * x >= nd - 1) return std::pow(1.0 - x, nd);              // exact for x >= 1 - 1/n
+  if (nd * x <= 1.0)
+    return 1.0 - x * std::pow(1.0 + x, nd - 1);        // exact for x <= 1/n
+  if (-2 * nd * x * x < kMinLog) return 0.0;           // underflows
+  if (nd * x >= nd - 1) return std::pow(1.0 - x, nd);  // exact for x >= 1 - 1/n
   if (n > kSmirnovMaxExactN) {
     // Beyond scipy's exact range it uses p ~ exp(-(6nx + 1)^2 / (18n));
     // so do we, to return the same p-values.
@@ -350,9 +365,9 @@ double SmirnovSurvival(std::int64_t n, double x) {
     const double cdf = -std::expm1(logp);
     return 1.0 - cdf;
   }
-  // Birnbaum–Tingey: x · Σ_{v=0}^{⌊n(1-x)⌋} C(n,v) (x + v/n)^(v-1) (1 - x - v/n)^(n-v).
-  // Every term is positive, so the sum is taken as exp(peak) · Σ exp(log
-  // term - peak) without cancellation. For small x the terms are nearly
+  // Birnbaum–Tingey: x · Σ_{v=0}^{⌊n(1-x)⌋} C(n,v) (x + v/n)^(v-1) (1 - x -
+  // v/n)^(n-v). Every term is positive, so the sum is taken as exp(peak) · Σ
+  // exp(log term - peak) without cancellation. For small x the terms are nearly
   // flat and all O(n) of them matter, so the loop stays in double
   // precision (its rounding errors are independent from term to term and
   // average out) and log C(n, v) is updated incrementally, compensated.
@@ -376,7 +391,8 @@ double SmirnovSurvival(std::int64_t n, double x) {
     const double q = ((nd - vr) - nx) / nd;
     if (q <= 0) break;
     const double a = (nx + vr) / nd;
-    const double t = log_binomial + (vr - 1) * std::log(a) + (nd - vr) * std::log(q) + log_x;
+    const double t =
+        log_binomial + (vr - 1) * std::log(a) + (nd - vr) * std::log(q) + log_x;
     terms.push_back(t);
     peak = std::max(peak, t);
   }
@@ -399,7 +415,8 @@ double KolmogorovSurvival(std::int64_t n, double x) {
     if (t <= 0.5) return 1.0;
     double cdf = 1.0;
     if (n <= 140) {
-      for (std::int64_t i = 1; i <= n; ++i) cdf *= static_cast<double>(i) * (1.0 / nf) * (2 * t - 1);
+      for (std::int64_t i = 1; i <= n; ++i)
+        cdf *= static_cast<double>(i) * (1.0 / nf) * (2 * t - 1);
     } else {
       cdf = std::exp(LogFactorialOverPower(nf) + nf * std::log(2 * t - 1));
     }
@@ -424,13 +441,15 @@ double KolmogorovSurvival(std::int64_t n, double x) {
   return Clip01(1.0 - cdf);
 }
 
-double ExactTwoSampleSurvival(std::int64_t n1, std::int64_t n2, std::int64_t h) {
+double ExactTwoSampleSurvival(std::int64_t n1, std::int64_t n2,
+                              std::int64_t h) {
   if (n1 == n2) return ExactSquareSurvival(n1, h);
   return ExactRectangleSurvival(n1, n2, std::gcd(n1, n2), h);
 }
 
 KsResult KolmogorovSmirnovTestSorted(std::span<const double> sorted1,
-                                     std::span<const double> sorted2, KsMethod method) {
+                                     std::span<const double> sorted2,
+                                     KsMethod method) {
   const auto n1 = static_cast<std::int64_t>(sorted1.size());
   const auto n2 = static_cast<std::int64_t>(sorted2.size());
   const std::int64_t g = std::gcd(n1, n2);
@@ -450,17 +469,20 @@ KsResult KolmogorovSmirnovTestSorted(std::span<const double> sorted1,
   std::size_t j = 0;
   while (i < sorted1.size() || j < sorted2.size()) {
     double v = 0;
-    if (j >= sorted2.size() || (i < sorted1.size() && sorted1[i] <= sorted2[j])) {
+    if (j >= sorted2.size() ||
+        (i < sorted1.size() && sorted1[i] <= sorted2[j])) {
       v = sorted1[i];
     } else {
       v = sorted2[j];
     }
     while (i < sorted1.size() && sorted1[i] <= v) ++i;
     while (j < sorted2.size() && sorted2[j] <= v) ++j;
-    const double diff = static_cast<double>(i) / n1f - static_cast<double>(j) / n2f;
+    const double diff =
+        static_cast<double>(i) / n1f - static_cast<double>(j) / n2f;
     max_diff = std::max(max_diff, diff);
     min_diff = std::min(min_diff, diff);
-    const std::int64_t steps = static_cast<std::int64_t>(i) * step1 - static_cast<std::int64_t>(j) * step2;
+    const std::int64_t steps = static_cast<std::int64_t>(i) * step1 -
+                               static_cast<std::int64_t>(j) * step2;
     max_steps = std::max(max_steps, steps);
     min_steps = std::min(min_steps, steps);
   }
@@ -468,9 +490,12 @@ KsResult KolmogorovSmirnovTestSorted(std::span<const double> sorted1,
   result.statistic = std::max(max_diff, std::min(-min_diff, 1.0));
 
   if (method == KsMethod::kAuto) {
-    method = std::max(n1, n2) <= kMaxExactN ? KsMethod::kExact : KsMethod::kAsymptotic;
+    method = std::max(n1, n2) <= kMaxExactN ? KsMethod::kExact
+                                            : KsMethod::kAsymptotic;
   } else if (method == KsMethod::kExact &&
-             static_cast<double>(n1 / g) >= std::numeric_limits<std::int32_t>::max() / static_cast<double>(n2 / g)) {
+             static_cast<double>(n1 / g) >=
+                 std::numeric_limits<std::int32_t>::max() /
+                     static_cast<double>(n2 / g)) {
     method = KsMethod::kAsymptotic;  // lcm(n1, n2) too large for the lattice
   }
   if (method == KsMethod::kExact) {
@@ -491,13 +516,15 @@ KsResult KolmogorovSmirnovTestSorted(std::span<const double> sorted1,
   const double en = big * small / (big + small);
   // np.round rounds half to even, as nearbyint does in the default mode.
   const auto n = static_cast<std::int64_t>(std::nearbyint(en));
-  result.p_value = Clip01(KolmogorovSurvival(std::max<std::int64_t>(n, 1), result.statistic));
+  result.p_value = Clip01(
+      KolmogorovSurvival(std::max<std::int64_t>(n, 1), result.statistic));
   result.method = KsMethod::kAsymptotic;
   return result;
 }
 
 StatusOr<KsResult> KolmogorovSmirnovTest(std::span<const double> sample1,
-                                         std::span<const double> sample2, KsMethod method) {
+                                         std::span<const double> sample2,
+                                         KsMethod method) {
   if (sample1.empty() || sample2.empty()) {
     return InvalidArgumentError(
         "Kolmogorov-Smirnov test needs at least one value in each sample");
@@ -505,7 +532,8 @@ StatusOr<KsResult> KolmogorovSmirnovTest(std::span<const double> sample1,
   std::vector<double> a(sample1.begin(), sample1.end());
   std::vector<double> b(sample2.begin(), sample2.end());
   for (const auto* sample : {&a, &b}) {
-    if (std::any_of(sample->begin(), sample->end(), [](double v) { return std::isnan(v); })) {
+    if (std::any_of(sample->begin(), sample->end(),
+                    [](double v) { return std::isnan(v); })) {
       return InvalidArgumentError("Kolmogorov-Smirnov test got a NaN value");
     }
   }

@@ -56,11 +56,11 @@ KsResult KolmogorovSmirnovTestSorted(std::span<const double> sorted1,
 // REQUIRES: n1, n2 > 0, 0 < h <= lcm(n1, n2).
 double ExactTwoSampleSurvival(std::int64_t n1, std::int64_t n2, std::int64_t h);
 
-// Pr(D_n >= x) for the two-sided one-sample statistic D_n (scipy.stats.kstwo.sf),
-// following Simard & L'Ecuyer (2011): Ruben–Gambino near the ends, Durbin's
-// matrix (Marsaglia–Tsang–Wang), Pomeranz's recursion, Pelz–Good's
-// asymptotic series, or twice the one-sided tail, depending on n and n·x².
-// REQUIRES: n > 0.
+// Pr(D_n >= x) for the two-sided one-sample statistic D_n
+// (scipy.stats.kstwo.sf), following Simard & L'Ecuyer (2011): Ruben–Gambino
+// near the ends, Durbin's matrix (Marsaglia–Tsang–Wang), Pomeranz's recursion,
+// Pelz–Good's asymptotic series, or twice the one-sided tail, depending on n
+// and n·x². REQUIRES: n > 0.
 double KolmogorovSurvival(std::int64_t n, double x);
 
 // Pr(D+_n >= x) for the one-sided one-sample statistic (scipy.special.smirnov),

@@ -23,7 +23,8 @@ const nlohmann::json& MetricsOf(const nlohmann::json& doc) {
   return doc;
 }
 
-std::optional<double> NumberAt(const nlohmann::json& metrics, const std::string& name) {
+std::optional<double> NumberAt(const nlohmann::json& metrics,
+                               const std::string& name) {
   if (!metrics.is_object()) return std::nullopt;
   auto it = metrics.find(name);
   if (it == metrics.end() || !it->is_number()) return std::nullopt;
@@ -31,9 +32,12 @@ std::optional<double> NumberAt(const nlohmann::json& metrics, const std::string&
 }
 
 Status ValidateBound(const MetricBound& b) {
-  if (b.metric.empty()) return InvalidArgumentError("metric bound without a metric name");
-  if (b.kind == MetricBoundKind::kMaxRelativeIncrease && !(b.bound >= 0 && std::isfinite(b.bound))) {
-    return InvalidArgumentError("metric '" + b.metric + "': maximum relative increase " +
+  if (b.metric.empty())
+    return InvalidArgumentError("metric bound without a metric name");
+  if (b.kind == MetricBoundKind::kMaxRelativeIncrease &&
+      !(b.bound >= 0 && std::isfinite(b.bound))) {
+    return InvalidArgumentError("metric '" + b.metric +
+                                "': maximum relative increase " +
                                 std::to_string(b.bound) + " must be >= 0");
   }
   if (b.kind == MetricBoundKind::kMinRatio && !(b.bound > 0 && b.bound < 1)) {
@@ -75,11 +79,12 @@ MetricDriftCheck Evaluate(const MetricBound& b, double training, double serving,
 
 }  // namespace
 
-StatusOr<MetricDriftResult> CheckMetricDrift(const nlohmann::json& training,
-                                             const nlohmann::json& serving,
-                                             const MetricDriftOptions& options) {
+StatusOr<MetricDriftResult> CheckMetricDrift(
+    const nlohmann::json& training, const nlohmann::json& serving,
+    const MetricDriftOptions& options) {
   if (!(options.revoke_severity > 0 && options.revoke_severity <= 1)) {
-    return InvalidArgumentError("revoke severity " + std::to_string(options.revoke_severity) +
+    return InvalidArgumentError("revoke severity " +
+                                std::to_string(options.revoke_severity) +
                                 " must be in (0, 1]");
   }
   const nlohmann::json& train_metrics = MetricsOf(training);
@@ -87,13 +92,16 @@ StatusOr<MetricDriftResult> CheckMetricDrift(const nlohmann::json& training,
   std::vector<MetricBound> bounds = options.bounds;
   for (const MetricBound& b : bounds) GOV_RETURN_IF_ERROR(ValidateBound(b));
   auto named = [&](const std::string& metric) {
-    return std::any_of(options.bounds.begin(), options.bounds.end(),
-                       [&](const MetricBound& b) { return b.metric == metric; });
+    return std::any_of(
+        options.bounds.begin(), options.bounds.end(),
+        [&](const MetricBound& b) { return b.metric == metric; });
   };
   if (options.default_bounds) {
-    for (const MetricBound& d : {MetricBound{"loss", MetricBoundKind::kMaxRelativeIncrease, 0.20},
-                                 MetricBound{"accuracy", MetricBoundKind::kMinRatio, 0.95}}) {
-      if (!named(d.metric) && NumberAt(train_metrics, d.metric) && NumberAt(serve_metrics, d.metric)) {
+    for (const MetricBound& d :
+         {MetricBound{"loss", MetricBoundKind::kMaxRelativeIncrease, 0.20},
+          MetricBound{"accuracy", MetricBoundKind::kMinRatio, 0.95}}) {
+      if (!named(d.metric) && NumberAt(train_metrics, d.metric) &&
+          NumberAt(serve_metrics, d.metric)) {
         bounds.push_back(d);
       }
     }
@@ -103,7 +111,8 @@ StatusOr<MetricDriftResult> CheckMetricDrift(const nlohmann::json& training,
     std::optional<double> t = NumberAt(train_metrics, b.metric);
     std::optional<double> s = NumberAt(serve_metrics, b.metric);
     if (!t || !s) {
-      return InvalidArgumentError("metric '" + b.metric + "' is missing or not a number in the " +
+      return InvalidArgumentError("metric '" + b.metric +
+                                  "' is missing or not a number in the " +
                                   (!t ? "training" : "serving") + " metrics");
     }
     if (!std::isfinite(*t) || !std::isfinite(*s)) {
@@ -116,19 +125,21 @@ StatusOr<MetricDriftResult> CheckMetricDrift(const nlohmann::json& training,
   }
   if (result.metrics.empty()) {
     return InvalidArgumentError(
-        "no metric to compare: neither 'loss' nor 'accuracy' is in both documents and no bound "
+        "no metric to compare: neither 'loss' nor 'accuracy' is in both "
+        "documents and no bound "
         "names another");
   }
   result.action = ActionForSeverity(result.severity, options.revoke_severity);
   return result;
 }
 
-StatusOr<MetricDriftResult> CheckMetricDriftFiles(const std::string& training_path,
-                                                  const std::string& serving_path,
-                                                  const MetricDriftOptions& options) {
+StatusOr<MetricDriftResult> CheckMetricDriftFiles(
+    const std::string& training_path, const std::string& serving_path,
+    const MetricDriftOptions& options) {
   GOV_ASSIGN_OR_RETURN(nlohmann::json training, LoadDocument(training_path));
   GOV_ASSIGN_OR_RETURN(nlohmann::json serving, LoadDocument(serving_path));
-  StatusOr<MetricDriftResult> result = CheckMetricDrift(training, serving, options);
+  StatusOr<MetricDriftResult> result =
+      CheckMetricDrift(training, serving, options);
   if (!result.ok()) {
     return result.status().WithContext(training_path + " vs " + serving_path);
   }

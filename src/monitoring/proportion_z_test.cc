@@ -6,8 +6,8 @@
 
 namespace governance::monitoring {
 
-TestResult ProportionZTest(std::size_t successes1, std::size_t n1, std::size_t successes2,
-                           std::size_t n2) {
+TestResult ProportionZTest(std::size_t successes1, std::size_t n1,
+                           std::size_t successes2, std::size_t n2) {
   const auto n1f = static_cast<double>(n1);
   const auto n2f = static_cast<double>(n2);
   const double p1 = static_cast<double>(successes1) / n1f;

@@ -14,8 +14,8 @@ namespace governance::monitoring {
 // two-sided normal p-value. When every value in both samples falls on the
 // same side (P is 0 or 1) the proportions cannot differ: z = 0, p = 1.
 // REQUIRES: n1, n2 > 0, successes1 <= n1, successes2 <= n2.
-TestResult ProportionZTest(std::size_t successes1, std::size_t n1, std::size_t successes2,
-                           std::size_t n2);
+TestResult ProportionZTest(std::size_t successes1, std::size_t n1,
+                           std::size_t successes2, std::size_t n2);
 
 }  // namespace governance::monitoring
 

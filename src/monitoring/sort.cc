@@ -50,7 +50,8 @@ void SortSample(std::vector<double>& values) {
   for (int p = 0; p < kPasses; ++p) {
     auto& count = counts[p];
     // A digit shared by every key leaves the order unchanged: skip the pass.
-    if (std::any_of(count.begin(), count.end(), [n](std::size_t c) { return c == n; })) {
+    if (std::any_of(count.begin(), count.end(),
+                    [n](std::size_t c) { return c == n; })) {
       continue;
     }
     std::size_t offset = 0;

@@ -11,7 +11,9 @@ constexpr double kEpsilon = std::numeric_limits<double>::epsilon();
 constexpr int kMaxIterations = 100000;
 
 // log(x^a e^-x / Γ(a)), the common prefactor of both expansions.
-double LogPrefactor(double a, double x) { return a * std::log(x) - x - std::lgamma(a); }
+double LogPrefactor(double a, double x) {
+  return a * std::log(x) - x - std::lgamma(a);
+}
 
 // P(a, x) by its power series; converges quickly for x < a + 1.
 double LowerSeries(double a, double x) {
@@ -52,7 +54,8 @@ double UpperContinuedFraction(double a, double x) {
 
 double RegularizedUpperGamma(double a, double x) {
   assert(a > 0);
-  if (std::isnan(a) || std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
+  if (std::isnan(a) || std::isnan(x))
+    return std::numeric_limits<double>::quiet_NaN();
   if (x <= 0) return 1.0;
   if (std::isinf(x)) return 0.0;
   if (x < a + 1.0) return 1.0 - LowerSeries(a, x);

@@ -1,7 +1,8 @@
 // Special functions behind the drift tests' p-values: the regularized upper
 // incomplete gamma function (chi-square survival) and the normal tail.
 //
-//   double p = governance::monitoring::ChiSquareSurvival(2.0, 5);  // 0.8491450...
+//   double p = governance::monitoring::ChiSquareSurvival(2.0, 5);  //
+//   0.8491450...
 //
 // All functions are pure and thread-safe.
 #ifndef GOVERNANCE_SRC_MONITORING_SPECIAL_FUNCTIONS_H_

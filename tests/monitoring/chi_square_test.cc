@@ -15,7 +15,8 @@ bool Near(double actual, double expected, double tol = 1e-12) {
 std::vector<double> Uniform(const std::vector<double>& observed) {
   double total = 0;
   for (double o : observed) total += o;
-  return std::vector<double>(observed.size(), total / static_cast<double>(observed.size()));
+  return std::vector<double>(observed.size(),
+                             total / static_cast<double>(observed.size()));
 }
 
 TEST_CASE("published scipy.stats.chisquare value") {
@@ -37,7 +38,8 @@ TEST_CASE("chisquare cross-checks computed by scipy 1.10.1") {
   }
   SUBCASE("a tiny p-value keeps its relative precision") {
     // scipy.stats.chisquare([1000, 10], [505, 505])
-    auto r = ChiSquareTest(std::vector<double>{1000, 10}, std::vector<double>{505, 505});
+    auto r = ChiSquareTest(std::vector<double>{1000, 10},
+                           std::vector<double>{505, 505});
     REQUIRE(r.ok());
     CHECK(Near(r->statistic, 970.3960396039604));
     CHECK(Near(r->p_value, 4.888735344434279e-213, 1e-11));
@@ -62,27 +64,35 @@ TEST_CASE("chisquare cross-checks computed by scipy 1.10.1") {
 
 TEST_CASE("edge cases and errors") {
   SUBCASE("identical counts") {
-    auto r = ChiSquareTest(std::vector<double>{5, 5}, std::vector<double>{5, 5});
+    auto r =
+        ChiSquareTest(std::vector<double>{5, 5}, std::vector<double>{5, 5});
     REQUIRE(r.ok());
     CHECK(r->statistic == 0.0);
     CHECK(r->p_value == 1.0);
   }
   SUBCASE("observed where nothing was expected") {
-    auto r = ChiSquareTest(std::vector<double>{5, 5}, std::vector<double>{10, 0});
+    auto r =
+        ChiSquareTest(std::vector<double>{5, 5}, std::vector<double>{10, 0});
     REQUIRE(r.ok());
     CHECK(std::isinf(r->statistic));
     CHECK(r->p_value == 0.0);
   }
   SUBCASE("errors") {
     auto r = ChiSquareTest(std::vector<double>{1, 2}, std::vector<double>{3});
-    CHECK(r.status() == InvalidArgumentError("chi-square test: 2 observed but 1 expected categories"));
+    CHECK(r.status() ==
+          InvalidArgumentError(
+              "chi-square test: 2 observed but 1 expected categories"));
     r = ChiSquareTest(std::vector<double>{1}, std::vector<double>{1});
-    CHECK(r.status() == InvalidArgumentError("chi-square test needs at least two categories"));
-    r = ChiSquareTest(std::vector<double>{1, 2}, std::vector<double>{1, 3});
     CHECK(r.status() == InvalidArgumentError(
-                            "chi-square test: observed total 3.000000 differs from expected total 4.000000"));
+                            "chi-square test needs at least two categories"));
+    r = ChiSquareTest(std::vector<double>{1, 2}, std::vector<double>{1, 3});
+    CHECK(r.status() ==
+          InvalidArgumentError("chi-square test: observed total 3.000000 "
+                               "differs from expected total 4.000000"));
     r = ChiSquareTest(std::vector<double>{-1, 2}, std::vector<double>{0, 1});
-    CHECK(r.status() == InvalidArgumentError("chi-square test: category 0 has a negative or NaN count"));
+    CHECK(r.status() ==
+          InvalidArgumentError(
+              "chi-square test: category 0 has a negative or NaN count"));
   }
 }
 

@@ -8,8 +8,10 @@ namespace governance::monitoring {
 namespace {
 
 TEST_CASE("RFC 4180 quoting, CRLF, BOM and blank lines") {
-  auto t = ParseCsv("\xEF\xBB\xBF" "a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\r\n\r\n2,\"two\nlines\",\r\n3,,z",
-                    "t.csv");
+  auto t = ParseCsv(
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\r\n\r\n2,\"two\nlines\",\r\n3,,z",
+      "t.csv");
   REQUIRE(t.ok());
   CHECK(t->header == std::vector<std::string>{"a", "b", "c"});
   REQUIRE(t->rows.size() == 3);
@@ -27,11 +29,14 @@ TEST_CASE("malformed CSV names file and line") {
   CHECK(ParseCsv("a,b\n1,\"open\n", "q.csv").status() ==
         InvalidArgumentError("q.csv:2: unterminated quoted field"));
   CHECK(ParseCsv("a,b\n1,\"x\"y\n", "q.csv").status() ==
-        InvalidArgumentError("q.csv:2: unexpected text after closing quote in field 2"));
+        InvalidArgumentError(
+            "q.csv:2: unexpected text after closing quote in field 2"));
   CHECK(ParseCsv("a,b\n1,x\"y\n", "q.csv").status() ==
         InvalidArgumentError("q.csv:2: quote inside unquoted field 2"));
-  CHECK(ParseCsv("a,a\n", "d.csv").status() == InvalidArgumentError("d.csv:1: duplicate column 'a'"));
-  CHECK(ParseCsv("a,,c\n", "d.csv").status() == InvalidArgumentError("d.csv:1: header field 2 is empty"));
+  CHECK(ParseCsv("a,a\n", "d.csv").status() ==
+        InvalidArgumentError("d.csv:1: duplicate column 'a'"));
+  CHECK(ParseCsv("a,,c\n", "d.csv").status() ==
+        InvalidArgumentError("d.csv:1: header field 2 is empty"));
 }
 
 TEST_CASE("unknown column lists the known ones") {

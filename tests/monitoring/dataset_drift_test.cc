@@ -14,7 +14,8 @@ bool Near(double actual, double expected, double tol = 1e-12) {
   return std::fabs(actual - expected) <= tol * std::fabs(expected);
 }
 
-const DriftCheckResult& Column(const DatasetDriftResult& r, const std::string& name) {
+const DriftCheckResult& Column(const DatasetDriftResult& r,
+                               const std::string& name) {
   for (const DriftCheckResult& c : r.columns) {
     if (c.column == name) return c;
   }
@@ -23,7 +24,8 @@ const DriftCheckResult& Column(const DatasetDriftResult& r, const std::string& n
 }
 
 TEST_CASE("stable data does not drift") {
-  auto r = CheckDatasetDrift(kData + "reference.csv", kData + "current_stable.csv");
+  auto r =
+      CheckDatasetDrift(kData + "reference.csv", kData + "current_stable.csv");
   REQUIRE(r.ok());
   CHECK(r->columns.size() == 4);
   CHECK(r->drifted_columns == 0);
@@ -40,7 +42,8 @@ TEST_CASE("stable data does not drift") {
 }
 
 TEST_CASE("drifted data drifts, with severity and action") {
-  auto r = CheckDatasetDrift(kData + "reference.csv", kData + "current_drifted.csv");
+  auto r =
+      CheckDatasetDrift(kData + "reference.csv", kData + "current_drifted.csv");
   REQUIRE(r.ok());
   CHECK(r->drifted_columns == 4);
   CHECK(r->share_drifted == 1.0);
@@ -60,14 +63,16 @@ TEST_CASE("drifted data drifts, with severity and action") {
 
 TEST_CASE("drift share decides the dataset verdict") {
   DriftOptions options;
-  auto r = CheckDatasetDrift(kData + "reference.csv", kData + "current_one_drifted.csv", options);
+  auto r = CheckDatasetDrift(kData + "reference.csv",
+                             kData + "current_one_drifted.csv", options);
   REQUIRE(r.ok());
   CHECK(r->drifted_columns == 1);
   CHECK(r->share_drifted == 0.25);
   CHECK_FALSE(r->drifted);
   CHECK(r->severity < 0.5);  // the 2nd largest of four column severities
   options.drift_share = 0.25;
-  r = CheckDatasetDrift(kData + "reference.csv", kData + "current_one_drifted.csv", options);
+  r = CheckDatasetDrift(kData + "reference.csv",
+                        kData + "current_one_drifted.csv", options);
   REQUIRE(r.ok());
   CHECK(r->drifted);
   CHECK(r->severity == 1.0);
@@ -78,7 +83,8 @@ TEST_CASE("per-column tests, thresholds and column selection") {
   options.columns = {"income", "city"};
   options.tests["income"] = DriftTest::kPsi;
   options.thresholds["city"] = 0.5;
-  auto r = CheckDatasetDrift(kData + "reference.csv", kData + "current_stable.csv", options);
+  auto r = CheckDatasetDrift(kData + "reference.csv",
+                             kData + "current_stable.csv", options);
   REQUIRE(r.ok());
   REQUIRE(r->columns.size() == 2);
   CHECK(r->columns[0].column == "income");
@@ -88,40 +94,61 @@ TEST_CASE("per-column tests, thresholds and column selection") {
 }
 
 TEST_CASE("dropped cells are counted") {
-  auto r = CheckDatasetDriftText("x\n1\n2\nnan\n\n3\n4\n5\n6\n", "r.csv", "x\n1\ninf\n2\n3\n4\n5\n6\n", "c.csv");
+  auto r = CheckDatasetDriftText("x\n1\n2\nnan\n\n3\n4\n5\n6\n", "r.csv",
+                                 "x\n1\ninf\n2\n3\n4\n5\n6\n", "c.csv");
   REQUIRE(r.ok());
   CHECK(r->columns[0].reference_values == 6);
-  CHECK(r->columns[0].reference_dropped == 1);  // the blank line is skipped, nan dropped
+  CHECK(r->columns[0].reference_dropped ==
+        1);  // the blank line is skipped, nan dropped
   CHECK(r->columns[0].current_dropped == 1);
 }
 
 TEST_CASE("errors name file, line and column") {
-  auto r = CheckDatasetDrift(kData + "reference.csv", kData + "missing_column.csv");
-  CHECK(r.status() == InvalidArgumentError(
-                          kData + "reference.csv and " + kData +
-                          "missing_column.csv have different columns; only in " + kData +
-                          "reference.csv: income, member (choose common ones with --columns)"));
+  auto r =
+      CheckDatasetDrift(kData + "reference.csv", kData + "missing_column.csv");
+  CHECK(
+      r.status() ==
+      InvalidArgumentError(
+          kData + "reference.csv and " + kData +
+          "missing_column.csv have different columns; only in " + kData +
+          "reference.csv: income, member (choose common ones with --columns)"));
   DriftOptions options;
   options.columns = {"salary"};
-  r = CheckDatasetDrift(kData + "reference.csv", kData + "current_stable.csv", options);
-  CHECK(r.status() == InvalidArgumentError(kData + "reference.csv: no column 'salary' (columns: age, city, member, income)"));
+  r = CheckDatasetDrift(kData + "reference.csv", kData + "current_stable.csv",
+                        options);
+  CHECK(r.status() ==
+        InvalidArgumentError(kData + "reference.csv: no column 'salary' "
+                                     "(columns: age, city, member, income)"));
   options.columns = {};
   options.tests["income"] = DriftTest::kKolmogorovSmirnov;
-  r = CheckDatasetDrift(kData + "reference.csv", kData + "bad_number.csv", options);
-  CHECK(r.status() == InvalidArgumentError(kData + "bad_number.csv:2: column 'income': 'abc' is not a number"));
+  r = CheckDatasetDrift(kData + "reference.csv", kData + "bad_number.csv",
+                        options);
+  CHECK(
+      r.status() ==
+      InvalidArgumentError(
+          kData + "bad_number.csv:2: column 'income': 'abc' is not a number"));
   r = CheckDatasetDrift(kData + "reference.csv", kData + "header_only.csv");
-  CHECK(r.status() == InvalidArgumentError(kData + "header_only.csv: no data rows"));
+  CHECK(r.status() ==
+        InvalidArgumentError(kData + "header_only.csv: no data rows"));
   r = CheckDatasetDriftText("x,y\n1,\n", "r.csv", "x,y\n1,2\n", "c.csv");
-  CHECK(r.status() == InvalidArgumentError("r.csv: column 'y' has no values to compare (1 empty, 0 NaN or infinite)"));
+  CHECK(r.status() ==
+        InvalidArgumentError("r.csv: column 'y' has no values to compare (1 "
+                             "empty, 0 NaN or infinite)"));
   options.tests.clear();
   options.tests["nope"] = DriftTest::kPsi;
-  r = CheckDatasetDrift(kData + "reference.csv", kData + "current_stable.csv", options);
-  CHECK(r.status() == InvalidArgumentError("a test is set for column 'nope', which is not compared"));
+  r = CheckDatasetDrift(kData + "reference.csv", kData + "current_stable.csv",
+                        options);
+  CHECK(r.status() ==
+        InvalidArgumentError(
+            "a test is set for column 'nope', which is not compared"));
   options.tests.clear();
   options.drift_share = 0;
-  r = CheckDatasetDrift(kData + "reference.csv", kData + "current_stable.csv", options);
-  CHECK(r.status() == InvalidArgumentError("drift share 0.000000 must be in (0, 1]"));
-  r = CheckDatasetDrift(kData + "nonexistent.csv", kData + "current_stable.csv");
+  r = CheckDatasetDrift(kData + "reference.csv", kData + "current_stable.csv",
+                        options);
+  CHECK(r.status() ==
+        InvalidArgumentError("drift share 0.000000 must be in (0, 1]"));
+  r = CheckDatasetDrift(kData + "nonexistent.csv",
+                        kData + "current_stable.csv");
   CHECK(r.status().code() == StatusCode::kNotFound);
 }
 

@@ -16,10 +16,13 @@ bool Near(double actual, double expected, double tol = 1e-12) {
 
 // A deterministic sample that Python reproduces exactly:
 //   [((i * mult) % mod) / mod + shift for i in range(n)]
-std::vector<double> Sample(int n, std::int64_t mult, std::int64_t mod, double shift) {
+std::vector<double> Sample(int n, std::int64_t mult, std::int64_t mod,
+                           double shift) {
   std::vector<double> v;
   for (std::int64_t i = 0; i < n; ++i) {
-    v.push_back(static_cast<double>((i * mult) % mod) / static_cast<double>(mod) + shift);
+    v.push_back(static_cast<double>((i * mult) % mod) /
+                    static_cast<double>(mod) +
+                shift);
   }
   return v;
 }
@@ -43,8 +46,11 @@ TEST_CASE("published ks_2samp values are reproduced") {
   CHECK(Near(r.p_value, 6.0 / 15));
 
   std::vector<double> a, b;
-  for (auto [value, count] : {std::pair{2.0, 3}, {3.0, 4}, {5.0, 10}, {6.0, 4}}) a.insert(a.end(), count, value);
-  for (auto [value, count] : {std::pair{3.0, 10}, {4.0, 2}, {6.0, 10}, {7.0, 4}}) b.insert(b.end(), count, value);
+  for (auto [value, count] : {std::pair{2.0, 3}, {3.0, 4}, {5.0, 10}, {6.0, 4}})
+    a.insert(a.end(), count, value);
+  for (auto [value, count] :
+       {std::pair{3.0, 10}, {4.0, 2}, {6.0, 10}, {7.0, 4}})
+    b.insert(b.end(), count, value);
   r = Ks(a, b);
   CHECK(Near(r.statistic, 190.0 / 546));
   CHECK(Near(r.p_value, 0.0919245790168125));
@@ -69,7 +75,8 @@ TEST_CASE("ks_2samp cross-checks computed by scipy 1.10.1") {
     CHECK(Near(r.p_value, 0.061118874860959765));
   }
   SUBCASE("asymptotic above 10000 samples") {
-    KsResult r = Ks(Sample(20000, 7919, 10007, 0.0), Sample(15000, 104729, 10009, 0.01));
+    KsResult r =
+        Ks(Sample(20000, 7919, 10007, 0.0), Sample(15000, 104729, 10009, 0.01));
     CHECK(r.method == KsMethod::kAsymptotic);
     CHECK(Near(r.statistic, 0.010616666666666719));
     CHECK(Near(r.p_value, 0.2867790783116787));
@@ -80,7 +87,8 @@ TEST_CASE("ks_2samp cross-checks computed by scipy 1.10.1") {
     CHECK(Near(r.p_value, 0.8185915521706228));
   }
   SUBCASE("huge samples: 2e6 per side") {
-    KsResult r = Ks(Sample(2000000, 7919, 1000003, 0.0), Sample(2000000, 104729, 1000033, 0.001));
+    KsResult r = Ks(Sample(2000000, 7919, 1000003, 0.0),
+                    Sample(2000000, 104729, 1000033, 0.001));
     CHECK(Near(r.statistic, 0.0010045000000000748));
     CHECK(Near(r.p_value, 0.26503083971247066, 1e-10));
   }
@@ -93,19 +101,19 @@ TEST_CASE("kstwo survival matches scipy.stats.kstwo.sf on every branch") {
     double expected;  // scipy.stats.kstwo.sf(x, n)
   };
   const Case cases[] = {
-      {5, 0.15, 0.9988},                           // Ruben–Gambino, x <= 1/n
-      {3, 0.9, 0.0019999999999999987},             // Ruben–Gambino, x >= 1 - 1/n
-      {10, 0.25, 0.4841115325000003},              // Durbin matrix, n <= 140
-      {100, 0.15, 0.019839242125643017},           // Pomeranz
-      {100, 0.3, 1.7719869892662917e-08},          // 2 · smirnov, n <= 140
-      {100, 0.05, 0.9532159710635725},             // Durbin matrix
-      {1000, 0.02, 0.8108971656895577},            // Durbin matrix, n > 140
-      {1000, 0.05, 0.013012074781090332},          // 2 · smirnov
-      {50000, 0.004, 0.3994316646755731},          // Pelz–Good
-      {500000, 0.001, 0.6989801443663661},         // Pelz–Good
-      {500000, 0.003, 0.00024632301239186754},     // 2 · smirnov, exact sum
-      {2000000, 0.0008, 0.15445575917381638},      // Pelz–Good, n > 1e6
-      {200, 0.004, 1.0},                           // x <= 1/(2n)
+      {5, 0.15, 0.9988},                        // Ruben–Gambino, x <= 1/n
+      {3, 0.9, 0.0019999999999999987},          // Ruben–Gambino, x >= 1 - 1/n
+      {10, 0.25, 0.4841115325000003},           // Durbin matrix, n <= 140
+      {100, 0.15, 0.019839242125643017},        // Pomeranz
+      {100, 0.3, 1.7719869892662917e-08},       // 2 · smirnov, n <= 140
+      {100, 0.05, 0.9532159710635725},          // Durbin matrix
+      {1000, 0.02, 0.8108971656895577},         // Durbin matrix, n > 140
+      {1000, 0.05, 0.013012074781090332},       // 2 · smirnov
+      {50000, 0.004, 0.3994316646755731},       // Pelz–Good
+      {500000, 0.001, 0.6989801443663661},      // Pelz–Good
+      {500000, 0.003, 0.00024632301239186754},  // 2 · smirnov, exact sum
+      {2000000, 0.0008, 0.15445575917381638},   // Pelz–Good, n > 1e6
+      {200, 0.004, 1.0},                        // x <= 1/(2n)
   };
   for (const Case& c : cases) {
     CAPTURE(c.n);
@@ -119,7 +127,8 @@ TEST_CASE("kstwo survival matches scipy.stats.kstwo.sf on every branch") {
 TEST_CASE("smirnov matches scipy.special.smirnov") {
   CHECK(Near(SmirnovSurvival(10, 0.3), 0.1354635556));
   CHECK(Near(SmirnovSurvival(1000, 0.05), 0.006506037390545166));
-  CHECK(Near(SmirnovSurvival(2000000, 0.001), 0.018303432023617325));  // approximation above 1e6
+  CHECK(Near(SmirnovSurvival(2000000, 0.001),
+             0.018303432023617325));  // approximation above 1e6
   CHECK(SmirnovSurvival(1, 0.25) == 0.75);
 }
 
@@ -156,12 +165,14 @@ TEST_CASE("edge cases") {
 }
 
 TEST_CASE("errors") {
-  auto empty = KolmogorovSmirnovTest(std::vector<double>{}, std::vector<double>{1.0});
+  auto empty =
+      KolmogorovSmirnovTest(std::vector<double>{}, std::vector<double>{1.0});
   REQUIRE_FALSE(empty.ok());
   CHECK(empty.status().code() == StatusCode::kInvalidArgument);
   CHECK(empty.status().message() ==
         "Kolmogorov-Smirnov test needs at least one value in each sample");
-  auto nan = KolmogorovSmirnovTest(std::vector<double>{NAN}, std::vector<double>{1.0});
+  auto nan =
+      KolmogorovSmirnovTest(std::vector<double>{NAN}, std::vector<double>{1.0});
   REQUIRE_FALSE(nan.ok());
   CHECK(nan.status().message() == "Kolmogorov-Smirnov test got a NaN value");
 }

@@ -15,7 +15,8 @@ bool Near(double actual, double expected, double tol = 1e-12) {
 }
 
 TEST_CASE("default bounds: loss +20%, accuracy ratio 0.95") {
-  auto ok = CheckMetricDriftFiles(kData + "training_metrics.json", kData + "serving_ok.yaml");
+  auto ok = CheckMetricDriftFiles(kData + "training_metrics.json",
+                                  kData + "serving_ok.yaml");
   REQUIRE(ok.ok());
   REQUIRE(ok->metrics.size() == 2);
   CHECK(ok->metrics[0].metric == "loss");
@@ -23,7 +24,8 @@ TEST_CASE("default bounds: loss +20%, accuracy ratio 0.95") {
   CHECK_FALSE(ok->drifted);
   CHECK(ok->action == RecommendedAction::kMonitor);
 
-  auto bad = CheckMetricDriftFiles(kData + "training_metrics.json", kData + "serving_degraded.json");
+  auto bad = CheckMetricDriftFiles(kData + "training_metrics.json",
+                                   kData + "serving_degraded.json");
   REQUIRE(bad.ok());
   CHECK(bad->drifted);
   CHECK(Near(bad->metrics[0].value, 0.5));  // loss 0.30 → 0.45
@@ -32,7 +34,8 @@ TEST_CASE("default bounds: loss +20%, accuracy ratio 0.95") {
   CHECK(bad->action == RecommendedAction::kRevoke);
   nlohmann::json j = ToJson(*bad);
   CHECK(j["spec"]["drift"]["score"] == 1.0);
-  CHECK(j["spec"]["drift"]["metrics"]["loss"]["check"] == "max_relative_increase");
+  CHECK(j["spec"]["drift"]["metrics"]["loss"]["check"] ==
+        "max_relative_increase");
   CHECK(j["spec"]["drift"]["metrics"]["accuracy"]["check"] == "min_ratio");
 }
 
@@ -52,14 +55,18 @@ TEST_CASE("errors") {
   MetricDriftOptions options;
   options.bounds.push_back({"f1", MetricBoundKind::kMinRatio, 0.9});
   CHECK(CheckMetricDrift({{"f1", 0.5}}, {{"auc", 1}}, options).status() ==
-        InvalidArgumentError("metric 'f1' is missing or not a number in the serving metrics"));
+        InvalidArgumentError(
+            "metric 'f1' is missing or not a number in the serving metrics"));
   options.bounds = {{"f1", MetricBoundKind::kMinRatio, 1.5}};
   CHECK(CheckMetricDrift({{"f1", 0.5}}, {{"f1", 0.5}}, options).status() ==
-        InvalidArgumentError("metric 'f1': minimum ratio 1.500000 must be in (0, 1)"));
+        InvalidArgumentError(
+            "metric 'f1': minimum ratio 1.500000 must be in (0, 1)"));
   CHECK(CheckMetricDrift({{"f1", 0.5}}, {{"f1", 0.5}}).status() ==
-        InvalidArgumentError("no metric to compare: neither 'loss' nor 'accuracy' is in both "
-                             "documents and no bound names another"));
-  auto missing = CheckMetricDriftFiles(kData + "nope.json", kData + "serving_ok.yaml");
+        InvalidArgumentError(
+            "no metric to compare: neither 'loss' nor 'accuracy' is in both "
+            "documents and no bound names another"));
+  auto missing =
+      CheckMetricDriftFiles(kData + "nope.json", kData + "serving_ok.yaml");
   CHECK(missing.status().code() == StatusCode::kNotFound);
 }
 

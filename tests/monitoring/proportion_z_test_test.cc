@@ -11,7 +11,8 @@ bool Near(double actual, double expected, double tol = 1e-12) {
   return std::fabs(actual - expected) <= tol * std::fabs(expected);
 }
 
-TEST_CASE("two-proportion z-test matches Evidently's formula evaluated with scipy") {
+TEST_CASE(
+    "two-proportion z-test matches Evidently's formula evaluated with scipy") {
   // p1=.30, p2=.45, pooled; 2 * scipy.stats.norm.sf(|z|)
   TestResult r = ProportionZTest(30, 100, 45, 100);
   CHECK(Near(r.statistic, -2.1908902300206647));

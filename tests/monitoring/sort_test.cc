@@ -20,7 +20,8 @@ TEST_CASE("radix sort agrees with std::sort on awkward doubles") {
                          -std::numeric_limits<double>::infinity(),
                          std::numeric_limits<double>::denorm_min(),
                          -std::numeric_limits<double>::denorm_min(),
-                         std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest()}) {
+                         std::numeric_limits<double>::max(),
+                         std::numeric_limits<double>::lowest()}) {
     values.insert(values.end(), 3, special);
   }
   std::shuffle(values.begin(), values.end(), rng);
@@ -28,8 +29,9 @@ TEST_CASE("radix sort agrees with std::sort on awkward doubles") {
   std::sort(expected.begin(), expected.end());
   SortSample(values);
   CHECK(values == expected);
-  CHECK_FALSE(std::any_of(values.begin(), values.end(),
-                          [](double v) { return v == 0.0 && std::signbit(v); }));
+  CHECK_FALSE(std::any_of(values.begin(), values.end(), [](double v) {
+    return v == 0.0 && std::signbit(v);
+  }));
 }
 
 TEST_CASE("small inputs and one repeated value") {
