@@ -14,8 +14,8 @@
 //
 // Column tests are chosen as Evidently chooses them unless set per column:
 //   reference <= 1000 values: numeric with > 5 distinct values → ks (p <= 0.05
-//     is drift); 3+ distinct values or categorical → chisquare (p < 0.05);
-//     at most 2 distinct values → z (p < 0.05);
+//     is drift); otherwise 3+ distinct values → chisquare (p < 0.05), and at
+//     most 2 distinct values → z (p < 0.05);
 //   reference > 1000 values: numeric with > 5 distinct values → wasserstein
 //     (normalised by the reference standard deviation), otherwise
 //     jensenshannon (natural log); drift when the distance >= 0.1.
