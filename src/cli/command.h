@@ -86,6 +86,7 @@ void AddRollbackCommand(CLI::App& app, Context& ctx);
 void AddRevokeCommand(CLI::App& app, Context& ctx);
 void AddExportCommand(CLI::App& app, Context& ctx);
 void AddLedgerCommand(CLI::App& app, Context& ctx);
+void AddPolicyCommand(CLI::App& app, Context& ctx);
 void AddStatusCommand(CLI::App& app, Context& ctx);
 
 // mgov drift (drift_command.cc) and mgov fairness (fairness_command.cc).

@@ -36,10 +36,10 @@ int main(int argc, char** argv) {
   cli::AddRevokeCommand(app, ctx);
   cli::AddExportCommand(app, ctx);
   cli::AddLedgerCommand(app, ctx);
+  cli::AddPolicyCommand(app, ctx);
   cli::AddStatusCommand(app, ctx);
   cli::AddDriftCommand(app, ctx);
   cli::AddFairnessCommand(app, ctx);
-
 
   try {
     app.parse(argc, argv);

@@ -361,7 +361,7 @@ TEST_CASE("PostgreSQL restarted mid-run: clients retry or say so, nothing acknow
   std::vector<pid_t> pids;
   for (int i = 0; i < kWorkers; ++i) {
     logs.push_back(dir / ("r" + std::to_string(i) + ".log"));
-    pids.push_back(SpawnWorker(url, logs.back(), i, 7000, 500 + i));
+    pids.push_back(SpawnWorker(url, logs.back(), i, 12000, 500 + i));
   }
   int64_t back_at_ms = 0;
   for (int r = 0; r < kRestarts; ++r) {

@@ -1,0 +1,247 @@
+// mgov policy eval | test: evaluate a manifest against a Rego bundle, or run
+// the bundle's own test_* rules like `opa test`.
+#include <chrono>
+#include <ostream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/command.h"
+#include "core/document.h"
+#include "governance/policy.h"
+
+namespace governance::cli {
+namespace {
+
+struct PolicyEvalOptions {
+  std::string policy_dir;
+  std::string input_path;
+  std::string policy_namespace = "model.governance";
+  std::string format = "table";
+  bool v0_compatible = false;
+};
+
+struct PolicyTestOptions {
+  std::string policy_dir;
+  bool verbose = false;
+  bool v0_compatible = false;
+  std::string run;
+};
+
+std::string XmlEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// GitHub workflow commands need %, CR and LF escaped.
+std::string GithubEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%') {
+      out += "%25";
+    } else if (c == '\r') {
+      out += "%0D";
+    } else if (c == '\n') {
+      out += "%0A";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+void PrintTable(const PolicyDecision& d, std::ostream& out) {
+  size_t width = 4;
+  for (const auto* list : {&d.denials, &d.warnings, &d.waived}) {
+    for (const PolicyMessage& m : *list) width = std::max(width, m.rule.size());
+  }
+  for (const PolicyMessage& m : d.denials) {
+    out << fmt::format("DENY    {:<{}}  {}\n", m.rule, width, m.message);
+  }
+  for (const PolicyMessage& m : d.warnings) {
+    out << fmt::format("WARN    {:<{}}  {}\n", m.rule, width, m.message);
+  }
+  for (const PolicyMessage& m : d.waived) {
+    out << fmt::format("WAIVED  {:<{}}  {}\n", m.rule, width, m.message);
+  }
+  for (const AppliedException& e : d.exceptions_applied) {
+    if (e.source == "manifest") {
+      out << fmt::format("EXCEPT  {:<{}}  approved by {} until {}: {}\n", e.rule, width, e.approver,
+                         e.expires, e.reason);
+    } else {
+      out << fmt::format("EXCEPT  {:<{}}  waived by a policy exception rule\n", e.rule, width);
+    }
+  }
+  out << fmt::format("{}: {} denied, {} warned, {} waived\n", d.allowed() ? "PASS" : "FAIL",
+                     d.denials.size(), d.warnings.size(), d.waived.size());
+  out << fmt::format("bundle {}  input {}\n", d.bundle_digest, d.input_digest);
+}
+
+void PrintJunit(const PolicyDecision& d, const std::string& input, std::ostream& out) {
+  size_t tests = std::max<size_t>(1, d.denials.size() + d.warnings.size() + d.waived.size());
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << fmt::format("<testsuites>\n  <testsuite name=\"mgov policy {}\" tests=\"{}\" failures=\"{}\">\n",
+                     XmlEscape(d.policy_namespace), tests, d.denials.size());
+  for (const PolicyMessage& m : d.denials) {
+    out << fmt::format(
+        "    <testcase classname=\"{}\" name=\"{}: {}\">\n      <failure message=\"{}\"/>\n"
+        "    </testcase>\n",
+        XmlEscape(input), XmlEscape(m.rule), XmlEscape(m.message), XmlEscape(m.message));
+  }
+  for (const PolicyMessage& m : d.warnings) {
+    out << fmt::format("    <testcase classname=\"{}\" name=\"{}: {}\">\n      <system-out>WARN {}</system-out>\n"
+                       "    </testcase>\n",
+                       XmlEscape(input), XmlEscape(m.rule), XmlEscape(m.message), XmlEscape(m.message));
+  }
+  for (const PolicyMessage& m : d.waived) {
+    out << fmt::format("    <testcase classname=\"{}\" name=\"{}: {}\">\n      <skipped message=\"waived by exception\"/>\n"
+                       "    </testcase>\n",
+                       XmlEscape(input), XmlEscape(m.rule), XmlEscape(m.message));
+  }
+  if (d.denials.empty() && d.warnings.empty() && d.waived.empty()) {
+    out << fmt::format("    <testcase classname=\"{}\" name=\"policy\"/>\n", XmlEscape(input));
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+void PrintGithub(const PolicyDecision& d, const std::string& input, std::ostream& out) {
+  for (const PolicyMessage& m : d.denials) {
+    out << fmt::format("::error file={},title={}::{}\n", input, m.rule, GithubEscape(m.message));
+  }
+  for (const PolicyMessage& m : d.warnings) {
+    out << fmt::format("::warning file={},title={}::{}\n", input, m.rule, GithubEscape(m.message));
+  }
+  for (const PolicyMessage& m : d.waived) {
+    out << fmt::format("::notice file={},title={} (waived)::{}\n", input, m.rule,
+                       GithubEscape(m.message));
+  }
+  out << fmt::format("{}: {} denied, {} warned, {} waived\n", d.allowed() ? "PASS" : "FAIL",
+                     d.denials.size(), d.warnings.size(), d.waived.size());
+}
+
+StatusOr<Outcome> RunPolicyEval(const PolicyEvalOptions& opts, Context& ctx) {
+  BundleOptions bopts;
+  bopts.v0_compatible = opts.v0_compatible;
+  GOV_ASSIGN_OR_RETURN(PolicyBundle bundle, LoadPolicyBundle(opts.policy_dir, bopts));
+  GOV_ASSIGN_OR_RETURN(nlohmann::json input, LoadDocument(opts.input_path));
+  GOV_ASSIGN_OR_RETURN(PolicyDecision decision, bundle.Evaluate(input, opts.policy_namespace));
+  std::string format = ctx.global.json ? "json" : opts.format;
+  if (format == "json") {
+    *ctx.out << decision.ToJson().dump(2) << "\n";
+  } else if (format == "junit") {
+    PrintJunit(decision, opts.input_path, *ctx.out);
+  } else if (format == "github") {
+    PrintGithub(decision, opts.input_path, *ctx.out);
+  } else {
+    PrintTable(decision, *ctx.out);
+  }
+  return decision.allowed() ? Outcome::kYes : Outcome::kNo;
+}
+
+std::string FormatDuration(int64_t ns) {
+  if (ns < 1'000) return fmt::format("{}ns", ns);
+  if (ns < 1'000'000) return fmt::format("{:.1f}µs", static_cast<double>(ns) / 1e3);
+  return fmt::format("{:.1f}ms", static_cast<double>(ns) / 1e6);
+}
+
+StatusOr<Outcome> RunPolicyTest(const PolicyTestOptions& opts, Context& ctx) {
+  BundleOptions bopts;
+  bopts.v0_compatible = opts.v0_compatible;
+  GOV_ASSIGN_OR_RETURN(PolicyBundle bundle, LoadPolicyBundle(opts.policy_dir, bopts));
+  GOV_ASSIGN_OR_RETURN(std::vector<PolicyTestResult> results, RunPolicyTests(bundle, opts.run));
+  size_t passed = 0, failed = 0, errors = 0;
+  std::string file;
+  nlohmann::json json_results = nlohmann::json::array();
+  for (const PolicyTestResult& r : results) {
+    std::string verdict = r.passed ? "PASS" : (r.error.empty() ? "FAIL" : "ERROR");
+    if (r.passed) {
+      ++passed;
+    } else if (r.error.empty()) {
+      ++failed;
+    } else {
+      ++errors;
+    }
+    json_results.push_back({{"file", r.file},
+                            {"package", r.package},
+                            {"name", r.name},
+                            {"result", verdict},
+                            {"error", r.error},
+                            {"duration_ns", r.duration_ns}});
+    if (ctx.global.json || (!opts.verbose && r.passed)) continue;
+    if (r.file != file) {
+      file = r.file;
+      *ctx.out << file << ":\n";
+    }
+    *ctx.out << fmt::format("data.{}.{}: {} ({})\n", r.package, r.name, verdict,
+                            FormatDuration(r.duration_ns));
+    if (!r.error.empty()) *ctx.out << "  " << r.error << "\n";
+  }
+  size_t total = results.size();
+  if (ctx.global.json) {
+    *ctx.out << nlohmann::json{{"passed", passed}, {"failed", failed}, {"errors", errors},
+                               {"tests", json_results}}
+                    .dump(2)
+             << "\n";
+  } else {
+    if (opts.verbose || failed + errors > 0) *ctx.out << std::string(80, '-') << "\n";
+    if (passed > 0 || total == 0) *ctx.out << fmt::format("PASS: {}/{}\n", passed, total);
+    if (failed > 0) *ctx.out << fmt::format("FAIL: {}/{}\n", failed, total);
+    if (errors > 0) *ctx.out << fmt::format("ERROR: {}/{}\n", errors, total);
+  }
+  if (total == 0) return InvalidArgumentError(opts.policy_dir + ": no test_* rules found");
+  if (errors > 0) {
+    return InvalidArgumentError(fmt::format("{} of {} tests could not be evaluated", errors, total));
+  }
+  return failed == 0 ? Outcome::kYes : Outcome::kNo;
+}
+
+}  // namespace
+
+void AddPolicyCommand(CLI::App& app, Context& ctx) {
+  CLI::App* policy = app.add_subcommand("policy", "Evaluate and test Rego policy bundles");
+  policy->require_subcommand(1);
+
+  auto eval_opts = std::make_shared<PolicyEvalOptions>();
+  CLI::App* eval = policy->add_subcommand(
+      "eval", "Evaluate a manifest against a policy bundle (exit 0 pass, 1 denied, 2 error)");
+  eval->add_option("--policy,-p", eval_opts->policy_dir, "Policy bundle directory")->required();
+  eval->add_option("--input,-i", eval_opts->input_path, "Manifest to evaluate (YAML or JSON)")
+      ->required();
+  eval->add_option("--namespace,-n", eval_opts->policy_namespace,
+                   "Rego package to evaluate (default model.governance)");
+  eval->add_option("--format,-o", eval_opts->format, "Output: table, json, junit or github")
+      ->check(CLI::IsMember({"table", "json", "junit", "github"}));
+  eval->add_flag("--v0-compatible", eval_opts->v0_compatible,
+                 "Parse modules with Rego v0 syntax unless they import rego.v1");
+  eval->callback([eval_opts, &ctx]() { ctx.Finish("policy eval", RunPolicyEval(*eval_opts, ctx)); });
+
+  auto test_opts = std::make_shared<PolicyTestOptions>();
+  CLI::App* test = policy->add_subcommand(
+      "test", "Run the bundle's test_* rules (exit 0 all pass, 1 a test failed, 2 error)");
+  test->add_option("dir", test_opts->policy_dir, "Policy bundle directory")->required();
+  test->add_flag("--verbose,-v", test_opts->verbose, "Print every test, not only failures");
+  test->add_option("--run,-r", test_opts->run, "Only tests whose full name contains this text");
+  test->add_flag("--v0-compatible", test_opts->v0_compatible,
+                 "Parse modules with Rego v0 syntax unless they import rego.v1");
+  test->callback([test_opts, &ctx]() { ctx.Finish("policy test", RunPolicyTest(*test_opts, ctx)); });
+}
+
+}  // namespace governance::cli

@@ -1,0 +1,70 @@
+// Built-in functions: the registry and the calling convention.
+//
+// A builtin receives its evaluated operands and writes its result to `*out`.
+// Leaving `*out` undefined makes the call undefined. A failing builtin returns
+// a Status made by TypeError / OperandTypeError (OPA's eval_type_error) or
+// BuiltinError (eval_builtin_error); the evaluator turns it into an error
+// only in strict mode and into "undefined" otherwise, as OPA does.
+//
+// The set of builtins is fixed at start-up and read-only afterwards, so
+// LookupBuiltin is safe to call from any thread.
+#ifndef GOVERNANCE_SRC_POLICY_BUILTINS_H_
+#define GOVERNANCE_SRC_POLICY_BUILTINS_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "governance/status.h"
+#include "policy/value.h"
+
+namespace governance::rego {
+
+struct BuiltinContext {
+  // time.now_ns: fixed for one evaluation so every call agrees.
+  int64_t now_ns = 0;
+  // Receives each print() line; null drops them.
+  const std::function<void(const std::string&)>* print = nullptr;
+  // Number of operands passed to a variadic builtin.
+  size_t nargs = 0;
+};
+
+using BuiltinFn = Status (*)(BuiltinContext& ctx, const Value* args, Value* out);
+
+struct Builtin {
+  std::string_view name;
+  int arity;  // number of operands; -1 for variadic (print)
+  BuiltinFn fn;
+};
+
+// The builtin called `name` ("count", "time.now_ns"), or null.
+const Builtin* LookupBuiltin(std::string_view name);
+
+// Every registered builtin, sorted by name.
+std::vector<const Builtin*> AllBuiltins();
+
+// "eval_type_error: <fn>: <message>".
+Status TypeError(std::string_view fn, std::string_view message);
+// "eval_type_error: <fn>: operand <pos> must be <want> but got <got's type>".
+Status OperandTypeError(std::string_view fn, int pos, std::string_view want, const Value& got);
+// "eval_builtin_error: <fn>: <message>".
+Status BuiltinError(std::string_view fn, std::string_view message);
+
+// Registration hooks, one per builtin family (builtins_*.cc).
+void RegisterCoreBuiltins(std::vector<Builtin>* table);
+void RegisterStringBuiltins(std::vector<Builtin>* table);
+void RegisterTimeBuiltins(std::vector<Builtin>* table);
+void RegisterEncodingBuiltins(std::vector<Builtin>* table);
+
+// Helpers shared by builtin families.
+// Number of Unicode code points in UTF-8 `s`.
+size_t Utf8Length(std::string_view s);
+// Decodes UTF-8 into code points (invalid bytes become U+FFFD).
+std::vector<uint32_t> Utf8Decode(std::string_view s);
+std::string Utf8Encode(const std::vector<uint32_t>& cps, size_t begin, size_t end);
+
+}  // namespace governance::rego
+
+#endif  // GOVERNANCE_SRC_POLICY_BUILTINS_H_

@@ -1,0 +1,70 @@
+// JSON and base64 encoding builtins, and print.
+#include <fmt/format.h>
+
+#include "core/encoding.h"
+#include "policy/builtins.h"
+
+namespace governance::rego {
+namespace {
+
+using Ctx = BuiltinContext;
+
+Status JsonMarshal(Ctx&, const Value* a, Value* out) {
+  *out = Value::String(a[0].ToJson().dump());
+  return Status::Ok();
+}
+
+Status JsonUnmarshal(Ctx&, const Value* a, Value* out) {
+  if (!a[0].is_string()) return OperandTypeError("json.unmarshal", 1, "string", a[0]);
+  nlohmann::json j = nlohmann::json::parse(a[0].str(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return BuiltinError("json.unmarshal", "invalid JSON");
+  *out = Value::FromJson(j);
+  return Status::Ok();
+}
+
+Status JsonIsValid(Ctx&, const Value* a, Value* out) {
+  *out = Value::Bool(a[0].is_string() &&
+                     nlohmann::json::accept(a[0].str()));
+  return Status::Ok();
+}
+
+Status Base64Enc(Ctx&, const Value* a, Value* out) {
+  if (!a[0].is_string()) return OperandTypeError("base64.encode", 1, "string", a[0]);
+  *out = Value::String(Base64Encode(a[0].str()));
+  return Status::Ok();
+}
+
+Status Base64Dec(Ctx&, const Value* a, Value* out) {
+  if (!a[0].is_string()) return OperandTypeError("base64.decode", 1, "string", a[0]);
+  StatusOr<std::string> s = Base64Decode(a[0].str());
+  if (!s.ok()) return BuiltinError("base64.decode", "illegal base64 data");
+  *out = Value::String(std::move(*s));
+  return Status::Ok();
+}
+
+Status Print(Ctx& ctx, const Value* a, Value* out) {
+  *out = Value::True();
+  if (ctx.print == nullptr || !*ctx.print) return Status::Ok();
+  std::string line;
+  for (size_t i = 0; i < ctx.nargs; ++i) {
+    if (i > 0) line += ' ';
+    line += a[i].ToDisplayString();
+  }
+  (*ctx.print)(line);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterEncodingBuiltins(std::vector<Builtin>* t) {
+  t->insert(t->end(), {
+                          {"json.marshal", 1, JsonMarshal},
+                          {"json.unmarshal", 1, JsonUnmarshal},
+                          {"json.is_valid", 1, JsonIsValid},
+                          {"base64.encode", 1, Base64Enc},
+                          {"base64.decode", 1, Base64Dec},
+                          {"print", -1, Print},
+                      });
+}
+
+}  // namespace governance::rego

@@ -1,0 +1,199 @@
+// Loading and compiling policy bundles, the bundle digest, and queries.
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "core/document.h"
+#include "core/encoding.h"
+#include "core/file.h"
+#include "core/sha256.h"
+#include "governance/policy.h"
+#include "policy/bundle_impl.h"
+#include "policy/evaluator.h"
+#include "policy/parser.h"
+
+namespace governance {
+
+namespace fs = std::filesystem;
+
+const std::string& PolicyBundle::digest() const { return impl_->digest; }
+const std::string& PolicyBundle::directory() const { return impl_->directory; }
+const std::vector<std::string>& PolicyBundle::files() const { return impl_->files; }
+
+namespace {
+
+bool IsDataFile(const std::string& name) {
+  return name == "data.json" || name == "data.yaml" || name == "data.yml";
+}
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Places `doc` at `path` inside `root` (merging objects).
+Status MergeData(nlohmann::json* root, const std::vector<std::string>& path,
+                 const nlohmann::json& doc, const std::string& origin) {
+  if (!doc.is_object()) {
+    return InvalidArgumentError(origin + ": data file must hold an object at its top level");
+  }
+  nlohmann::json* node = root;
+  for (const std::string& p : path) {
+    nlohmann::json& child = (*node)[p];
+    if (child.is_null()) child = nlohmann::json::object();
+    if (!child.is_object()) {
+      return InvalidArgumentError(origin + ": conflicts with data at " + p);
+    }
+    node = &child;
+  }
+  node->merge_patch(doc);
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<PolicyBundle> CompilePolicyModules(
+    const std::vector<std::pair<std::string, std::string>>& modules, const nlohmann::json& data,
+    const BundleOptions& options) {
+  auto impl = std::make_shared<PolicyBundle::Impl>();
+  std::vector<std::unique_ptr<rego::Module>> parsed;
+  rego::ParseOptions popts;
+  popts.v0_compatible = options.v0_compatible;
+  Sha256 hash;
+  for (const auto& [file, source] : modules) {
+    GOV_ASSIGN_OR_RETURN(auto m, rego::ParseModule(source, file, popts));
+    parsed.push_back(std::move(m));
+    impl->files.push_back(file);
+    hash.Update(file);
+    hash.Update(std::string_view("\0", 1));
+    hash.Update(std::to_string(source.size()));
+    hash.Update(std::string_view("\0", 1));
+    hash.Update(source);
+  }
+  GOV_ASSIGN_OR_RETURN(impl->program,
+                       rego::Compile(std::move(parsed),
+                                     data.is_null() ? rego::Value() : rego::Value::FromJson(data)));
+  impl->options = options;
+  impl->digest = "sha256:" + HexEncode(hash.Finish());
+  PolicyBundle bundle;
+  bundle.impl_ = std::move(impl);
+  return bundle;
+}
+
+StatusOr<PolicyBundle> LoadPolicyBundle(const std::string& dir, const BundleOptions& options) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return NotFoundError(dir + ": policy directory does not exist");
+  if (!fs::is_directory(dir, ec)) return InvalidArgumentError(dir + ": not a directory");
+  std::vector<std::string> files;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  if (ec) return ErrnoToStatus(ec.value(), "reading policy directory", dir);
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) return ErrnoToStatus(ec.value(), "reading policy directory", dir);
+    const fs::path& p = it->path();
+    std::string name = p.filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file()) continue;
+    if (EndsWith(name, ".rego") || IsDataFile(name)) {
+      files.push_back(fs::relative(p, dir).generic_string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  auto impl = std::make_shared<PolicyBundle::Impl>();
+  impl->directory = dir;
+  impl->files = files;
+  std::vector<std::unique_ptr<rego::Module>> parsed;
+  rego::ParseOptions popts;
+  popts.v0_compatible = options.v0_compatible;
+  nlohmann::json data = nlohmann::json::object();
+  Sha256 hash;
+  std::string base = dir;
+  if (!base.empty() && base.back() != '/') base += '/';
+  for (const std::string& rel : files) {
+    std::string full = base + rel;
+    GOV_ASSIGN_OR_RETURN(std::string content, ReadFile(full));
+    hash.Update(rel);
+    hash.Update(std::string_view("\0", 1));
+    hash.Update(std::to_string(content.size()));
+    hash.Update(std::string_view("\0", 1));
+    hash.Update(content);
+    std::string name = fs::path(rel).filename().string();
+    if (IsDataFile(name)) {
+      nlohmann::json doc;
+      if (name == "data.json") {
+        GOV_ASSIGN_OR_RETURN(doc, ParseJson(content, full));
+      } else {
+        GOV_ASSIGN_OR_RETURN(doc, ParseYaml(content, full));
+      }
+      if (doc.is_null()) continue;
+      std::vector<std::string> path;
+      for (const auto& part : fs::path(rel).parent_path()) {
+        if (!part.empty()) path.push_back(part.string());
+      }
+      GOV_RETURN_IF_ERROR(MergeData(&data, path, doc, full));
+      continue;
+    }
+    GOV_ASSIGN_OR_RETURN(auto m, rego::ParseModule(content, full, popts));
+    parsed.push_back(std::move(m));
+  }
+  if (parsed.empty()) return InvalidArgumentError(dir + ": no .rego files in policy directory");
+  GOV_ASSIGN_OR_RETURN(impl->program, rego::Compile(std::move(parsed), rego::Value::FromJson(data)));
+  impl->options = options;
+  impl->digest = "sha256:" + HexEncode(hash.Finish());
+  PolicyBundle bundle;
+  bundle.impl_ = std::move(impl);
+  return bundle;
+}
+
+StatusOr<std::vector<QueryBindings>> PolicyBundle::Query(std::string_view query,
+                                                         const QueryOptions& options) const {
+  GOV_ASSIGN_OR_RETURN(rego::Body body, rego::ParseQuery(query, "query"));
+  GOV_ASSIGN_OR_RETURN(rego::CompiledQuery q,
+                       rego::CompileQuery(*impl_->program, std::move(body), "query"));
+  rego::Value input;
+  if (!options.input_term.empty()) {
+    GOV_ASSIGN_OR_RETURN(rego::TermPtr term, rego::ParseTerm(options.input_term, "input"));
+    rego::Body wrapper;
+    auto expr = std::make_unique<rego::Expr>();
+    expr->kind = rego::ExprKind::kTerm;
+    expr->lhs = std::move(term);
+    // Evaluate the term as a one-expression query binding nothing.
+    auto unify = std::make_unique<rego::Expr>();
+    unify->kind = rego::ExprKind::kUnify;
+    unify->lhs = std::make_unique<rego::Term>();
+    unify->lhs->kind = rego::TermKind::kVar;
+    unify->lhs->name = "__input__";
+    unify->rhs = std::move(expr->lhs);
+    wrapper.push_back(std::move(unify));
+    GOV_ASSIGN_OR_RETURN(rego::CompiledQuery iq,
+                         rego::CompileQuery(*impl_->program, std::move(wrapper), "input"));
+    rego::EvalOptions eo;
+    rego::Evaluator ev(*impl_->program, eo);
+    int slot = iq.num_slots > 0 ? 0 : -1;
+    GOV_RETURN_IF_ERROR(ev.Run(iq, rego::Value(), [&](const rego::Value* f) {
+      if (slot >= 0) input = f[slot];
+      return false;
+    }));
+  } else if (options.input != nullptr) {
+    input = rego::Value::FromJson(*options.input);
+  }
+  rego::EvalOptions eo;
+  eo.strict_builtin_errors = options.strict_builtin_errors || impl_->options.strict_builtin_errors;
+  eo.now_ns = options.now_ns;
+  eo.print = options.print;
+  rego::Evaluator ev(*impl_->program, eo);
+  std::vector<QueryBindings> rows;
+  GOV_RETURN_IF_ERROR(ev.Run(q, input, [&](const rego::Value* f) {
+    QueryBindings row;
+    for (const auto& [name, slot] : q.outputs) {
+      if (f[slot].defined()) row[name] = f[slot].ToJson();
+    }
+    rows.push_back(std::move(row));
+    return true;
+  }));
+  return rows;
+}
+
+}  // namespace governance

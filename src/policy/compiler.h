@@ -1,0 +1,67 @@
+// Compiler: turns parsed modules and base data into a Program, the prepared
+// form the evaluator runs.
+//
+// Compiling builds the rule tree (every rule under its path below `data`),
+// checks that the rules sharing a path agree on their kind, resolves every
+// variable to a frame slot or to `input` / `data`, rewrites package-relative
+// and imported names into data references, binds each call to a builtin or a
+// user function, and precomputes ground terms. After that the evaluator never
+// looks a name up by string.
+//
+// Errors are InvalidArgument "<file>:<line>: <rego_*_error>: <what>".
+//
+// Thread-safety: a Program is immutable once built and may be evaluated from
+// many threads at once (each evaluation has its own Evaluator).
+#ifndef GOVERNANCE_SRC_POLICY_COMPILER_H_
+#define GOVERNANCE_SRC_POLICY_COMPILER_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "governance/status.h"
+#include "policy/ast.h"
+#include "policy/value.h"
+
+namespace governance::rego {
+
+// A node of the rule tree: one path segment below `data`.
+struct RuleNode {
+  std::vector<std::string> path;
+  std::string path_text;  // "data.test.p"
+  std::map<std::string, std::unique_ptr<RuleNode>, std::less<>> children;
+  std::vector<Rule*> rules;  // definitions at exactly this path (defaults excluded)
+  Rule* default_rule = nullptr;
+  RuleKind kind = RuleKind::kComplete;
+  int id = 0;  // index into the evaluator's per-node cache
+  bool has_rules() const { return !rules.empty() || default_rule != nullptr; }
+};
+
+struct Program {
+  std::vector<std::unique_ptr<Module>> modules;
+  std::unique_ptr<RuleNode> root;
+  Value data;  // base documents (an object)
+  int num_nodes = 0;
+
+  // The node at `path` below data, or null.
+  const RuleNode* FindNode(const std::vector<std::string>& path) const;
+};
+
+StatusOr<std::unique_ptr<Program>> Compile(std::vector<std::unique_ptr<Module>> modules,
+                                           Value data);
+
+// A query compiled against a program. `outputs` are the named variables of the
+// query (in order of first appearance) and their frame slots.
+struct CompiledQuery {
+  Body body;
+  int num_slots = 0;
+  std::vector<std::pair<std::string, int>> outputs;
+  std::string origin;
+};
+
+StatusOr<CompiledQuery> CompileQuery(const Program& program, Body body, std::string origin);
+
+}  // namespace governance::rego
+
+#endif  // GOVERNANCE_SRC_POLICY_COMPILER_H_

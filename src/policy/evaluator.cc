@@ -1,0 +1,934 @@
+#include "policy/evaluator.h"
+
+#include <chrono>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace governance::rego {
+
+const std::string Evaluator::kQueryFile = "query";
+
+namespace {
+
+// Calls nested deeper than this are reported rather than overflowing the stack.
+constexpr int kMaxCallDepth = 200;
+
+const Value* Child(const Value& v, const Value& key) {
+  switch (v.kind()) {
+    case Value::Kind::kObject:
+      return v.Find(key);
+    case Value::Kind::kArray: {
+      int64_t i;
+      if (!key.ToInt(&i) || i < 0 || static_cast<size_t>(i) >= v.items().size()) return nullptr;
+      return &v.items()[static_cast<size_t>(i)];
+    }
+    case Value::Kind::kSet: {
+      const ValueVector& items = v.items();
+      auto it = std::lower_bound(items.begin(), items.end(), key);
+      if (it != items.end() && *it == key) return &*it;
+      return nullptr;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+Value SetPath(const Value& doc, const std::vector<Value>& path, size_t i, const Value& v) {
+  if (i == path.size()) return v;
+  ObjectEntries entries;
+  if (doc.is_object()) entries = doc.entries();
+  const Value* child = doc.is_object() ? doc.Find(path[i]) : nullptr;
+  Value updated = SetPath(child != nullptr ? *child : Value(), path, i + 1, v);
+  bool replaced = false;
+  for (auto& e : entries) {
+    if (e.first == path[i]) {
+      e.second = updated;
+      replaced = true;
+    }
+  }
+  if (!replaced) entries.emplace_back(path[i], updated);
+  return Value::Object(std::move(entries));
+}
+
+int64_t WallClockNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Evaluator::Evaluator(const Program& program, const EvalOptions& options)
+    : program_(program), options_(options) {
+  builtin_ctx_.now_ns = options.now_ns != 0 ? options.now_ns : WallClockNs();
+  builtin_ctx_.print = options.print ? &options.print : nullptr;
+  st_.data = program.data;
+  st_.cache.resize(static_cast<size_t>(program.num_nodes));
+  st_.cache_state.assign(static_cast<size_t>(program.num_nodes), 0);
+  file_ = &kQueryFile;
+}
+
+Status Evaluator::Run(const CompiledQuery& query, const Value& input,
+                      FunctionRef<bool(const Value* frame)> on_result) {
+  st_.input = input;
+  error_ = Status::Ok();
+  std::vector<Value> frame(static_cast<size_t>(query.num_slots));
+  Value* f = frame.data();
+  file_ = &query.origin;
+  EvalBody(query.body, 0, f, [&]() { return on_result(f); });
+  file_ = &kQueryFile;
+  return error_;
+}
+
+StatusOr<Value> Evaluator::EvalPath(const std::vector<std::string>& path, const Value& input) {
+  st_.input = input;
+  error_ = Status::Ok();
+  const RuleNode* node = program_.root.get();
+  Value base = st_.data;
+  size_t i = 0;
+  for (; i < path.size() && node != nullptr && !node->has_rules(); ++i) {
+    auto it = node->children.find(path[i]);
+    node = it == node->children.end() ? nullptr : it->second.get();
+    const Value* b = base.FindString(path[i]);
+    base = b != nullptr ? *b : Value();
+  }
+  Value v;
+  if (node == nullptr) {
+    v = base;
+  } else if (!Extent(node, base, &v)) {
+    return error_;
+  }
+  for (; i < path.size() && v.defined(); ++i) {
+    const Value* c = v.FindString(path[i]);
+    v = c != nullptr ? *c : Value();
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------- errors
+
+bool Evaluator::FailAt(const std::string* file, Location loc, std::string_view code,
+                       std::string_view message) {
+  if (error_.ok()) {
+    error_ = InvalidArgumentError(
+        fmt::format("{}:{}: {}: {}", file != nullptr ? *file : kQueryFile, loc.row, code, message));
+  }
+  return false;
+}
+
+bool Evaluator::Fail(const Term& at, std::string_view code, std::string_view message) {
+  return FailAt(file_, at.loc, code, message);
+}
+
+bool Evaluator::FailStatus(const Term& at, const Status& s) {
+  if (error_.ok()) {
+    error_ = InvalidArgumentError(fmt::format("{}:{}: {}", *file_, at.loc.row, s.message()));
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- bodies
+
+bool Evaluator::EvalBody(const Body& body, size_t i, Value* f, Cont k) {
+  if (i == body.size()) return k();
+  return EvalExpr(*body[i], f, [&]() { return EvalBody(body, i + 1, f, k); });
+}
+
+bool Evaluator::EvalExpr(const Expr& e, Value* f, Cont k) {
+  if (!e.withs.empty()) return EvalWith(e, f, k);
+  return EvalExprNeg(e, f, k);
+}
+
+bool Evaluator::EvalExprNeg(const Expr& e, Value* f, Cont k) {
+  if (!e.negated) return EvalExprPlain(e, f, k);
+  bool found = false;
+  EvalExprPlain(e, f, [&]() {
+    found = true;
+    return false;
+  });
+  if (!error_.ok()) return false;
+  return found ? true : k();
+}
+
+bool Evaluator::EvalExprPlain(const Expr& e, Value* f, Cont k) {
+  switch (e.kind) {
+    case ExprKind::kTerm:
+      return EvalTerm(*e.lhs, f, [&](const Value& v) { return v.is_false() ? true : k(); });
+    case ExprKind::kUnify:
+    case ExprKind::kAssign:
+      return Unify(*e.lhs, *e.rhs, f, k);
+    case ExprKind::kSome:
+      return k();
+    case ExprKind::kSomeIn:
+      return EvalSomeIn(e, f, k);
+    case ExprKind::kEvery:
+      return EvalEvery(e, f, k);
+  }
+  return true;
+}
+
+bool Evaluator::EvalSomeIn(const Expr& e, Value* f, Cont k) {
+  return EvalTerm(*e.domain, f, [&](const Value& coll) {
+    auto each = [&](const Value& key, const Value& val) -> bool {
+      if (e.key) {
+        return UnifyValue(*e.key, key, f, [&]() { return UnifyValue(*e.val, val, f, k); });
+      }
+      return UnifyValue(*e.val, val, f, k);
+    };
+    switch (coll.kind()) {
+      case Value::Kind::kArray: {
+        const ValueVector& items = coll.items();
+        for (size_t i = 0; i < items.size(); ++i) {
+          if (!each(Value::Int(static_cast<int64_t>(i)), items[i])) return false;
+        }
+        return true;
+      }
+      case Value::Kind::kSet:
+        for (const Value& item : coll.items()) {
+          if (!each(item, item)) return false;
+        }
+        return true;
+      case Value::Kind::kObject:
+        for (const auto& [key, val] : coll.entries()) {
+          if (!each(key, val)) return false;
+        }
+        return true;
+      default:
+        return true;
+    }
+  });
+}
+
+bool Evaluator::EvalEvery(const Expr& e, Value* f, Cont k) {
+  return EvalTerm(*e.domain, f, [&](const Value& coll) {
+    bool all = true;
+    auto each = [&](const Value& key, const Value& val) -> bool {
+      bool found = false;
+      auto body = [&]() {
+        return EvalBody(*e.body, 0, f, [&]() {
+          found = true;
+          return false;
+        });
+      };
+      if (e.key) {
+        UnifyValue(*e.key, key, f, [&]() { return UnifyValue(*e.val, val, f, body); });
+      } else {
+        UnifyValue(*e.val, val, f, body);
+      }
+      if (!error_.ok()) return false;
+      if (!found) all = false;
+      return found;
+    };
+    switch (coll.kind()) {
+      case Value::Kind::kArray: {
+        const ValueVector& items = coll.items();
+        for (size_t i = 0; i < items.size() && all; ++i) {
+          if (!each(Value::Int(static_cast<int64_t>(i)), items[i])) break;
+        }
+        break;
+      }
+      case Value::Kind::kSet:
+        for (const Value& item : coll.items()) {
+          if (!each(item, item)) break;
+        }
+        break;
+      case Value::Kind::kObject:
+        for (const auto& [key, val] : coll.entries()) {
+          if (!each(key, val)) break;
+        }
+        break;
+      default:
+        // Not a collection: `every` is undefined, as in OPA.
+        return true;
+    }
+    if (!error_.ok()) return false;
+    return all ? k() : true;
+  });
+}
+
+bool Evaluator::EvalWith(const Expr& e, Value* f, Cont k) {
+  State inner;
+  inner.input = st_.input;
+  inner.data = st_.data;
+  inner.data_mocked = st_.data_mocked;
+  inner.masked = st_.masked;
+  inner.mocks = st_.mocks;
+  for (const With& w : e.withs) {
+    if (w.kind == With::Kind::kFunction && (w.repl_builtin != nullptr || w.repl_function != nullptr)) {
+      FunctionMock mock;
+      mock.builtin = w.repl_builtin;
+      mock.function = w.repl_function;
+      inner.mocks[w.function] = mock;
+      continue;
+    }
+    Value v;
+    bool got = false;
+    EvalTerm(*w.value, f, [&](const Value& x) {
+      v = x;
+      got = true;
+      return false;
+    });
+    if (!error_.ok()) return false;
+    if (!got) return true;
+    switch (w.kind) {
+      case With::Kind::kInput:
+        inner.input = SetPath(inner.input, w.path, 0, v);
+        break;
+      case With::Kind::kData: {
+        inner.data = SetPath(inner.data, w.path, 0, v);
+        inner.data_mocked = true;
+        const RuleNode* node = program_.root.get();
+        for (const Value& p : w.path) {
+          if (node == nullptr) break;
+          auto it = node->children.find(p.str());
+          node = it == node->children.end() ? nullptr : it->second.get();
+          if (node != nullptr && node->has_rules()) break;
+        }
+        if (node != nullptr && node != program_.root.get()) inner.masked.push_back(node);
+        break;
+      }
+      case With::Kind::kFunction: {
+        FunctionMock mock;
+        mock.value = v;
+        inner.mocks[w.function] = mock;
+        break;
+      }
+    }
+  }
+  inner.cache.resize(st_.cache.size());
+  inner.cache_state.assign(st_.cache_state.size(), 0);
+  std::swap(st_, inner);
+  bool r = EvalExprNeg(e, f, [&]() {
+    std::swap(st_, inner);
+    bool r2 = k();
+    std::swap(st_, inner);
+    return r2;
+  });
+  std::swap(st_, inner);
+  return r;
+}
+
+// ---------------------------------------------------------------- terms
+
+bool Evaluator::EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
+                          std::vector<Value>* acc, Value* f, Cont k) {
+  if (i == terms.size()) return k();
+  return EvalTerm(*terms[i], f, [&](const Value& v) {
+    acc->push_back(v);
+    bool r = EvalTerms(terms, i + 1, acc, f, k);
+    acc->pop_back();
+    return r;
+  });
+}
+
+bool Evaluator::EvalTerm(const Term& t, Value* f, ValueCont k) {
+  if (t.ground) return k(t.value);
+  switch (t.kind) {
+    case TermKind::kScalar:
+      return k(t.value);
+    case TermKind::kVar:
+      switch (t.binding) {
+        case VarBinding::kLocal:
+          if (f[t.slot].defined()) return k(f[t.slot]);
+          return Fail(t, "rego_unsafe_var_error", fmt::format("var {} is unsafe", t.name));
+        case VarBinding::kInput:
+          return st_.input.defined() ? k(st_.input) : true;
+        case VarBinding::kData: {
+          Value v;
+          if (!Extent(program_.root.get(), st_.data, &v)) return false;
+          return k(v);
+        }
+        default:
+          return Fail(t, "rego_compile_error", fmt::format("unresolved var {}", t.name));
+      }
+    case TermKind::kRef:
+      return EvalRef(t, f, k);
+    case TermKind::kArray:
+    case TermKind::kSet: {
+      std::vector<Value> acc;
+      acc.reserve(t.args.size());
+      return EvalTerms(t.args, 0, &acc, f, [&]() {
+        return k(t.kind == TermKind::kArray ? Value::Array(acc) : Value::Set(acc));
+      });
+    }
+    case TermKind::kObject: {
+      std::vector<Value> acc;
+      acc.reserve(t.args.size());
+      return EvalTerms(t.args, 0, &acc, f, [&]() {
+        ObjectEntries entries;
+        entries.reserve(acc.size() / 2);
+        for (size_t i = 0; i + 1 < acc.size(); i += 2) entries.emplace_back(acc[i], acc[i + 1]);
+        return k(Value::Object(std::move(entries)));
+      });
+    }
+    case TermKind::kArrayCompr:
+    case TermKind::kSetCompr:
+    case TermKind::kObjectCompr:
+      return EvalCompr(t, f, k);
+    case TermKind::kCall:
+      return EvalCall(t, f, k);
+  }
+  return true;
+}
+
+bool Evaluator::EvalCompr(const Term& t, Value* f, ValueCont k) {
+  if (t.kind == TermKind::kObjectCompr) {
+    ObjectEntries entries;
+    EvalBody(*t.body, 0, f, [&]() {
+      return EvalTerm(*t.key, f, [&](const Value& key) {
+        return EvalTerm(*t.head, f, [&](const Value& v) {
+          entries.emplace_back(key, v);
+          return true;
+        });
+      });
+    });
+    if (!error_.ok()) return false;
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    ObjectEntries unique;
+    for (auto& e : entries) {
+      if (!unique.empty() && unique.back().first == e.first) {
+        if (unique.back().second != e.second) {
+          return Fail(t, "eval_conflict_error", "object keys must be unique");
+        }
+        continue;
+      }
+      unique.push_back(std::move(e));
+    }
+    return k(Value::SortedObject(std::move(unique)));
+  }
+  ValueVector items;
+  EvalBody(*t.body, 0, f, [&]() {
+    return EvalTerm(*t.head, f, [&](const Value& v) {
+      items.push_back(v);
+      return true;
+    });
+  });
+  if (!error_.ok()) return false;
+  return k(t.kind == TermKind::kArrayCompr ? Value::Array(std::move(items))
+                                           : Value::Set(std::move(items)));
+}
+
+// ---------------------------------------------------------------- unification
+
+bool Evaluator::IsPattern(const Term& t, const Value* f) const {
+  if (t.ground) return false;
+  switch (t.kind) {
+    case TermKind::kVar:
+      return t.binding == VarBinding::kLocal && !f[t.slot].defined();
+    case TermKind::kArray:
+      for (const TermPtr& a : t.args) {
+        if (IsPattern(*a, f)) return true;
+      }
+      return false;
+    case TermKind::kObject:
+      for (size_t i = 1; i < t.args.size(); i += 2) {
+        if (IsPattern(*t.args[i], f)) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+bool Evaluator::UnifyPairs(const Term& a, const Term& b, size_t i, Value* f, Cont k) {
+  if (i == a.args.size()) return k();
+  return Unify(*a.args[i], *b.args[i], f, [&]() { return UnifyPairs(a, b, i + 1, f, k); });
+}
+
+bool Evaluator::Unify(const Term& a, const Term& b, Value* f, Cont k) {
+  bool pa = IsPattern(a, f);
+  bool pb = IsPattern(b, f);
+  if (pa && pb) {
+    if (a.kind == TermKind::kArray && b.kind == TermKind::kArray) {
+      if (a.args.size() != b.args.size()) return true;
+      return UnifyPairs(a, b, 0, f, k);
+    }
+    const Term& var = a.kind == TermKind::kVar ? a : b;
+    return Fail(var, "rego_unsafe_var_error",
+                fmt::format("var {} is unsafe", var.kind == TermKind::kVar ? var.name : "_"));
+  }
+  if (pa) return EvalTerm(b, f, [&](const Value& v) { return UnifyValue(a, v, f, k); });
+  return EvalTerm(a, f, [&](const Value& v) { return UnifyValue(b, v, f, k); });
+}
+
+bool Evaluator::UnifyValue(const Term& t, const Value& v, Value* f, Cont k) {
+  if (t.ground) return t.value == v ? k() : true;
+  switch (t.kind) {
+    case TermKind::kVar:
+      if (t.binding == VarBinding::kLocal) {
+        Value& slot = f[t.slot];
+        if (slot.defined()) return slot == v ? k() : true;
+        slot = v;
+        bool r = k();
+        f[t.slot] = Value();
+        return r;
+      }
+      break;
+    case TermKind::kArray:
+      if (!v.is_array() || v.items().size() != t.args.size()) return true;
+      return UnifyArray(t, v, 0, f, k);
+    case TermKind::kObject:
+      if (!v.is_object() || v.entries().size() * 2 != t.args.size()) return true;
+      return UnifyObject(t, v, 0, f, k);
+    default:
+      break;
+  }
+  return EvalTerm(t, f, [&](const Value& x) { return x == v ? k() : true; });
+}
+
+bool Evaluator::UnifyArray(const Term& t, const Value& v, size_t i, Value* f, Cont k) {
+  if (i == t.args.size()) return k();
+  return UnifyValue(*t.args[i], v.items()[i], f, [&]() { return UnifyArray(t, v, i + 1, f, k); });
+}
+
+bool Evaluator::UnifyObject(const Term& t, const Value& v, size_t i, Value* f, Cont k) {
+  if (2 * i >= t.args.size()) return k();
+  return EvalTerm(*t.args[2 * i], f, [&](const Value& key) {
+    const Value* e = v.Find(key);
+    if (e == nullptr) return true;
+    return UnifyValue(*t.args[2 * i + 1], *e, f, [&]() { return UnifyObject(t, v, i + 1, f, k); });
+  });
+}
+
+// ---------------------------------------------------------------- references
+
+bool Evaluator::EvalRef(const Term& ref, Value* f, ValueCont k) {
+  const Term& head = *ref.args[0];
+  if (head.kind == TermKind::kVar) {
+    switch (head.binding) {
+      case VarBinding::kData:
+        if (!st_.data_mocked && ref.data_node != nullptr) {
+          return EvalDataNode(ref.data_node, ref.data_base, ref, 1 + ref.data_prefix, f, k);
+        }
+        return EvalDataNode(program_.root.get(), st_.data, ref, 1, f, k);
+      case VarBinding::kInput:
+        return st_.input.defined() ? EvalOps(st_.input, ref, 1, f, k) : true;
+      case VarBinding::kLocal:
+        if (!f[head.slot].defined()) {
+          return Fail(head, "rego_unsafe_var_error", fmt::format("var {} is unsafe", head.name));
+        }
+        return EvalOps(f[head.slot], ref, 1, f, k);
+      default:
+        return Fail(head, "rego_compile_error", fmt::format("unresolved var {}", head.name));
+    }
+  }
+  return EvalTerm(head, f, [&](const Value& v) { return EvalOps(v, ref, 1, f, k); });
+}
+
+bool Evaluator::EvalOps(const Value& v, const Term& ref, size_t i, Value* f, ValueCont k) {
+  if (i == ref.args.size()) return k(v);
+  const Term& op = *ref.args[i];
+  if (op.ground) {
+    const Value* c = Child(v, op.value);
+    return c != nullptr ? EvalOps(*c, ref, i + 1, f, k) : true;
+  }
+  if (op.kind == TermKind::kVar && op.binding == VarBinding::kLocal && f[op.slot].defined()) {
+    const Value* c = Child(v, f[op.slot]);
+    return c != nullptr ? EvalOps(*c, ref, i + 1, f, k) : true;
+  }
+  if (IsPattern(op, f)) {
+    switch (v.kind()) {
+      case Value::Kind::kArray: {
+        const ValueVector& items = v.items();
+        for (size_t j = 0; j < items.size(); ++j) {
+          bool r = UnifyValue(op, Value::Int(static_cast<int64_t>(j)), f,
+                              [&]() { return EvalOps(items[j], ref, i + 1, f, k); });
+          if (!r) return false;
+        }
+        return true;
+      }
+      case Value::Kind::kObject:
+        for (const auto& entry : v.entries()) {
+          const Value& val = entry.second;
+          bool r = UnifyValue(op, entry.first, f, [&]() { return EvalOps(val, ref, i + 1, f, k); });
+          if (!r) return false;
+        }
+        return true;
+      case Value::Kind::kSet:
+        for (const Value& item : v.items()) {
+          bool r = UnifyValue(op, item, f, [&]() { return EvalOps(item, ref, i + 1, f, k); });
+          if (!r) return false;
+        }
+        return true;
+      default:
+        return true;
+    }
+  }
+  return EvalTerm(op, f, [&](const Value& key) {
+    const Value* c = Child(v, key);
+    return c != nullptr ? EvalOps(*c, ref, i + 1, f, k) : true;
+  });
+}
+
+bool Evaluator::IsMasked(const RuleNode* node) const {
+  for (const RuleNode* m : st_.masked) {
+    if (m == node) return true;
+  }
+  return false;
+}
+
+bool Evaluator::EvalDataNode(const RuleNode* node, const Value& base, const Term& ref, size_t i,
+                             Value* f, ValueCont k) {
+  if (node != nullptr && !st_.masked.empty() && IsMasked(node)) node = nullptr;
+  if (node != nullptr && node->has_rules()) {
+    Value v;
+    if (!RuleValue(node, &v)) return false;
+    if (!v.defined()) return true;
+    return EvalOps(v, ref, i, f, k);
+  }
+  if (i == ref.args.size()) {
+    Value v;
+    if (!Extent(node, base, &v)) return false;
+    return v.defined() ? k(v) : true;
+  }
+  if (node == nullptr) return base.defined() ? EvalOps(base, ref, i, f, k) : true;
+  auto step = [&](const Value& key) -> bool {
+    if (key.is_string()) {
+      auto it = node->children.find(key.str());
+      const Value* b = base.FindString(key.str());
+      if (it == node->children.end() && b == nullptr) return true;
+      return EvalDataNode(it == node->children.end() ? nullptr : it->second.get(),
+                          b != nullptr ? *b : Value(), ref, i + 1, f, k);
+    }
+    const Value* c = base.defined() ? Child(base, key) : nullptr;
+    return c != nullptr ? EvalOps(*c, ref, i + 1, f, k) : true;
+  };
+  const Term& op = *ref.args[i];
+  if (op.ground) return step(op.value);
+  if (op.kind == TermKind::kVar && op.binding == VarBinding::kLocal && f[op.slot].defined()) {
+    return step(f[op.slot]);
+  }
+  if (IsPattern(op, f)) {
+    ValueVector keys;
+    for (const auto& [name, child] : node->children) keys.push_back(Value::String(name));
+    if (base.is_object()) {
+      for (const auto& [key, val] : base.entries()) keys.push_back(key);
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (const Value& key : keys) {
+      if (!UnifyValue(op, key, f, [&]() { return step(key); })) return false;
+    }
+    return true;
+  }
+  return EvalTerm(op, f, step);
+}
+
+bool Evaluator::Extent(const RuleNode* node, const Value& base, Value* out) {
+  if (node != nullptr && !st_.masked.empty() && IsMasked(node)) node = nullptr;
+  if (node == nullptr) {
+    *out = base;
+    return true;
+  }
+  if (node->has_rules()) return RuleValue(node, out);
+  ObjectEntries entries;
+  if (base.is_object()) entries = base.entries();
+  for (const auto& [name, child] : node->children) {
+    const Value* b = base.FindString(name);
+    Value v;
+    if (!Extent(child.get(), b != nullptr ? *b : Value(), &v)) return false;
+    if (!v.defined()) continue;
+    entries.emplace_back(Value::String(name), std::move(v));
+  }
+  *out = Value::Object(std::move(entries));
+  return true;
+}
+
+// ---------------------------------------------------------------- rules
+
+bool Evaluator::RuleValue(const RuleNode* node, Value* out) {
+  size_t id = static_cast<size_t>(node->id);
+  uint8_t state = st_.cache_state[id];
+  if (state == 2) {
+    *out = st_.cache[id];
+    return true;
+  }
+  if (state == 1) {
+    const Rule* r = !node->rules.empty() ? node->rules[0] : node->default_rule;
+    return FailAt(r->file, r->loc, "rego_recursion_error",
+                  fmt::format("rule {} is recursive", node->path_text));
+  }
+  st_.cache_state[id] = 1;
+  Value v;
+  if (!ComputeRuleValue(node, &v)) return false;
+  // A `with` inside the rule may have swapped the cache; index it afresh.
+  st_.cache_state[id] = 2;
+  st_.cache[id] = v;
+  *out = std::move(v);
+  return true;
+}
+
+bool Evaluator::EvalRuleChain(const Rule& rule, Value* f, bool* produced, Value* result,
+                              const RuleNode* node, bool function) {
+  const std::string* saved = file_;
+  file_ = rule.file;
+  bool any = false;
+  auto record = [&](const Value& v) -> bool {
+    any = true;
+    if (!result->defined()) {
+      *result = v;
+      return true;
+    }
+    if (*result != v) {
+      return FailAt(rule.file, rule.loc, "eval_conflict_error",
+                    function ? fmt::format("function {} produced conflicting values for the same "
+                                           "inputs",
+                                           node->path_text)
+                             : fmt::format("rule {} produced conflicting values", node->path_text));
+    }
+    return true;
+  };
+  EvalBody(rule.body, 0, f, [&]() {
+    if (rule.value == nullptr) return record(Value::True());
+    return EvalTerm(*rule.value, f, record);
+  });
+  file_ = saved;
+  if (!error_.ok()) return false;
+  if (!any && rule.else_rule != nullptr) {
+    return EvalRuleChain(*rule.else_rule, f, produced, result, node, function);
+  }
+  *produced = *produced || any;
+  return true;
+}
+
+namespace {
+
+// Nested object built by multi-key rules such as p[x][y] := z.
+struct ObjectTree {
+  Value leaf;
+  std::map<Value, ObjectTree> kids;
+
+  Value ToValue() const {
+    if (leaf.defined()) return leaf;
+    ObjectEntries entries;
+    entries.reserve(kids.size());
+    for (const auto& [k, v] : kids) entries.emplace_back(k, v.ToValue());
+    return Value::SortedObject(std::move(entries));
+  }
+};
+
+}  // namespace
+
+bool Evaluator::ComputeRuleValue(const RuleNode* node, Value* out) {
+  switch (node->kind) {
+    case RuleKind::kFunction:
+      *out = Value();
+      return true;
+    case RuleKind::kComplete: {
+      Value result;
+      for (const Rule* r : node->rules) {
+        std::vector<Value> frame(static_cast<size_t>(r->num_slots));
+        bool produced = false;
+        if (!EvalRuleChain(*r, frame.data(), &produced, &result, node, false)) return false;
+      }
+      if (!result.defined() && node->default_rule != nullptr) {
+        const Rule* d = node->default_rule;
+        std::vector<Value> frame(static_cast<size_t>(d->num_slots) + 1);
+        const std::string* saved = file_;
+        file_ = d->file;
+        EvalTerm(*d->value, frame.data(), [&](const Value& v) {
+          result = v;
+          return false;
+        });
+        file_ = saved;
+        if (!error_.ok()) return false;
+      }
+      *out = std::move(result);
+      return true;
+    }
+    case RuleKind::kSet: {
+      ValueVector items;
+      for (const Rule* r : node->rules) {
+        std::vector<Value> frame(static_cast<size_t>(r->num_slots));
+        Value* f = frame.data();
+        const std::string* saved = file_;
+        file_ = r->file;
+        EvalBody(r->body, 0, f, [&]() {
+          return EvalTerm(*r->key, f, [&](const Value& v) {
+            items.push_back(v);
+            return true;
+          });
+        });
+        file_ = saved;
+        if (!error_.ok()) return false;
+      }
+      *out = Value::Set(std::move(items));
+      return true;
+    }
+    case RuleKind::kObject: {
+      ObjectTree tree;
+      for (const Rule* r : node->rules) {
+        std::vector<Value> frame(static_cast<size_t>(r->num_slots));
+        Value* f = frame.data();
+        const std::string* saved = file_;
+        file_ = r->file;
+        std::vector<Value> keys;
+        EvalBody(r->body, 0, f, [&]() {
+          // Evaluate each key term in turn, then the value.
+          std::function<bool(size_t)> next = [&](size_t i) -> bool {
+            if (i == r->key_terms.size()) {
+              auto insert = [&](const Value& v) -> bool {
+                ObjectTree* t = &tree;
+                for (size_t j = 0; j < keys.size(); ++j) {
+                  if (t->leaf.defined()) {
+                    return FailAt(r->file, r->loc, "eval_conflict_error",
+                                  fmt::format("rule {} produced conflicting values",
+                                              node->path_text));
+                  }
+                  t = &t->kids[keys[j]];
+                }
+                if (t->leaf.defined() && t->leaf != v) {
+                  return FailAt(r->file, r->loc, "eval_conflict_error",
+                                keys.size() == 1 ? std::string("object keys must be unique")
+                                                 : fmt::format("rule {} produced conflicting values",
+                                                               node->path_text));
+                }
+                if (!t->kids.empty()) {
+                  return FailAt(r->file, r->loc, "eval_conflict_error",
+                                fmt::format("rule {} produced conflicting values", node->path_text));
+                }
+                t->leaf = v;
+                return true;
+              };
+              if (r->value == nullptr) return insert(Value::True());
+              return EvalTerm(*r->value, f, insert);
+            }
+            return EvalTerm(*r->key_terms[i], f, [&](const Value& key) {
+              keys.push_back(key);
+              bool res = next(i + 1);
+              keys.pop_back();
+              return res;
+            });
+          };
+          return next(0);
+        });
+        file_ = saved;
+        if (!error_.ok()) return false;
+      }
+      *out = tree.ToValue();
+      return true;
+    }
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------- calls
+
+bool Evaluator::EvalArgs(const Term& call, size_t end, size_t i, Value* acc, Value* f, Cont k) {
+  if (i == end) return k();
+  return EvalTerm(*call.args[i], f, [&](const Value& v) {
+    acc[i - 1] = v;
+    return EvalArgs(call, end, i + 1, acc, f, k);
+  });
+}
+
+bool Evaluator::EvalCall(const Term& call, Value* f, ValueCont k) {
+  size_t given = call.args.size() - 1;
+  size_t arity;
+  if (call.target == CallTarget::kBuiltin) {
+    arity = call.builtin->arity < 0 ? given : static_cast<size_t>(call.builtin->arity);
+  } else {
+    const Rule* r = !call.function->rules.empty() ? call.function->rules[0]
+                                                  : call.function->default_rule;
+    arity = r->params.size();
+  }
+  bool has_out = given == arity + 1;
+  // Operands live on the stack for the common small arities.
+  constexpr size_t kInline = 6;
+  Value inline_args[kInline];
+  std::vector<Value> heap_args;
+  Value* args = inline_args;
+  if (arity > kInline) {
+    heap_args.resize(arity);
+    args = heap_args.data();
+  }
+  return EvalArgs(call, 1 + arity, 1, args, f, [&]() {
+    Value result;
+    if (!Invoke(call, call.builtin, call.function, args, &result)) return false;
+    if (!result.defined()) return true;
+    if (has_out) {
+      return UnifyValue(*call.args.back(), result, f, [&]() { return k(Value::True()); });
+    }
+    return k(result);
+  });
+}
+
+bool Evaluator::Invoke(const Term& call, const Builtin* builtin, const RuleNode* function,
+                       const Value* args, Value* out) {
+  if (!st_.mocks.empty()) {
+    auto it = st_.mocks.find(call.call_name);
+    if (it != st_.mocks.end()) {
+      const FunctionMock& mock = it->second;
+      if (mock.builtin == nullptr && mock.function == nullptr) {
+        *out = mock.value;
+        return true;
+      }
+      builtin = mock.builtin;
+      function = mock.function;
+      // The replacement itself runs unmocked (f with f as g must not loop).
+      FunctionMock saved = mock;
+      st_.mocks.erase(it);
+      bool r = Invoke(call, builtin, function, args, out);
+      st_.mocks[call.call_name] = saved;
+      return r;
+    }
+  }
+  if (builtin != nullptr) return CallBuiltin(call, builtin, args, out);
+  const Rule* r = !function->rules.empty() ? function->rules[0] : function->default_rule;
+  return CallFunction(function, args, r->params.size(), out);
+}
+
+bool Evaluator::CallBuiltin(const Term& call, const Builtin* builtin, const Value* args,
+                            Value* out) {
+  builtin_ctx_.nargs = call.args.size() - 1;
+  Status s = builtin->fn(builtin_ctx_, args, out);
+  if (s.ok()) return true;
+  *out = Value();
+  if (options_.strict_builtin_errors) return FailStatus(call, s);
+  return true;
+}
+
+bool Evaluator::BindParams(const Rule& rule, const Value* args, size_t i, Value* f, Cont k) {
+  if (i == rule.params.size()) return k();
+  return UnifyValue(*rule.params[i], args[i], f,
+                    [&]() { return BindParams(rule, args, i + 1, f, k); });
+}
+
+bool Evaluator::CallFunction(const RuleNode* fn, const Value* args, size_t nargs, Value* out) {
+  (void)nargs;
+  if (depth_ >= kMaxCallDepth) {
+    const Rule* r = !fn->rules.empty() ? fn->rules[0] : fn->default_rule;
+    return FailAt(r->file, r->loc, "rego_recursion_error",
+                  fmt::format("function {} is recursive or nested too deeply", fn->path_text));
+  }
+  ++depth_;
+  Value result;
+  for (const Rule* r : fn->rules) {
+    std::vector<Value> frame(static_cast<size_t>(r->num_slots));
+    Value* f = frame.data();
+    bool produced = false;
+    BindParams(*r, args, 0, f, [&]() {
+      return EvalRuleChain(*r, f, &produced, &result, fn, true);
+    });
+    if (!error_.ok()) {
+      --depth_;
+      return false;
+    }
+  }
+  if (!result.defined() && fn->default_rule != nullptr) {
+    const Rule* d = fn->default_rule;
+    std::vector<Value> frame(static_cast<size_t>(d->num_slots) + 1);
+    EvalTerm(*d->value, frame.data(), [&](const Value& v) {
+      result = v;
+      return false;
+    });
+  }
+  --depth_;
+  if (!error_.ok()) return false;
+  *out = std::move(result);
+  return true;
+}
+
+}  // namespace governance::rego

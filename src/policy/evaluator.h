@@ -1,0 +1,136 @@
+// Evaluator: top-down evaluation of a compiled Program, OPA semantics.
+//
+// Evaluation is continuation-passing: each expression calls its continuation
+// once per solution, binding variables in the rule's frame before the call
+// and unbinding after, so backtracking needs no trail. A continuation returns
+// false to stop the enumeration (`not` and `every` stop at the first
+// solution); an error also stops it and is kept in the evaluator.
+//
+// Rule values are computed once per evaluation and cached by rule-tree node;
+// `with` gives the expression it modifies a fresh cache.
+//
+// Undefined is not false: a rule with no solution and no default is absent
+// from its package, and `not` of an undefined expression succeeds.
+//
+// Thread-safety: an Evaluator is single-use state for one evaluation on one
+// thread. Many Evaluators may share one Program concurrently.
+#ifndef GOVERNANCE_SRC_POLICY_EVALUATOR_H_
+#define GOVERNANCE_SRC_POLICY_EVALUATOR_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "governance/status.h"
+#include "policy/builtins.h"
+#include "policy/compiler.h"
+#include "policy/function_ref.h"
+#include "policy/value.h"
+
+namespace governance::rego {
+
+struct EvalOptions {
+  // Builtin errors become evaluation errors instead of undefined. Default: false.
+  bool strict_builtin_errors = false;
+  // time.now_ns; 0 means the wall clock at the start of the evaluation.
+  int64_t now_ns = 0;
+  // Receives print() output; null discards it.
+  std::function<void(const std::string&)> print;
+};
+
+class Evaluator {
+ public:
+  Evaluator(const Program& program, const EvalOptions& options);
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  // Runs `query` with `input` (undefined: no input). `on_result` receives the
+  // frame of each solution (index it with the query's output slots) and
+  // returns false to stop.
+  Status Run(const CompiledQuery& query, const Value& input,
+             FunctionRef<bool(const Value* frame)> on_result);
+
+  // The value of the document at `path` below data (a rule, a package or base
+  // data); undefined when it has none.
+  StatusOr<Value> EvalPath(const std::vector<std::string>& path, const Value& input);
+
+ private:
+  using Cont = FunctionRef<bool()>;
+  using ValueCont = FunctionRef<bool(const Value&)>;
+
+  bool EvalBody(const Body& body, size_t i, Value* f, Cont k);
+  bool EvalExpr(const Expr& e, Value* f, Cont k);
+  bool EvalExprPlain(const Expr& e, Value* f, Cont k);
+  bool EvalExprNeg(const Expr& e, Value* f, Cont k);
+  bool UnifyPairs(const Term& a, const Term& b, size_t i, Value* f, Cont k);
+  bool EvalArgs(const Term& call, size_t end, size_t i, Value* acc, Value* f, Cont k);
+  bool EvalTerm(const Term& t, Value* f, ValueCont k);
+  bool EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
+                 std::vector<Value>* acc, Value* f, Cont k);
+  bool Unify(const Term& a, const Term& b, Value* f, Cont k);
+  bool UnifyValue(const Term& t, const Value& v, Value* f, Cont k);
+  bool UnifyArray(const Term& t, const Value& v, size_t i, Value* f, Cont k);
+  bool UnifyObject(const Term& t, const Value& v, size_t i, Value* f, Cont k);
+  bool IsPattern(const Term& t, const Value* f) const;
+  bool EvalRef(const Term& ref, Value* f, ValueCont k);
+  bool EvalOps(const Value& v, const Term& ref, size_t i, Value* f, ValueCont k);
+  bool EvalDataNode(const RuleNode* node, const Value& base, const Term& ref, size_t i, Value* f,
+                    ValueCont k);
+  bool EvalCall(const Term& call, Value* f, ValueCont k);
+  bool Invoke(const Term& call, const Builtin* builtin, const RuleNode* function,
+                  const Value* args, Value* out);
+  bool CallBuiltin(const Term& call, const Builtin* builtin, const Value* args, Value* out);
+  bool CallFunction(const RuleNode* fn, const Value* args, size_t nargs, Value* out);
+  bool BindParams(const Rule& rule, const Value* args, size_t i, Value* f, Cont k);
+  bool EvalCompr(const Term& t, Value* f, ValueCont k);
+  bool EvalSomeIn(const Expr& e, Value* f, Cont k);
+  bool EvalEvery(const Expr& e, Value* f, Cont k);
+  bool EvalWith(const Expr& e, Value* f, Cont k);
+
+  // The value of the rules at `node` (cached); false on error.
+  bool RuleValue(const RuleNode* node, Value* out);
+  bool ComputeRuleValue(const RuleNode* node, Value* out);
+  bool EvalRuleChain(const Rule& rule, Value* f, bool* produced, Value* result,
+                     const RuleNode* node, bool function);
+  // Full extent of a subtree (base data merged with rule values).
+  bool Extent(const RuleNode* node, const Value& base, Value* out);
+  bool IsMasked(const RuleNode* node) const;
+
+  bool Fail(const Term& at, std::string_view code, std::string_view message);
+  bool FailAt(const std::string* file, Location loc, std::string_view code,
+              std::string_view message);
+  bool FailStatus(const Term& at, const Status& s);
+
+  struct FunctionMock {
+    Value value;
+    const Builtin* builtin = nullptr;
+    const RuleNode* function = nullptr;
+  };
+
+  // Everything `with` replaces, swapped as one unit.
+  struct State {
+    Value input;
+    Value data;
+    bool data_mocked = false;
+    std::vector<const RuleNode*> masked;
+    std::unordered_map<std::string, FunctionMock> mocks;
+    // Per-node cache of rule values: state 0 unknown, 1 computing, 2 done.
+    std::vector<Value> cache;
+    std::vector<uint8_t> cache_state;
+  };
+
+  const Program& program_;
+  const EvalOptions& options_;
+  BuiltinContext builtin_ctx_;
+  Status error_;
+  State st_;
+  const std::string* file_ = nullptr;
+  int depth_ = 0;
+  static const std::string kQueryFile;
+};
+
+}  // namespace governance::rego
+
+#endif  // GOVERNANCE_SRC_POLICY_EVALUATOR_H_

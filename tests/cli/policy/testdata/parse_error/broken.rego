@@ -1,0 +1,5 @@
+package broken
+
+import rego.v1
+
+deny contains msg if { msg := "x" ]

@@ -1,0 +1,261 @@
+// The default bundle (policies/), decisions, exceptions, digests and tests.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "core/document.h"
+#include "core/time.h"
+#include "governance/policy.h"
+
+namespace governance {
+namespace {
+
+const std::string kPolicies = std::string(GOV_SOURCE_DIR) + "/policies";
+const std::string kManifests = std::string(GOV_SOURCE_DIR) + "/examples/manifests/";
+
+const PolicyBundle& DefaultBundle() {
+  static const PolicyBundle* bundle = [] {
+    auto b = LoadPolicyBundle(kPolicies);
+    REQUIRE_MESSAGE(b.ok(), b.status().message());
+    return new PolicyBundle(*b);
+  }();
+  return *bundle;
+}
+
+nlohmann::json Manifest(const std::string& name) {
+  auto doc = LoadDocument(kManifests + name + ".yaml");
+  REQUIRE_MESSAGE(doc.ok(), doc.status().message());
+  return *doc;
+}
+
+PolicyDecision Decide(const nlohmann::json& input, int64_t now = 0) {
+  EvaluateOptions opts;
+  opts.now_unix_seconds = now;
+  auto d = DefaultBundle().Evaluate(input, opts);
+  REQUIRE_MESSAGE(d.ok(), d.status().message());
+  return *d;
+}
+
+std::string TempDir(const std::string& name) {
+  std::string dir = std::string(GOV_BINARY_DIR) + "/policy_bundle_test/" + name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+void Write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+}  // namespace
+
+TEST_CASE("Bundle: the valid manifest is allowed with no messages") {
+  PolicyDecision d = Decide(Manifest("valid"));
+  CHECK(d.allowed());
+  CHECK(d.denials.empty());
+  CHECK(d.warnings.empty());
+  CHECK(d.policy_namespace == "model.governance");
+  CHECK(d.bundle_digest == DefaultBundle().digest());
+  CHECK(d.input_digest.rfind("sha256:", 0) == 0);
+  CHECK(d.input_digest.size() == 7 + 64);
+}
+
+TEST_CASE("Bundle: each invalid manifest is denied by the rule it is named after") {
+  const std::pair<const char*, const char*> kExpected[] = {
+      {"deny_accuracy", "Model accuracy 0.78 is below minimum threshold 0.85"},
+      {"deny_f1_score", "Model F1 score 0.75 is below minimum threshold 0.80"},
+      {"deny_fairness", "Model must include fairness/bias evaluation metrics"},
+      {"deny_demographic_parity", "Demographic parity 0.15 exceeds acceptable threshold 0.10"},
+      {"deny_drift", "Model drift score 0.45 exceeds critical threshold"},
+      {"deny_dependency", "Unapproved dependency: requests"},
+      {"deny_framework", "Framework jax is not approved for production"},
+      {"deny_experiment", "Model must be linked to a tracked experiment (MLflow/W&B)"},
+      {"deny_data_source", "Data source crm_raw is not approved"},
+      {"deny_artifact_format",
+       "Artifact format pickle is pickle-based and may execute code on load; use safetensors or "
+       "ONNX"},
+      {"deny_model_card", "Model card field limitations must not be empty"},
+  };
+  for (const auto& [rule, message] : kExpected) {
+    CAPTURE(rule);
+    PolicyDecision d = Decide(Manifest(rule));
+    CHECK_FALSE(d.allowed());
+    REQUIRE(d.denials.size() == 1);
+    CHECK(d.denials[0].rule == rule);
+    CHECK(d.denials[0].message == message);
+  }
+}
+
+TEST_CASE("Bundle: warnings do not deny") {
+  PolicyDecision d = Decide(Manifest("warn_latency"));
+  CHECK(d.allowed());
+  REQUIRE(d.warnings.size() == 1);
+  CHECK(d.warnings[0].message == "Model latency p95 250ms exceeds target 200ms");
+}
+
+TEST_CASE("Bundle: a manifest exception waives its rule only while unexpired") {
+  nlohmann::json m = Manifest("exception_accuracy");
+  int64_t before = *ParseRfc3339("2098-12-31T23:59:59Z");
+  PolicyDecision d = Decide(m, before);
+  CHECK(d.allowed());
+  REQUIRE(d.exceptions_applied.size() == 1);
+  const AppliedException& e = d.exceptions_applied[0];
+  CHECK(e.rule == "deny_accuracy");
+  CHECK(e.source == "manifest");
+  CHECK(e.reason == "Interim model while the Q3 retrain completes");
+  CHECK(e.approver == "alice@example.com");
+  CHECK(e.expires == "2099-01-01T00:00:00Z");
+  CHECK(e.waived_messages ==
+        std::vector<std::string>{"Model accuracy 0.78 is below minimum threshold 0.85"});
+  REQUIRE(d.waived.size() == 1);
+
+  PolicyDecision expired = Decide(m, *ParseRfc3339("2099-01-01T00:00:00Z"));
+  CHECK_FALSE(expired.allowed());
+  CHECK(expired.exceptions_applied.empty());
+  REQUIRE(expired.warnings.size() == 1);
+  CHECK(expired.warnings[0].message ==
+        "Exception for accuracy expired at 2099-01-01T00:00:00Z and was not applied");
+}
+
+TEST_CASE("Bundle: an incomplete exception is ignored with a warning") {
+  nlohmann::json m = Manifest("deny_accuracy");
+  m["metadata"]["annotations"]["policy.mgov.dev/exception"] = "deny_accuracy";
+  m["metadata"]["annotations"]["policy.mgov.dev/exception-reason"] = "because";
+  PolicyDecision d = Decide(m);
+  CHECK_FALSE(d.allowed());
+  REQUIRE(d.warnings.size() == 1);
+  CHECK(d.warnings[0].message ==
+        "Exception for deny_accuracy ignored: missing policy.mgov.dev/exception-approver, "
+        "policy.mgov.dev/exception-expires");
+}
+
+TEST_CASE("Bundle: an exception does not waive other rules") {
+  nlohmann::json m = Manifest("deny_drift");
+  m["metadata"]["annotations"] = {{"policy.mgov.dev/exception", "accuracy"},
+                                  {"policy.mgov.dev/exception-reason", "r"},
+                                  {"policy.mgov.dev/exception-approver", "a"},
+                                  {"policy.mgov.dev/exception-expires", "2099-01-01T00:00:00Z"}};
+  PolicyDecision d = Decide(m);
+  CHECK_FALSE(d.allowed());
+  CHECK(d.exceptions_applied.empty());
+}
+
+TEST_CASE("Bundle: Rego exception rules waive by topic (conftest)") {
+  std::string dir = TempDir("rego_exception");
+  Write(dir + "/p.rego", R"(package model.governance
+import rego.v1
+deny_size contains "too big" if input.size > 1
+deny_color contains "wrong color" if input.color != "blue"
+exception contains "size" if input.team == "research"
+)");
+  auto b = LoadPolicyBundle(dir);
+  REQUIRE(b.ok());
+  auto d = b->Evaluate({{"size", 2}, {"color", "red"}, {"team", "research"}});
+  REQUIRE(d.ok());
+  REQUIRE(d->denials.size() == 1);
+  CHECK(d->denials[0].rule == "deny_color");
+  REQUIRE(d->exceptions_applied.size() == 1);
+  CHECK(d->exceptions_applied[0].rule == "deny_size");
+  CHECK(d->exceptions_applied[0].source == "policy");
+}
+
+TEST_CASE("Bundle: deny objects with msg, violation rules, JSON form") {
+  std::string dir = TempDir("objects");
+  Write(dir + "/p.rego", R"(package x
+import rego.v1
+violation contains {"msg": "bad", "code": 7} if true
+)");
+  auto b = LoadPolicyBundle(dir);
+  REQUIRE(b.ok());
+  auto d = b->Evaluate(nlohmann::json::object(), "x");
+  REQUIRE(d.ok());
+  REQUIRE(d->denials.size() == 1);
+  CHECK(d->denials[0].message == "bad");
+  CHECK(d->denials[0].details["code"] == 7);
+  nlohmann::json j = d->ToJson();
+  CHECK(j["allowed"] == false);
+  CHECK(j["denials"][0]["msg"] == "bad");
+  CHECK(j["namespace"] == "x");
+}
+
+TEST_CASE("Bundle: digest covers paths and contents") {
+  std::string dir = TempDir("digest");
+  Write(dir + "/a.rego", "package a\nimport rego.v1\np := 1\n");
+  Write(dir + "/data.json", R"({"k": 1})");
+  auto b1 = LoadPolicyBundle(dir);
+  REQUIRE(b1.ok());
+  CHECK(b1->files() == std::vector<std::string>{"a.rego", "data.json"});
+  CHECK(b1->digest().rfind("sha256:", 0) == 0);
+  auto again = LoadPolicyBundle(dir);
+  CHECK(again->digest() == b1->digest());
+  Write(dir + "/data.json", R"({"k": 2})");
+  auto b2 = LoadPolicyBundle(dir);
+  CHECK(b2->digest() != b1->digest());
+  std::filesystem::rename(dir + "/a.rego", dir + "/b.rego");
+  auto b3 = LoadPolicyBundle(dir);
+  CHECK(b3->digest() != b2->digest());
+}
+
+TEST_CASE("Bundle: load errors") {
+  auto missing = LoadPolicyBundle("/nonexistent/policies");
+  CHECK(missing.status().code() == StatusCode::kNotFound);
+  CHECK(missing.status().message() == "/nonexistent/policies: policy directory does not exist");
+  std::string dir = TempDir("parse_error");
+  Write(dir + "/bad.rego", "package a\n\np := [1,\n");
+  auto bad = LoadPolicyBundle(dir);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() ==
+        dir + "/bad.rego:4:1: rego_parse_error: unexpected end of file (expected a term)");
+  auto ns = DefaultBundle().Evaluate(nlohmann::json::object(), "no.such");
+  CHECK(ns.status().code() == StatusCode::kNotFound);
+  CHECK(ns.status().message() == "policy bundle has no package no.such");
+}
+
+TEST_CASE("Bundle: v0 modules need v0_compatible") {
+  std::string dir = TempDir("v0");
+  Write(dir + "/p.rego", "package model.governance\ndeny[msg] { msg := \"no\" }\n");
+  CHECK_FALSE(LoadPolicyBundle(dir).ok());
+  BundleOptions opts;
+  opts.v0_compatible = true;
+  auto b = LoadPolicyBundle(dir, opts);
+  REQUIRE(b.ok());
+  auto d = b->Evaluate(nlohmann::json::object());
+  REQUIRE(d.ok());
+  REQUIRE(d->denials.size() == 1);
+  CHECK(d->denials[0].message == "no");
+}
+
+TEST_CASE("Bundle: the default bundle's Rego tests pass") {
+  auto results = RunPolicyTests(DefaultBundle());
+  REQUIRE(results.ok());
+  CHECK(results->size() >= 20);
+  for (const PolicyTestResult& r : *results) {
+    CAPTURE(r.name);
+    CHECK(r.passed);
+    CHECK(r.error.empty());
+    CHECK(r.package == "model.governance_test");
+  }
+  auto filtered = RunPolicyTests(DefaultBundle(), "test_drift");
+  REQUIRE(filtered.ok());
+  CHECK(filtered->size() == 2);
+}
+
+TEST_CASE("Bundle: concurrent evaluation agrees") {
+  nlohmann::json bad = Manifest("deny_drift");
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        auto d = DefaultBundle().Evaluate(bad);
+        if (!d.ok() || d->denials.size() != 1) ++wrong;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(wrong == 0);
+}
+
+}  // namespace governance

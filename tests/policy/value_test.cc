@@ -1,0 +1,63 @@
+#include "policy/value.h"
+
+#include <doctest/doctest.h>
+
+namespace governance::rego {
+
+TEST_CASE("Value: Rego order across types") {
+  CHECK(Value::Null() < Value::False());
+  CHECK(Value::False() < Value::True());
+  CHECK(Value::True() < Value::Int(-5));
+  CHECK(Value::Int(3) < Value::String(""));
+  CHECK(Value::String("z") < Value::Array({}));
+  CHECK(Value::Array({}) < Value::Object({}));
+  CHECK(Value::Object({}) < Value::Set({}));
+}
+
+TEST_CASE("Value: numbers compare numerically across int and double") {
+  CHECK(Value::Int(1) == Value::Double(1.0));
+  CHECK(Value::Int(1) < Value::Double(1.5));
+  CHECK(Compare(Value::Double(2.5), Value::Int(2)) > 0);
+}
+
+TEST_CASE("Value: sets are sorted and deduplicated") {
+  Value s = Value::Set({Value::Int(3), Value::Int(1), Value::Int(3), Value::String("a")});
+  REQUIRE(s.size() == 3);
+  CHECK(s.items()[0] == Value::Int(1));
+  CHECK(s.items()[2] == Value::String("a"));
+  CHECK(s.Contains(Value::Int(3)));
+  CHECK_FALSE(s.Contains(Value::Int(2)));
+  CHECK(s.ToString() == "{1, 3, \"a\"}");
+  CHECK(Value::Set({}).ToString() == "set()");
+}
+
+TEST_CASE("Value: object lookup by string and non-string keys") {
+  Value o = Value::Object({{Value::String("b"), Value::Int(2)},
+                           {Value::Int(1), Value::String("one")},
+                           {Value::String("a"), Value::Int(1)}});
+  REQUIRE(o.FindString("a") != nullptr);
+  CHECK(*o.FindString("b") == Value::Int(2));
+  CHECK(o.FindString("c") == nullptr);
+  CHECK(o.Get(Value::Int(1)) == Value::String("one"));
+  CHECK_FALSE(o.Get(Value::Int(2)).defined());
+}
+
+TEST_CASE("Value: JSON round trip; sets become arrays, non-string keys their JSON") {
+  nlohmann::json j = nlohmann::json::parse(R"({"a":[1,2.5,"x",null,true],"b":{"c":{}}})");
+  Value v = Value::FromJson(j);
+  CHECK(v.ToJson() == j);
+  Value o = Value::Object({{Value::Int(1), Value::Set({Value::Int(2)})}});
+  CHECK(o.ToJson().dump() == R"({"1":[2]})");
+}
+
+TEST_CASE("Value: formatting numbers and strings") {
+  CHECK(FormatNumber(Value::Int(42)) == "42");
+  CHECK(FormatNumber(Value::Double(3.0)) == "3");
+  CHECK(FormatNumber(Value::Double(0.1)) == "0.1");
+  CHECK(QuoteString("a\"b\n") == "\"a\\\"b\\n\"");
+  CHECK(Value::String("x").ToDisplayString() == "x");
+  CHECK(Value::Array({Value::String("x")}).ToDisplayString() == "[\"x\"]");
+  CHECK(Value::Int(7).TypeName() == "number");
+}
+
+}  // namespace governance::rego
