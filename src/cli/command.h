@@ -91,6 +91,10 @@ void AddPolicyCommand(CLI::App& app, Context& ctx);
 void AddPolicyReevaluateCommand(CLI::App& policy, Context& ctx);
 void AddStatusCommand(CLI::App& app, Context& ctx);
 
+// mgov drift (drift_command.cc) and mgov fairness (fairness_command.cc).
+void AddDriftCommand(CLI::App& app, Context& ctx);
+void AddFairnessCommand(CLI::App& app, Context& ctx);
+
 }  // namespace governance::cli
 
 #endif  // GOVERNANCE_SRC_CLI_COMMAND_H_

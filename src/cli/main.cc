@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   cli::AddLedgerCommand(app, ctx);
   cli::AddPolicyCommand(app, ctx);
   cli::AddStatusCommand(app, ctx);
+  cli::AddDriftCommand(app, ctx);
+  cli::AddFairnessCommand(app, ctx);
 
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;

@@ -1,0 +1,165 @@
+// mgov fairness: group fairness of a model's predictions. Exit 0 fair,
+// 1 unfair, 2 error.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "cli/command.h"
+#include "governance/authority.h"
+#include "governance/fairness.h"
+#include "governance/store.h"
+
+namespace governance::cli {
+namespace {
+
+void PrintTable(std::ostream& out,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (std::size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += i + 1 == row.size() ? row[i]
+                                  : fmt::format("{:<{}}  ", row[i], widths[i]);
+    }
+    out << line << "\n";
+  }
+}
+
+std::string ShortNumber(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (value != 0 && std::fabs(value) < 1e-3)
+    return fmt::format("{:.2e}", value);
+  return fmt::format("{:.4g}", value);
+}
+
+struct FairnessCommandOptions {
+  std::string predictions;
+  FairnessOptions fairness;
+  std::string method = "between_groups";
+  std::optional<double> max_equalized_odds_difference;
+  std::string model;
+};
+
+void Print(std::ostream& out, const FairnessResult& r) {
+  std::vector<std::vector<std::string>> rows = {
+      {"group", "count", "selection", "TPR", "FPR"}};
+  auto add = [&](const GroupRates& g) {
+    rows.push_back({g.group, std::to_string(g.count),
+                    fmt::format("{:.3f}", g.selection_rate),
+                    fmt::format("{:.3f}", g.true_positive_rate),
+                    fmt::format("{:.3f}", g.false_positive_rate)});
+  };
+  for (const GroupRates& g : r.groups) add(g);
+  add(r.overall);
+  PrintTable(out, rows);
+  out << fmt::format(
+      "demographic parity difference {:.3f} (bound {:.3f}), ratio {}\n",
+      r.demographic_parity_difference, r.max_demographic_parity_difference,
+      ShortNumber(r.demographic_parity_ratio));
+  out << fmt::format(
+      "equalized odds difference {:.3f}{}, ratio {}\n",
+      r.equalized_odds_difference,
+      r.max_equalized_odds_difference
+          ? fmt::format(" (bound {:.3f})", *r.max_equalized_odds_difference)
+          : "",
+      ShortNumber(r.equalized_odds_ratio));
+  std::string violations;
+  for (const std::string& v : r.four_fifths_violations)
+    violations += (violations.empty() ? "" : ", ") + v;
+  out << "four-fifths rule: "
+      << (r.four_fifths_passed ? "passed" : "failed for " + violations) << "\n";
+  out << fmt::format("{} ({}): severity {:.2f}, action {}\n",
+                     r.fair ? "FAIR" : "UNFAIR", FairnessMethodName(r.method),
+                     r.severity, RecommendedActionName(r.action));
+}
+
+// Appends a "fairness.checked" ledger entry holding `result` for `model`;
+// returns its sequence number.
+StatusOr<int64_t> RecordEvidence(Context& ctx, const std::string& model,
+                                 const nlohmann::json& result) {
+  GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
+  int64_t sequence = 0;
+  GOV_RETURN_IF_ERROR(store->Transact([&](StoreTransaction& txn) -> Status {
+    GOV_ASSIGN_OR_RETURN(
+        LedgerEntry e,
+        txn.AppendLedger({"fairness.checked", LocalActor(), model, result}));
+    sequence = e.sequence;
+    return Status();
+  }));
+  return sequence;
+}
+
+StatusOr<Outcome> RunFairness(FairnessCommandOptions o, Context& ctx) {
+  GOV_ASSIGN_OR_RETURN(o.fairness.method, ParseFairnessMethod(o.method));
+  o.fairness.max_equalized_odds_difference = o.max_equalized_odds_difference;
+  GOV_ASSIGN_OR_RETURN(FairnessResult result,
+                       CheckFairness(o.predictions, o.fairness));
+  nlohmann::json j = ToJson(result);
+  std::optional<int64_t> sequence;
+  if (!o.model.empty()) {
+    GOV_ASSIGN_OR_RETURN(sequence, RecordEvidence(ctx, o.model, j));
+  }
+  if (ctx.global.json) {
+    if (sequence)
+      j["evidence"] = {{"model", o.model}, {"ledger_sequence", *sequence}};
+    *ctx.out << j.dump(2) << "\n";
+  } else {
+    Print(*ctx.out, result);
+    if (sequence) {
+      *ctx.out << "recorded in the ledger for model " << o.model << " (entry "
+               << *sequence << ")\n";
+    }
+  }
+  return result.fair ? Outcome::kYes : Outcome::kNo;
+}
+
+}  // namespace
+
+void AddFairnessCommand(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<FairnessCommandOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("fairness",
+                         "Group fairness of predictions (Fairlearn "
+                         "definitions). Exit 0 fair, 1 unfair, 2 error");
+  cmd->add_option("--predictions", o->predictions, "Predictions CSV")
+      ->required();
+  cmd->add_option("--label", o->fairness.label_column, "Column of true labels")
+      ->required();
+  cmd->add_option("--prediction", o->fairness.prediction_column,
+                  "Column of predicted labels")
+      ->required();
+  cmd->add_option("--sensitive", o->fairness.sensitive_column,
+                  "Column of the sensitive feature")
+      ->required();
+  cmd->add_option("--positive", o->fairness.positive,
+                  "The positive label (default 1 or true)");
+  cmd->add_option("--method", o->method,
+                  "between_groups (default) or to_overall");
+  cmd->add_option(
+      "--max-dp-difference", o->fairness.max_demographic_parity_difference,
+      "Largest acceptable demographic parity difference (default 0.10)");
+  cmd->add_option("--four-fifths", o->fairness.four_fifths_ratio,
+                  "Selection-rate ratio of the four-fifths rule (default 0.8)");
+  cmd->add_option(
+      "--max-eo-difference", o->max_equalized_odds_difference,
+      "Largest acceptable equalized odds difference (default: not checked)");
+  cmd->add_option("--model", o->model,
+                  "Model id: record the result in the evidence ledger");
+  cmd->callback([o, &ctx] { ctx.Finish("fairness", RunFairness(*o, ctx)); });
+}
+
+}  // namespace governance::cli

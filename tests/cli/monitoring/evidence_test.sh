@@ -1,0 +1,57 @@
+#!/bin/sh
+# End to end: `mgov drift --model` and `mgov fairness --model` append
+# drift.checked / fairness.checked to the ledger, and `--auto-revoke` revokes
+# the model's approvals once drift is severe enough.
+# Usage: evidence_test.sh MGOV DATA_DIR
+set -eu
+MGOV=$1
+DATA=$2
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export MGOV_STORE="$WORK/governance.db"
+unset MGOV_LEDGER_KEY || true
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect EXIT CMD...: runs CMD, checks its exit code, keeps its output in $OUT.
+expect() {
+  want=$1; shift
+  set +e; OUT=$("$@" 2>&1); got=$?; set -e
+  [ "$got" = "$want" ] || fail "exit $got (expected $want): $*
+$OUT"
+}
+
+expect 0 "$MGOV" init
+expect 0 "$MGOV" key generate --identity trainer@example.com --role trainer --out "$WORK/keys"
+expect 0 "$MGOV" key generate --identity approver@example.com --role approver --out "$WORK/keys"
+printf 'weights' > "$WORK/model.bin"
+expect 0 "$MGOV" train --model churn --version 1 --artifact "$WORK/model.bin" \
+  --key "$WORK/keys/trainer@example.com.key" --out "$WORK/training.json"
+expect 0 "$MGOV" approve "$WORK/training.json" --key "$WORK/keys/approver@example.com.key" --env staging
+
+# Stable data: recorded, exit 0, nothing revoked.
+expect 0 "$MGOV" drift --reference "$DATA/reference.csv" --current "$DATA/current_stable.csv" \
+  --model churn --auto-revoke --key "$WORK/keys/approver@example.com.key"
+echo "$OUT" | grep -q "recorded in the ledger for model churn" || fail "no ledger note: $OUT"
+echo "$OUT" | grep -q "not revoked: severity 0.00 is below the revoke severity 0.80" || fail "$OUT"
+
+# A bad key fails before anything is computed or recorded.
+expect 2 "$MGOV" drift --reference "$DATA/reference.csv" --current "$DATA/current_drifted.csv" \
+  --model churn --auto-revoke --key "$WORK/keys/nope.key"
+
+# Severe drift with --auto-revoke: exit 1, approvals revoked.
+expect 1 "$MGOV" drift --reference "$DATA/reference.csv" --current "$DATA/current_drifted.csv" \
+  --model churn --auto-revoke --key "$WORK/keys/approver@example.com.key" --json
+echo "$OUT" | grep -q '"revoked": true' || fail "not revoked: $OUT"
+
+# Metric drift and fairness are recorded too.
+expect 1 "$MGOV" drift --training-metrics "$DATA/training_metrics.json" \
+  --serving-metrics "$DATA/serving_degraded.json" --model churn
+expect 1 "$MGOV" fairness --predictions "$DATA/predictions_unfair.csv" --label approved \
+  --prediction predicted --sensitive gender --model churn
+
+expect 0 "$MGOV" ledger list --json
+for type in drift.checked model.revoked fairness.checked; do
+  echo "$OUT" | grep -q "\"$type\"" || fail "ledger has no $type entry: $OUT"
+done
+expect 0 "$MGOV" ledger verify
+echo "evidence recorded and approvals revoked"
