@@ -20,7 +20,7 @@ expect() {
 $OUT"
 }
 
-expect 0 "$MGOV" init
+expect 0 "$MGOV" init --no-policy
 expect 0 "$MGOV" key generate --identity trainer@example.com --role trainer --out "$WORK/keys"
 expect 0 "$MGOV" key generate --identity approver@example.com --role approver --out "$WORK/keys"
 printf 'weights' > "$WORK/model.bin"
