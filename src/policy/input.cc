@@ -55,10 +55,17 @@ void AppendDumped(const nlohmann::json& node, DigestWriter* out) {
 // Appends `s` quoted and escaped as nlohmann does; false (nothing appended)
 // when `s` has a non-ASCII byte.
 bool AppendAsciiString(const std::string& s, DigestWriter* out) {
+  bool plain = true;  // nothing to escape, the common case
   for (unsigned char c : s) {
     if (c >= 0x80) return false;
+    plain = plain && c >= 0x20 && c != '"' && c != '\\';
   }
   out->Append('"');
+  if (plain) {
+    out->Append(s);
+    out->Append('"');
+    return true;
+  }
   size_t run = 0;  // start of the pending unescaped run
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
