@@ -64,7 +64,15 @@ Status EndsWith(Ctx&, const Value* a, Value* out) {
 
 Status Lower(Ctx&, const Value* a, Value* out) {
   GOV_REQUIRE_STRING("lower", 1, a[0]);
-  std::string s = a[0].str();
+  const std::string& in = a[0].str();
+  // Policies mostly lower-case what is already lower case: share it.
+  if (std::none_of(in.begin(), in.end(), [](char c) {
+        return std::tolower(static_cast<unsigned char>(c)) != static_cast<unsigned char>(c);
+      })) {
+    *out = a[0];
+    return Status::Ok();
+  }
+  std::string s = in;
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   *out = Value::String(std::move(s));
   return Status::Ok();
@@ -80,6 +88,20 @@ Status Upper(Ctx&, const Value* a, Value* out) {
 
 // Go's strings.Trim family, with the cutset taken as code points.
 std::string TrimCutset(const std::string& s, const std::string& cutset, bool left, bool right) {
+  auto ascii = [](const std::string& x) {
+    return std::all_of(x.begin(), x.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  };
+  if (ascii(s) && ascii(cutset)) {
+    // Code points are bytes, and no decoding can replace an invalid one.
+    size_t b = 0, e = s.size();
+    if (left) {
+      while (b < e && cutset.find(s[b]) != std::string::npos) ++b;
+    }
+    if (right) {
+      while (e > b && cutset.find(s[e - 1]) != std::string::npos) --e;
+    }
+    return s.substr(b, e - b);
+  }
   std::vector<uint32_t> cps = Utf8Decode(s);
   std::vector<uint32_t> cut = Utf8Decode(cutset);
   auto in_cut = [&](uint32_t c) { return std::find(cut.begin(), cut.end(), c) != cut.end(); };
@@ -116,7 +138,9 @@ Status TrimRight(Ctx&, const Value* a, Value* out) {
 
 Status TrimSpace(Ctx&, const Value* a, Value* out) {
   GOV_REQUIRE_STRING("trim_space", 1, a[0]);
-  *out = Value::String(TrimCutset(a[0].str(), " \t\n\r\v\f", true, true));
+  std::string trimmed = TrimCutset(a[0].str(), " \t\n\r\v\f", true, true);
+  // Usually nothing is trimmed: share the operand instead of a copy.
+  *out = trimmed == a[0].str() ? a[0] : Value::String(std::move(trimmed));
   return Status::Ok();
 }
 

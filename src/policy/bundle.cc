@@ -5,12 +5,11 @@
 #include <fmt/format.h>
 
 #include "core/document.h"
-#include "core/encoding.h"
 #include "core/file.h"
-#include "core/sha256.h"
 #include "governance/policy.h"
 #include "policy/bundle_impl.h"
 #include "policy/evaluator.h"
+#include "policy/input.h"
 #include "policy/parser.h"
 
 namespace governance {
@@ -59,22 +58,22 @@ StatusOr<PolicyBundle> CompilePolicyModules(
   std::vector<std::unique_ptr<rego::Module>> parsed;
   rego::ParseOptions popts;
   popts.v0_compatible = options.v0_compatible;
-  Sha256 hash;
+  rego::DigestWriter hash;
   for (const auto& [file, source] : modules) {
     GOV_ASSIGN_OR_RETURN(auto m, rego::ParseModule(source, file, popts));
     parsed.push_back(std::move(m));
     impl->files.push_back(file);
-    hash.Update(file);
-    hash.Update(std::string_view("\0", 1));
-    hash.Update(std::to_string(source.size()));
-    hash.Update(std::string_view("\0", 1));
-    hash.Update(source);
+    hash.Append(file);
+    hash.Append('\0');
+    hash.Append(std::to_string(source.size()));
+    hash.Append('\0');
+    hash.Append(source);
   }
   GOV_ASSIGN_OR_RETURN(impl->program,
                        rego::Compile(std::move(parsed),
                                      data.is_null() ? rego::Value() : rego::Value::FromJson(data)));
   impl->options = options;
-  impl->digest = "sha256:" + HexEncode(hash.Finish());
+  impl->digest = hash.FinishHex();
   PolicyBundle bundle;
   bundle.impl_ = std::move(impl);
   return bundle;
@@ -108,17 +107,17 @@ StatusOr<PolicyBundle> LoadPolicyBundle(const std::string& dir, const BundleOpti
   rego::ParseOptions popts;
   popts.v0_compatible = options.v0_compatible;
   nlohmann::json data = nlohmann::json::object();
-  Sha256 hash;
+  rego::DigestWriter hash;
   std::string base = dir;
   if (!base.empty() && base.back() != '/') base += '/';
   for (const std::string& rel : files) {
     std::string full = base + rel;
     GOV_ASSIGN_OR_RETURN(std::string content, ReadFile(full));
-    hash.Update(rel);
-    hash.Update(std::string_view("\0", 1));
-    hash.Update(std::to_string(content.size()));
-    hash.Update(std::string_view("\0", 1));
-    hash.Update(content);
+    hash.Append(rel);
+    hash.Append('\0');
+    hash.Append(std::to_string(content.size()));
+    hash.Append('\0');
+    hash.Append(content);
     std::string name = fs::path(rel).filename().string();
     if (IsDataFile(name)) {
       nlohmann::json doc;
@@ -141,7 +140,7 @@ StatusOr<PolicyBundle> LoadPolicyBundle(const std::string& dir, const BundleOpti
   if (parsed.empty()) return InvalidArgumentError(dir + ": no .rego files in policy directory");
   GOV_ASSIGN_OR_RETURN(impl->program, rego::Compile(std::move(parsed), rego::Value::FromJson(data)));
   impl->options = options;
-  impl->digest = "sha256:" + HexEncode(hash.Finish());
+  impl->digest = hash.FinishHex();
   PolicyBundle bundle;
   bundle.impl_ = std::move(impl);
   return bundle;

@@ -4,12 +4,11 @@
 
 #include <fmt/format.h>
 
-#include "core/document.h"
-#include "core/sha256.h"
 #include "core/time.h"
 #include "governance/policy.h"
 #include "policy/bundle_impl.h"
 #include "policy/evaluator.h"
+#include "policy/input.h"
 
 namespace governance {
 namespace {
@@ -145,12 +144,11 @@ StatusOr<PolicyDecision> PolicyBundle::Evaluate(const nlohmann::json& input,
   PolicyDecision decision;
   decision.policy_namespace = options.policy_namespace;
   decision.bundle_digest = impl_->digest;
-  decision.input_digest = "sha256:" + Sha256Hex(CanonicalJson(input));
 
   rego::EvalOptions eo;
   eo.strict_builtin_errors = impl_->options.strict_builtin_errors;
   rego::Evaluator ev(*impl_->program, eo);
-  rego::Value in = rego::Value::FromJson(input);
+  rego::Value in = rego::ConvertInput(input, &decision.input_digest);
   std::vector<PolicyMessage> denials;
   std::vector<std::string> policy_exceptions;
   for (const auto& [name, child] : pkg->children) {

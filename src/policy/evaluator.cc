@@ -51,6 +51,28 @@ Value SetPath(const Value& doc, const std::vector<Value>& path, size_t i, const 
   return Value::Object(std::move(entries));
 }
 
+// A rule's variable slots. Rules and functions are evaluated far more often
+// than they have many variables, so small frames live on the stack rather
+// than costing an allocation per rule body or function call.
+class Frame {
+ public:
+  explicit Frame(size_t slots) {
+    if (slots > kInline) {
+      heap_.resize(slots);
+      slots_ = heap_.data();
+    }
+  }
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
+  Value* data() { return slots_; }
+
+ private:
+  static constexpr size_t kInline = 16;
+  Value inline_[kInline];
+  std::vector<Value> heap_;
+  Value* slots_ = inline_;
+};
+
 int64_t WallClockNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -73,7 +95,7 @@ Status Evaluator::Run(const CompiledQuery& query, const Value& input,
                       FunctionRef<bool(const Value* frame)> on_result) {
   st_.input = input;
   error_ = Status::Ok();
-  std::vector<Value> frame(static_cast<size_t>(query.num_slots));
+  Frame frame(static_cast<size_t>(query.num_slots));
   Value* f = frame.data();
   file_ = &query.origin;
   EvalBody(query.body, 0, f, [&]() { return on_result(f); });
@@ -719,13 +741,13 @@ bool Evaluator::ComputeRuleValue(const RuleNode* node, Value* out) {
     case RuleKind::kComplete: {
       Value result;
       for (const Rule* r : node->rules) {
-        std::vector<Value> frame(static_cast<size_t>(r->num_slots));
+        Frame frame(static_cast<size_t>(r->num_slots));
         bool produced = false;
         if (!EvalRuleChain(*r, frame.data(), &produced, &result, node, false)) return false;
       }
       if (!result.defined() && node->default_rule != nullptr) {
         const Rule* d = node->default_rule;
-        std::vector<Value> frame(static_cast<size_t>(d->num_slots) + 1);
+        Frame frame(static_cast<size_t>(d->num_slots) + 1);
         const std::string* saved = file_;
         file_ = d->file;
         EvalTerm(*d->value, frame.data(), [&](const Value& v) {
@@ -741,7 +763,7 @@ bool Evaluator::ComputeRuleValue(const RuleNode* node, Value* out) {
     case RuleKind::kSet: {
       ValueVector items;
       for (const Rule* r : node->rules) {
-        std::vector<Value> frame(static_cast<size_t>(r->num_slots));
+        Frame frame(static_cast<size_t>(r->num_slots));
         Value* f = frame.data();
         const std::string* saved = file_;
         file_ = r->file;
@@ -760,7 +782,7 @@ bool Evaluator::ComputeRuleValue(const RuleNode* node, Value* out) {
     case RuleKind::kObject: {
       ObjectTree tree;
       for (const Rule* r : node->rules) {
-        std::vector<Value> frame(static_cast<size_t>(r->num_slots));
+        Frame frame(static_cast<size_t>(r->num_slots));
         Value* f = frame.data();
         const std::string* saved = file_;
         file_ = r->file;
@@ -906,7 +928,7 @@ bool Evaluator::CallFunction(const RuleNode* fn, const Value* args, size_t nargs
   ++depth_;
   Value result;
   for (const Rule* r : fn->rules) {
-    std::vector<Value> frame(static_cast<size_t>(r->num_slots));
+    Frame frame(static_cast<size_t>(r->num_slots));
     Value* f = frame.data();
     bool produced = false;
     BindParams(*r, args, 0, f, [&]() {
@@ -919,7 +941,7 @@ bool Evaluator::CallFunction(const RuleNode* fn, const Value* args, size_t nargs
   }
   if (!result.defined() && fn->default_rule != nullptr) {
     const Rule* d = fn->default_rule;
-    std::vector<Value> frame(static_cast<size_t>(d->num_slots) + 1);
+    Frame frame(static_cast<size_t>(d->num_slots) + 1);
     EvalTerm(*d->value, frame.data(), [&](const Value& v) {
       result = v;
       return false;

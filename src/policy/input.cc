@@ -1,0 +1,188 @@
+// OPENSSL_SUPPRESS_DEPRECATED: see DigestWriter in input.h for why SHA256_*.
+#define OPENSSL_SUPPRESS_DEPRECATED
+
+#include "policy/input.h"
+
+#include <charconv>
+#include <cstring>
+
+namespace governance::rego {
+
+DigestWriter::DigestWriter() { SHA256_Init(&ctx_); }
+
+void DigestWriter::Flush() {
+  SHA256_Update(&ctx_, buf_, used_);
+  used_ = 0;
+}
+
+void DigestWriter::Append(std::string_view bytes) {
+  if (bytes.size() > sizeof buf_ - used_) {
+    Flush();
+    if (bytes.size() >= sizeof buf_) {
+      SHA256_Update(&ctx_, bytes.data(), bytes.size());
+      return;
+    }
+  }
+  std::memcpy(buf_ + used_, bytes.data(), bytes.size());
+  used_ += bytes.size();
+}
+
+std::string DigestWriter::FinishHex() {
+  Flush();
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256_Final(md, &ctx_);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "sha256:";
+  out.reserve(7 + 2 * sizeof md);
+  for (unsigned char b : md) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0xf]);
+  }
+  return out;
+}
+
+namespace {
+
+// The serialisation must stay byte-identical to CanonicalJson, which is
+// nlohmann's dump(-1, ' ', false, replace). Everything that is not plain
+// ASCII text or an integer (non-ASCII strings with their invalid-UTF-8
+// replacement, doubles in nlohmann's grisu2 form, binary) is handed to
+// nlohmann itself for that one node, so the two cannot drift apart.
+void AppendDumped(const nlohmann::json& node, DigestWriter* out) {
+  out->Append(node.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// Appends `s` quoted and escaped as nlohmann does; false (nothing appended)
+// when `s` has a non-ASCII byte.
+bool AppendAsciiString(const std::string& s, DigestWriter* out) {
+  bool plain = true;  // nothing to escape, the common case
+  for (unsigned char c : s) {
+    if (c >= 0x80) return false;
+    plain = plain && c >= 0x20 && c != '"' && c != '\\';
+  }
+  out->Append('"');
+  if (plain) {
+    out->Append(s);
+    out->Append('"');
+    return true;
+  }
+  size_t run = 0;  // start of the pending unescaped run
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->Append(std::string_view(s).substr(run, i - run));
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out->Append("\\\"");
+        break;
+      case '\\':
+        out->Append("\\\\");
+        break;
+      case '\b':
+        out->Append("\\b");
+        break;
+      case '\t':
+        out->Append("\\t");
+        break;
+      case '\n':
+        out->Append("\\n");
+        break;
+      case '\f':
+        out->Append("\\f");
+        break;
+      case '\r':
+        out->Append("\\r");
+        break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+        out->Append(std::string_view(esc, sizeof esc));
+      }
+    }
+  }
+  out->Append(std::string_view(s).substr(run));
+  out->Append('"');
+  return true;
+}
+
+template <typename Int>
+void AppendInteger(Int i, DigestWriter* out) {
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof buf, i);
+  out->Append(std::string_view(buf, static_cast<size_t>(res.ptr - buf)));
+}
+
+Value Convert(const nlohmann::json& json, DigestWriter* out) {
+  switch (json.type()) {
+    case nlohmann::json::value_t::null:
+      out->Append("null");
+      return Value::Null();
+    case nlohmann::json::value_t::boolean: {
+      bool b = json.get<bool>();
+      out->Append(b ? "true" : "false");
+      return Value::Bool(b);
+    }
+    case nlohmann::json::value_t::number_integer: {
+      int64_t i = json.get<int64_t>();
+      AppendInteger(i, out);
+      return Value::Int(i);
+    }
+    case nlohmann::json::value_t::number_unsigned: {
+      uint64_t u = json.get<uint64_t>();
+      AppendInteger(u, out);
+      if (u <= static_cast<uint64_t>(INT64_MAX)) return Value::Int(static_cast<int64_t>(u));
+      return Value::Double(static_cast<double>(u));
+    }
+    case nlohmann::json::value_t::number_float:
+      AppendDumped(json, out);
+      return Value::Double(json.get<double>());
+    case nlohmann::json::value_t::string: {
+      const std::string& s = json.get_ref<const std::string&>();
+      if (!AppendAsciiString(s, out)) AppendDumped(json, out);
+      return Value::String(s);
+    }
+    case nlohmann::json::value_t::array: {
+      out->Append('[');
+      ValueVector items;
+      items.reserve(json.size());
+      for (const auto& e : json) {
+        if (!items.empty()) out->Append(',');
+        items.push_back(Convert(e, out));
+      }
+      out->Append(']');
+      return Value::Array(std::move(items));
+    }
+    case nlohmann::json::value_t::object: {
+      out->Append('{');
+      // nlohmann keeps object keys sorted by std::string order, which is
+      // Rego order for strings, so the entries are already canonical.
+      ObjectEntries entries;
+      entries.reserve(json.size());
+      for (auto it = json.begin(); it != json.end(); ++it) {
+        if (!entries.empty()) out->Append(',');
+        if (!AppendAsciiString(it.key(), out)) AppendDumped(nlohmann::json(it.key()), out);
+        out->Append(':');
+        Value v = Convert(it.value(), out);
+        entries.emplace_back(Value::String(it.key()), std::move(v));
+      }
+      out->Append('}');
+      return Value::SortedObject(std::move(entries));
+    }
+    default:
+      // Binary and discarded values: no Rego form, as in Value::FromJson.
+      AppendDumped(json, out);
+      return Value::Null();
+  }
+}
+
+}  // namespace
+
+Value ConvertInput(const nlohmann::json& json, std::string* digest) {
+  DigestWriter out;
+  Value v = Convert(json, &out);
+  *digest = out.FinishHex();
+  return v;
+}
+
+}  // namespace governance::rego

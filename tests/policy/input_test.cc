@@ -1,0 +1,71 @@
+#include "policy/input.h"
+
+#include <doctest/doctest.h>
+
+#include "core/document.h"
+#include "core/sha256.h"
+
+namespace governance::rego {
+namespace {
+
+// The reference: what PolicyDecision::input_digest is defined as.
+std::string ReferenceDigest(const nlohmann::json& j) {
+  return "sha256:" + Sha256Hex(CanonicalJson(j));
+}
+
+}  // namespace
+
+TEST_CASE("ConvertInput: digest equals SHA-256 of CanonicalJson") {
+  std::vector<nlohmann::json> docs = {
+      nullptr,
+      true,
+      0,
+      -9223372036854775807LL - 1,
+      18446744073709551615ULL,
+      0.93,
+      1e300,
+      -0.0,
+      100.0,
+      3.141592653589793,
+      "",
+      "plain",
+      "quote \" backslash \\ slash / del \x7f",
+      "controls \b\f\n\r\t \x01\x1f",
+      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+      "invalid \xff\xfe utf-8 \xc3",
+      nlohmann::json::array(),
+      nlohmann::json::object(),
+      nlohmann::json::binary({1, 2, 3}),
+      nlohmann::json::parse(R"({"b":[1,2.5,"x",null,true,{}],"a":{"z":[],"\u00e9":"\u0001"}})"),
+  };
+  nlohmann::json keys = nlohmann::json::object();
+  keys["tab\tkey"] = 1;
+  keys["k\xff"] = 2;
+  keys[std::string(2000, 'x')] = std::string(3000, 'y');
+  docs.push_back(keys);
+  StatusOr<nlohmann::json> manifest =
+      LoadDocument(std::string(GOV_SOURCE_DIR) + "/examples/manifests/valid.yaml");
+  REQUIRE(manifest.ok());
+  docs.push_back(*manifest);
+  for (const nlohmann::json& j : docs) {
+    CAPTURE(j.dump());
+    std::string digest;
+    Value v = ConvertInput(j, &digest);
+    CHECK(digest == ReferenceDigest(j));
+    CHECK(v == Value::FromJson(j));
+  }
+}
+
+TEST_CASE("DigestWriter: pieces of any size hash like one string") {
+  std::string all;
+  DigestWriter w;
+  for (size_t n : {0, 1, 7, 1023, 1024, 1025, 5000, 3}) {
+    std::string piece(n, static_cast<char>('a' + n % 26));
+    w.Append(piece);
+    w.Append('|');
+    all += piece + '|';
+  }
+  CHECK(w.FinishHex() == "sha256:" + Sha256Hex(all));
+}
+
+}  // namespace governance::rego
