@@ -1,6 +1,9 @@
 #include "store/postgres_connection.h"
 
+#include <dlfcn.h>
 #include <libpq-fe.h>
+
+#include <mutex>
 
 #include <chrono>
 #include <thread>
@@ -8,6 +11,80 @@
 
 namespace governance {
 namespace {
+
+// libpq is loaded when the first PostgreSQL store is opened, not when mgov
+// starts: its dependencies (GnuTLS, Kerberos, LDAP) bind every symbol at load
+// time and would add milliseconds to every command run on SQLite.
+struct LibPq {
+  decltype(&::PQclear) PQclear = nullptr;
+  decltype(&::PQcmdStatus) PQcmdStatus = nullptr;
+  decltype(&::PQconnectdb) PQconnectdb = nullptr;
+  decltype(&::PQerrorMessage) PQerrorMessage = nullptr;
+  decltype(&::PQexec) PQexec = nullptr;
+  decltype(&::PQexecParams) PQexecParams = nullptr;
+  decltype(&::PQexecPrepared) PQexecPrepared = nullptr;
+  decltype(&::PQfinish) PQfinish = nullptr;
+  decltype(&::PQgetisnull) PQgetisnull = nullptr;
+  decltype(&::PQgetlength) PQgetlength = nullptr;
+  decltype(&::PQgetvalue) PQgetvalue = nullptr;
+  decltype(&::PQnfields) PQnfields = nullptr;
+  decltype(&::PQntuples) PQntuples = nullptr;
+  decltype(&::PQprepare) PQprepare = nullptr;
+  decltype(&::PQreset) PQreset = nullptr;
+  decltype(&::PQresultErrorField) PQresultErrorField = nullptr;
+  decltype(&::PQresultErrorMessage) PQresultErrorMessage = nullptr;
+  decltype(&::PQresultStatus) PQresultStatus = nullptr;
+  decltype(&::PQsetNoticeProcessor) PQsetNoticeProcessor = nullptr;
+  decltype(&::PQstatus) PQstatus = nullptr;
+  decltype(&::PQtransactionStatus) PQtransactionStatus = nullptr;
+};
+
+const LibPq* g_libpq = nullptr;
+
+const LibPq& Pq() { return *g_libpq; }
+
+template <typename F>
+Status Bind(void* handle, const char* name, F& slot) {
+  slot = reinterpret_cast<F>(::dlsym(handle, name));
+  if (slot == nullptr) return InternalError(std::string("libpq lacks ") + name);
+  return Status();
+}
+
+Status LoadLibPq() {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  if (g_libpq != nullptr) return Status();
+  void* handle = ::dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* why = ::dlerror();
+    return FailedPreconditionError(std::string("PostgreSQL stores need libpq (Debian package "
+                                               "libpq5): ") + (why ? why : "not found"));
+  }
+  static LibPq lib;
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQclear", lib.PQclear));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQcmdStatus", lib.PQcmdStatus));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQconnectdb", lib.PQconnectdb));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQerrorMessage", lib.PQerrorMessage));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQexec", lib.PQexec));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQexecParams", lib.PQexecParams));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQexecPrepared", lib.PQexecPrepared));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQfinish", lib.PQfinish));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQgetisnull", lib.PQgetisnull));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQgetlength", lib.PQgetlength));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQgetvalue", lib.PQgetvalue));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQnfields", lib.PQnfields));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQntuples", lib.PQntuples));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQprepare", lib.PQprepare));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQreset", lib.PQreset));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQresultErrorField", lib.PQresultErrorField));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQresultErrorMessage", lib.PQresultErrorMessage));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQresultStatus", lib.PQresultStatus));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQsetNoticeProcessor", lib.PQsetNoticeProcessor));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQstatus", lib.PQstatus));
+  GOV_RETURN_IF_ERROR(Bind(handle, "PQtransactionStatus", lib.PQtransactionStatus));
+  g_libpq = &lib;
+  return Status();
+}
 
 // First key of the write lock, "mgov" in ASCII; the second is a hash of the
 // schema, so stores in different schemas of one database do not contend.
@@ -53,7 +130,7 @@ class PostgresConnection final : public SqlConnection {
  public:
   PostgresConnection(PGconn* conn, std::string conninfo)
       : conn_(conn), conninfo_(std::move(conninfo)) {}
-  ~PostgresConnection() override { PQfinish(conn_); }
+  ~PostgresConnection() override { Pq().PQfinish(conn_); }
 
   // Per-session settings, run on every new or reset connection.
   Status Setup() {
@@ -77,9 +154,9 @@ class PostgresConnection final : public SqlConnection {
     PGresult* res = nullptr;
     if (Preparable(sql)) {
       GOV_ASSIGN_OR_RETURN(const std::string* name, Prepare(sql, n));
-      res = PQexecPrepared(conn_, name->c_str(), n, values.data(), nullptr, nullptr, 0);
+      res = Pq().PQexecPrepared(conn_, name->c_str(), n, values.data(), nullptr, nullptr, 0);
     } else {
-      res = PQexecParams(conn_, Numbered(sql).c_str(), n, nullptr, values.data(), nullptr,
+      res = Pq().PQexecParams(conn_, Numbered(sql).c_str(), n, nullptr, values.data(), nullptr,
                          nullptr, 0);
     }
     return Rows(res, sql);
@@ -105,12 +182,12 @@ class PostgresConnection final : public SqlConnection {
   }
 
   Status Commit() override {
-    PGresult* res = PQexec(conn_, "COMMIT");
-    ExecStatusType st = PQresultStatus(res);
+    PGresult* res = Pq().PQexec(conn_, "COMMIT");
+    ExecStatusType st = Pq().PQresultStatus(res);
     if (st == PGRES_COMMAND_OK) {
       // COMMIT of a transaction in which a statement failed rolls back instead.
-      bool rolled_back = std::string_view(PQcmdStatus(res)) == "ROLLBACK";
-      PQclear(res);
+      bool rolled_back = std::string_view(Pq().PQcmdStatus(res)) == "ROLLBACK";
+      Pq().PQclear(res);
       if (rolled_back) {
         return InternalError("PostgreSQL rolled the transaction back at COMMIT because an "
                              "earlier statement in it failed");
@@ -118,24 +195,24 @@ class PostgresConnection final : public SqlConnection {
       return Status();
     }
     Status s = Error(res, "COMMIT");
-    PQclear(res);
-    if (PQstatus(conn_) == CONNECTION_OK || xid_.empty()) return s;
+    Pq().PQclear(res);
+    if (Pq().PQstatus(conn_) == CONNECTION_OK || xid_.empty()) return s;
     return ResolveLostCommit(s);
   }
 
   void Rollback() override {
-    if (PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_IDLE) {
-      PQclear(PQexec(conn_, "ROLLBACK"));
+    if (Pq().PQstatus(conn_) == CONNECTION_OK && Pq().PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+      Pq().PQclear(Pq().PQexec(conn_, "ROLLBACK"));
     }
   }
 
   Status Reconnect() override {
-    if (PQstatus(conn_) == CONNECTION_OK) return Status();
+    if (Pq().PQstatus(conn_) == CONNECTION_OK) return Status();
     statements_.clear();
-    PQreset(conn_);
-    if (PQstatus(conn_) != CONNECTION_OK) {
+    Pq().PQreset(conn_);
+    if (Pq().PQstatus(conn_) != CONNECTION_OK) {
       return UnavailableError("cannot reconnect to PostgreSQL: " +
-                              Trimmed(PQerrorMessage(conn_)));
+                              Trimmed(Pq().PQerrorMessage(conn_)));
     }
     return Setup();
   }
@@ -153,47 +230,47 @@ class PostgresConnection final : public SqlConnection {
   // Runs SQL text without parameters (it may hold several statements; the
   // rows are the last one's).
   StatusOr<std::vector<SqlRow>> Exec(const std::string& sql) {
-    return Rows(PQexec(conn_, sql.c_str()), sql);
+    return Rows(Pq().PQexec(conn_, sql.c_str()), sql);
   }
 
   StatusOr<const std::string*> Prepare(std::string_view sql, int nparams) {
     auto it = statements_.find(std::string(sql));
     if (it != statements_.end()) return &it->second;
     std::string name = "mgov_" + std::to_string(statements_.size() + 1);
-    PGresult* res = PQprepare(conn_, name.c_str(), Numbered(sql).c_str(), nparams, nullptr);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    PGresult* res = Pq().PQprepare(conn_, name.c_str(), Numbered(sql).c_str(), nparams, nullptr);
+    if (Pq().PQresultStatus(res) != PGRES_COMMAND_OK) {
       Status s = Error(res, sql);
-      PQclear(res);
+      Pq().PQclear(res);
       return s;
     }
-    PQclear(res);
+    Pq().PQclear(res);
     return &statements_.emplace(std::string(sql), std::move(name)).first->second;
   }
 
   StatusOr<std::vector<SqlRow>> Rows(PGresult* res, std::string_view sql) {
-    ExecStatusType st = PQresultStatus(res);
+    ExecStatusType st = Pq().PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       Status s = Error(res, sql);
-      PQclear(res);
+      Pq().PQclear(res);
       return s;
     }
     std::vector<SqlRow> rows;
-    int nrows = PQntuples(res), ncols = PQnfields(res);
+    int nrows = Pq().PQntuples(res), ncols = Pq().PQnfields(res);
     rows.reserve(static_cast<size_t>(nrows));
     for (int r = 0; r < nrows; ++r) {
       SqlRow row;
       row.cells.reserve(static_cast<size_t>(ncols));
       for (int c = 0; c < ncols; ++c) {
-        if (PQgetisnull(res, r, c)) {
+        if (Pq().PQgetisnull(res, r, c)) {
           row.cells.emplace_back(nullptr);
         } else {
-          row.cells.emplace_back(std::string(PQgetvalue(res, r, c),
-                                             static_cast<size_t>(PQgetlength(res, r, c))));
+          row.cells.emplace_back(std::string(Pq().PQgetvalue(res, r, c),
+                                             static_cast<size_t>(Pq().PQgetlength(res, r, c))));
         }
       }
       rows.push_back(std::move(row));
     }
-    PQclear(res);
+    Pq().PQclear(res);
     return rows;
   }
 
@@ -203,17 +280,17 @@ class PostgresConnection final : public SqlConnection {
     const auto deadline = std::chrono::steady_clock::now() + kCommitResolveBudget;
     std::string last = lost.message();
     for (;;) {
-      PGconn* probe = PQconnectdb(conninfo_.c_str());
-      if (PQstatus(probe) == CONNECTION_OK) {
+      PGconn* probe = Pq().PQconnectdb(conninfo_.c_str());
+      if (Pq().PQstatus(probe) == CONNECTION_OK) {
         const char* values[] = {xid_.c_str()};
-        PGresult* res = PQexecParams(probe, "SELECT pg_xact_status($1::xid8)", 1, nullptr,
+        PGresult* res = Pq().PQexecParams(probe, "SELECT pg_xact_status($1::xid8)", 1, nullptr,
                                      values, nullptr, nullptr, 0);
         std::string outcome;
-        bool answered = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
-        if (answered && !PQgetisnull(res, 0, 0)) outcome = PQgetvalue(res, 0, 0);
-        if (!answered) last = Trimmed(PQresultErrorMessage(res));
-        PQclear(res);
-        PQfinish(probe);
+        bool answered = Pq().PQresultStatus(res) == PGRES_TUPLES_OK && Pq().PQntuples(res) == 1;
+        if (answered && !Pq().PQgetisnull(res, 0, 0)) outcome = Pq().PQgetvalue(res, 0, 0);
+        if (!answered) last = Trimmed(Pq().PQresultErrorMessage(res));
+        Pq().PQclear(res);
+        Pq().PQfinish(probe);
         if (outcome == "committed") return Status();
         if (outcome == "aborted") {
           return UnavailableError("lost the connection to PostgreSQL while committing; the "
@@ -222,8 +299,8 @@ class PostgresConnection final : public SqlConnection {
         }
         if (answered && outcome.empty()) break;  // too old to know
       } else {
-        last = Trimmed(PQerrorMessage(probe));
-        PQfinish(probe);
+        last = Trimmed(Pq().PQerrorMessage(probe));
+        Pq().PQfinish(probe);
       }
       if (std::chrono::steady_clock::now() >= deadline) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -236,12 +313,12 @@ class PostgresConnection final : public SqlConnection {
 
   // The one place libpq errors become Status values, by SQLSTATE class.
   Status Error(PGresult* res, std::string_view context) {
-    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    const char* state = res ? Pq().PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     std::string msg =
-        "PostgreSQL: " + Trimmed(res ? PQresultErrorMessage(res) : PQerrorMessage(conn_));
-    if (msg == "PostgreSQL: ") msg += Trimmed(PQerrorMessage(conn_));
+        "PostgreSQL: " + Trimmed(res ? Pq().PQresultErrorMessage(res) : Pq().PQerrorMessage(conn_));
+    if (msg == "PostgreSQL: ") msg += Trimmed(Pq().PQerrorMessage(conn_));
     msg += " (in: " + std::string(context.substr(0, 60)) + ")";
-    if (PQstatus(conn_) != CONNECTION_OK || state == nullptr) return UnavailableError(msg);
+    if (Pq().PQstatus(conn_) != CONNECTION_OK || state == nullptr) return UnavailableError(msg);
     std::string_view code(state);
     if (code == "23505") return AlreadyExistsError(msg);
     if (code == "40001" || code == "40P01") return AbortedError(msg);
@@ -262,15 +339,16 @@ class PostgresConnection final : public SqlConnection {
 }  // namespace
 
 StatusOr<std::unique_ptr<SqlConnection>> OpenPostgresConnection(const std::string& conninfo) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string msg = Trimmed(PQerrorMessage(conn));
-    PQfinish(conn);
+  GOV_RETURN_IF_ERROR(LoadLibPq());
+  PGconn* conn = Pq().PQconnectdb(conninfo.c_str());
+  if (Pq().PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = Trimmed(Pq().PQerrorMessage(conn));
+    Pq().PQfinish(conn);
     return UnavailableError("cannot connect to PostgreSQL: " + msg);
   }
   // Server messages become Status values; libpq's default would also print
   // them (e.g. "terminating connection due to administrator command") on stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  Pq().PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   auto c = std::make_unique<PostgresConnection>(conn, conninfo);
   GOV_RETURN_IF_ERROR(c->Setup());
   return std::unique_ptr<SqlConnection>(std::move(c));
