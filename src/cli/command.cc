@@ -1,5 +1,6 @@
 #include "cli/command.h"
 
+#include <cmath>
 #include <filesystem>
 #include <ostream>
 
@@ -74,6 +75,28 @@ Outcome PrintPromotion(const Context& ctx, const std::string& action, const Prom
                             first ? " at gate " + first->name : "", r.ledger_sequence);
   }
   return r.promoted ? Outcome::kYes : Outcome::kNo;
+}
+
+void PrintTable(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += i + 1 == row.size() ? row[i] : fmt::format("{:<{}}  ", row[i], widths[i]);
+    }
+    out << line << "\n";
+  }
+}
+
+std::string ShortNumber(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (value != 0 && std::fabs(value) < 1e-3) return fmt::format("{:.2e}", value);
+  return fmt::format("{:.4g}", value);
 }
 
 StatusOr<PrivateKey> LoadSigningKey(const std::string& path) {

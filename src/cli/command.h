@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -70,6 +71,13 @@ struct Context {
 // Prints a gate result as an aligned table, or JSON with --json; returns
 // kYes when promoted.
 Outcome PrintPromotion(const Context& ctx, const std::string& action, const PromotionResult& r);
+
+// Prints rows as left-aligned columns, two spaces apart (the last column
+// unpadded).
+void PrintTable(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
+
+// A number for tables: 4 significant digits, or scientific below 1e-3.
+std::string ShortNumber(double value);
 
 // Reads a private key file, naming the option in errors.
 StatusOr<PrivateKey> LoadSigningKey(const std::string& path);

@@ -42,32 +42,6 @@ StatusOr<double> ParseFlagNumber(const std::string& flag,
   return value;
 }
 
-void PrintTable(std::ostream& out,
-                const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()), 0);
-    for (std::size_t i = 0; i < row.size(); ++i)
-      widths[i] = std::max(widths[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += i + 1 == row.size() ? row[i]
-                                  : fmt::format("{:<{}}  ", row[i], widths[i]);
-    }
-    out << line << "\n";
-  }
-}
-
-std::string ShortNumber(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  if (value != 0 && std::fabs(value) < 1e-3)
-    return fmt::format("{:.2e}", value);
-  return fmt::format("{:.4g}", value);
-}
-
 struct DriftCommandOptions {
   std::string reference;
   std::string current;

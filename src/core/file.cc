@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 namespace governance {
 
@@ -27,18 +28,21 @@ Status ErrnoToStatus(int err, const std::string& what, const std::string& path) 
   }
 }
 
-StatusOr<std::string> ReadFile(const std::string& path) {
+Status ReadFileInBlocks(const std::string& path, size_t block_size,
+                        const std::function<void(std::string_view)>& sink) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoToStatus(errno, "open", path);
   struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    bool dir = S_ISDIR(st.st_mode);
     ::close(fd);
-    return InvalidArgumentError("cannot read " + path + ": it is a directory");
+    return InvalidArgumentError("cannot read " + path + ": " +
+                                (dir ? "it is a directory" : "not a regular file"));
   }
-  std::string out;
-  char buf[1 << 16];
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  std::unique_ptr<char[]> buf(new char[block_size]);
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd, buf.get(), block_size);
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
@@ -46,9 +50,16 @@ StatusOr<std::string> ReadFile(const std::string& path) {
       return ErrnoToStatus(err, "read", path);
     }
     if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
+    sink(std::string_view(buf.get(), static_cast<size_t>(n)));
   }
   ::close(fd);
+  return Status();
+}
+
+StatusOr<std::string> ReadFile(const std::string& path) {
+  std::string out;
+  GOV_RETURN_IF_ERROR(
+      ReadFileInBlocks(path, 1 << 16, [&out](std::string_view block) { out.append(block); }));
   return out;
 }
 

@@ -1,4 +1,5 @@
 // The in-toto Statement v1 that carries a ModelApproval.
+#include "core/decision_stack.h"
 #include "core/digest.h"
 #include "core/document.h"
 #include "core/json_reader.h"
@@ -32,10 +33,7 @@ std::string ApprovalStatement(const ModelApproval& a) {
         {"warnings", a.policy.warnings},
         {"exceptions", std::move(exceptions)}}},
       {"training_output", {{"digest", a.training_output_digest}, {"trainer", a.trainer}}},
-      {"decision_stack",
-       {{"dataset_version", a.decision_stack.dataset_version},
-        {"code_revision", a.decision_stack.code_revision},
-        {"evaluation_report_digest", a.decision_stack.evaluation_report_digest}}},
+      {"decision_stack", ToJson(a.decision_stack)},
   };
   nlohmann::json statement = {
       {"_type", kInTotoStatementType},
@@ -119,11 +117,7 @@ StatusOr<ModelApproval> ParseApprovalStatement(std::string_view payload, std::st
     return training.Error("digest", "must be sha256:<64 lowercase hex digits>");
   }
   GOV_ASSIGN_OR_RETURN(a.trainer, training.String("trainer"));
-  GOV_ASSIGN_OR_RETURN(JsonReader stack, p.Object("decision_stack"));
-  GOV_ASSIGN_OR_RETURN(a.decision_stack.dataset_version, stack.OptionalString("dataset_version"));
-  GOV_ASSIGN_OR_RETURN(a.decision_stack.code_revision, stack.OptionalString("code_revision"));
-  GOV_ASSIGN_OR_RETURN(a.decision_stack.evaluation_report_digest,
-                       stack.OptionalString("evaluation_report_digest"));
+  GOV_ASSIGN_OR_RETURN(a.decision_stack, ReadDecisionStack(p));
   return a;
 }
 

@@ -17,30 +17,12 @@
 namespace governance {
 
 StatusOr<std::string> HashFile(const std::string& path, size_t block_size, uint64_t* size) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoToStatus(errno, "open", path);
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return InvalidArgumentError(path + " is not a regular file");
-  }
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  std::unique_ptr<char[]> buf(new char[block_size]);
   Sha256 h;
   uint64_t total = 0;
-  for (;;) {
-    ssize_t n = ::read(fd, buf.get(), block_size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return ErrnoToStatus(err, "read", path);
-    }
-    if (n == 0) break;
-    h.Update(buf.get(), static_cast<size_t>(n));
-    total += static_cast<uint64_t>(n);
-  }
-  ::close(fd);
+  GOV_RETURN_IF_ERROR(ReadFileInBlocks(path, block_size, [&](std::string_view block) {
+    h.Update(block);
+    total += block.size();
+  }));
   if (size) *size = total;
   return HexEncode(h.Finish());
 }

@@ -1,3 +1,4 @@
+#include "core/decision_stack.h"
 #include "core/digest.h"
 #include "core/document.h"
 #include "core/json_reader.h"
@@ -23,10 +24,7 @@ nlohmann::json ToJson(const TrainingOutput& t) {
       {"trainer", {{"identity", t.trainer}, {"keyid", t.trainer_keyid}}},
       {"correlation_id", t.correlation_id},
       {"created_at", FormatRfc3339(t.created_at)},
-      {"decision_stack",
-       {{"dataset_version", t.decision_stack.dataset_version},
-        {"code_revision", t.decision_stack.code_revision},
-        {"evaluation_report_digest", t.decision_stack.evaluation_report_digest}}},
+      {"decision_stack", ToJson(t.decision_stack)},
   };
 }
 
@@ -75,11 +73,7 @@ StatusOr<TrainingOutput> TrainingOutputFromJson(const nlohmann::json& j, std::st
   GOV_ASSIGN_OR_RETURN(t.trainer_keyid, trainer.String("keyid"));
   GOV_ASSIGN_OR_RETURN(t.correlation_id, r.String("correlation_id"));
   GOV_ASSIGN_OR_RETURN(t.created_at, r.Timestamp("created_at"));
-  GOV_ASSIGN_OR_RETURN(JsonReader stack, r.Object("decision_stack"));
-  GOV_ASSIGN_OR_RETURN(t.decision_stack.dataset_version, stack.OptionalString("dataset_version"));
-  GOV_ASSIGN_OR_RETURN(t.decision_stack.code_revision, stack.OptionalString("code_revision"));
-  GOV_ASSIGN_OR_RETURN(t.decision_stack.evaluation_report_digest,
-                       stack.OptionalString("evaluation_report_digest"));
+  GOV_ASSIGN_OR_RETURN(t.decision_stack, ReadDecisionStack(r));
   return t;
 }
 
