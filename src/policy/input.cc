@@ -4,6 +4,7 @@
 #include "policy/input.h"
 
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 
 namespace governance::rego {
@@ -55,8 +56,26 @@ void AppendDumped(const nlohmann::json& node, DigestWriter* out) {
 // Appends `s` quoted and escaped as nlohmann does; false (nothing appended)
 // when `s` has a non-ASCII byte.
 bool AppendAsciiString(const std::string& s, DigestWriter* out) {
+  // Eight bytes at a time (the byte-by-byte scan was 5% of an evaluation):
+  // a byte is non-ASCII when its top bit is set; it needs escaping when it is
+  // below 0x20, '"' or '\\'. The zero-byte tests are exact for ASCII words.
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
   bool plain = true;  // nothing to escape, the common case
-  for (unsigned char c : s) {
+  size_t n = s.size();
+  size_t pos = 0;
+  for (; pos + 8 <= n; pos += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + pos, 8);
+    if ((w & kHigh) != 0) return false;
+    if (plain && (((w - kOnes * 0x20) & ~w & kHigh) != 0 || has_zero(w ^ (kOnes * '"')) ||
+                  has_zero(w ^ (kOnes * '\\')))) {
+      plain = false;
+    }
+  }
+  for (; pos < n; ++pos) {
+    unsigned char c = static_cast<unsigned char>(s[pos]);
     if (c >= 0x80) return false;
     plain = plain && c >= 0x20 && c != '"' && c != '\\';
   }

@@ -56,6 +56,30 @@ TEST_CASE("ConvertInput: digest equals SHA-256 of CanonicalJson") {
   }
 }
 
+TEST_CASE("ConvertInput: every byte that needs escaping, at every position") {
+  // Strings are scanned eight bytes at a time with a byte-by-byte tail, so
+  // each special byte is tried in both, and next to bytes that are only just
+  // plain (0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f).
+  const std::string specials = {'"', '\\', '\0', '\x01', '\x1f', '\n', '\x80', '\xc3'};
+  for (size_t len = 1; len <= 24; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      for (char c : specials) {
+        std::string s;
+        for (size_t i = 0; i < len; ++i) s.push_back(" !#[]\x7f"[i % 6]);
+        s[at] = c;
+        nlohmann::json j = {{s, s}};
+        CAPTURE(len);
+        CAPTURE(at);
+        CAPTURE(static_cast<int>(static_cast<unsigned char>(c)));
+        std::string digest;
+        Value v = ConvertInput(j, &digest);
+        CHECK(digest == ReferenceDigest(j));
+        CHECK(v == Value::FromJson(j));
+      }
+    }
+  }
+}
+
 TEST_CASE("DigestWriter: pieces of any size hash like one string") {
   std::string all;
   DigestWriter w;
