@@ -138,6 +138,14 @@ StatusOr<Value> Evaluator::EvalPath(const std::vector<std::string>& path, const 
   return v;
 }
 
+StatusOr<Value> Evaluator::EvalRule(const RuleNode* node, const Value& input) {
+  st_.input = input;
+  error_ = Status::Ok();
+  Value v;
+  if (!RuleValue(node, &v)) return error_;
+  return v;
+}
+
 // ---------------------------------------------------------------- errors
 
 bool Evaluator::FailAt(const std::string* file, Location loc, std::string_view code,

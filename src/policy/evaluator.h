@@ -57,6 +57,11 @@ class Evaluator {
   // data); undefined when it has none.
   StatusOr<Value> EvalPath(const std::vector<std::string>& path, const Value& input);
 
+  // The value of the rules at `node`: what EvalPath(node->path, input) gives
+  // without looking the path up again. REQUIRES: node->has_rules(), and no
+  // node above it has rules.
+  StatusOr<Value> EvalRule(const RuleNode* node, const Value& input);
+
  private:
   using Cont = FunctionRef<bool()>;
   using ValueCont = FunctionRef<bool(const Value&)>;
