@@ -162,7 +162,7 @@ StatusOr<PolicyDecision> PolicyBundle::Evaluate(const nlohmann::json& input,
   rego::EvalOptions eo;
   eo.strict_builtin_errors = impl_->options.strict_builtin_errors;
   rego::Evaluator ev(*impl_->program, eo);
-  rego::Value in = rego::ConvertInput(input, &decision.input_digest);
+  rego::Value in = rego::ConvertInput(input, &impl_->program->strings, &decision.input_digest);
   std::vector<PolicyMessage> denials;
   std::vector<std::string> policy_exceptions;
   for (const auto& [name, child] : pkg->children) {

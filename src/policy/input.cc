@@ -132,7 +132,9 @@ void AppendInteger(Int i, DigestWriter* out) {
   out->Append(std::string_view(buf, static_cast<size_t>(res.ptr - buf)));
 }
 
-Value Convert(const nlohmann::json& json, DigestWriter* out) {
+using StringTable = std::unordered_map<std::string_view, Value>;
+
+Value Convert(const nlohmann::json& json, const StringTable* strings, DigestWriter* out) {
   switch (json.type()) {
     case nlohmann::json::value_t::null:
       out->Append("null");
@@ -167,7 +169,7 @@ Value Convert(const nlohmann::json& json, DigestWriter* out) {
       items.reserve(json.size());
       for (const auto& e : json) {
         if (!items.empty()) out->Append(',');
-        items.push_back(Convert(e, out));
+        items.push_back(Convert(e, strings, out));
       }
       out->Append(']');
       return Value::Array(std::move(items));
@@ -182,8 +184,13 @@ Value Convert(const nlohmann::json& json, DigestWriter* out) {
         if (!entries.empty()) out->Append(',');
         if (!AppendAsciiString(it.key(), out)) AppendDumped(nlohmann::json(it.key()), out);
         out->Append(':');
-        Value v = Convert(it.value(), out);
-        entries.emplace_back(Value::String(it.key()), std::move(v));
+        Value v = Convert(it.value(), strings, out);
+        const Value* key = nullptr;
+        if (strings != nullptr) {
+          auto found = strings->find(it.key());
+          if (found != strings->end()) key = &found->second;
+        }
+        entries.emplace_back(key != nullptr ? *key : Value::String(it.key()), std::move(v));
       }
       out->Append('}');
       return Value::SortedObject(std::move(entries));
@@ -198,8 +205,12 @@ Value Convert(const nlohmann::json& json, DigestWriter* out) {
 }  // namespace
 
 Value ConvertInput(const nlohmann::json& json, std::string* digest) {
+  return ConvertInput(json, nullptr, digest);
+}
+
+Value ConvertInput(const nlohmann::json& json, const StringTable* strings, std::string* digest) {
   DigestWriter out;
-  Value v = Convert(json, &out);
+  Value v = Convert(json, strings, &out);
   *digest = out.FinishHex();
   return v;
 }

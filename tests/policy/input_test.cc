@@ -80,6 +80,27 @@ TEST_CASE("ConvertInput: every byte that needs escaping, at every position") {
   }
 }
 
+TEST_CASE("ConvertInput: keys taken from a string table convert the same") {
+  std::unordered_map<std::string_view, Value> strings;
+  Value spec = Value::String("spec");
+  Value empty = Value::String("");
+  strings.emplace(spec.str(), spec);
+  strings.emplace(empty.str(), empty);
+  nlohmann::json j = nlohmann::json::parse(
+      R"({"spec":{"spec":"spec","":1,"specs":[{"spec":null}]},"sp":2,"\u00e9":3})");
+  std::string plain_digest;
+  Value plain = ConvertInput(j, &plain_digest);
+  std::string digest;
+  Value v = ConvertInput(j, &strings, &digest);
+  CHECK(digest == plain_digest);
+  CHECK(digest == ReferenceDigest(j));
+  CHECK(v == plain);
+  CHECK(v == Value::FromJson(j));
+  REQUIRE(v.FindString("spec") != nullptr);
+  CHECK(v.FindString("spec")->FindString("") != nullptr);
+  CHECK(v.FindString("spec")->FindString("specs") != nullptr);
+}
+
 TEST_CASE("DigestWriter: pieces of any size hash like one string") {
   std::string all;
   DigestWriter w;
