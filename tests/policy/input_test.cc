@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "core/document.h"
 #include "core/sha256.h"
 
@@ -27,6 +29,15 @@ TEST_CASE("ConvertInput: digest equals SHA-256 of CanonicalJson") {
       -0.0,
       100.0,
       3.141592653589793,
+      0.1,
+      -1.5,
+      1e-7,
+      123456789.125,
+      1e21,
+      5e-324,
+      1.7976931348623157e308,
+      std::numeric_limits<double>::quiet_NaN(),
+      -std::numeric_limits<double>::infinity(),
       "",
       "plain",
       "quote \" backslash \\ slash / del \x7f",
