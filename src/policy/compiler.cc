@@ -612,6 +612,40 @@ Status AddRule(Program* program, Module* module, Rule* rule, int* next_id) {
   return Status::Ok();
 }
 
+void CollectStrings(const Body& body, Program* program);
+
+void CollectStrings(const Term* t, Program* program) {
+  if (t == nullptr) return;
+  if (t->kind == TermKind::kScalar && t->value.is_string()) {
+    program->strings.emplace(t->value.str(), t->value);
+  }
+  for (const TermPtr& a : t->args) CollectStrings(a.get(), program);
+  CollectStrings(t->key.get(), program);
+  CollectStrings(t->head.get(), program);
+  if (t->body != nullptr) CollectStrings(*t->body, program);
+}
+
+void CollectStrings(const Body& body, Program* program) {
+  for (const auto& e : body) {
+    CollectStrings(e->lhs.get(), program);
+    CollectStrings(e->rhs.get(), program);
+    CollectStrings(e->key.get(), program);
+    CollectStrings(e->val.get(), program);
+    CollectStrings(e->domain.get(), program);
+    if (e->body != nullptr) CollectStrings(*e->body, program);
+    for (const With& w : e->withs) CollectStrings(w.value.get(), program);
+  }
+}
+
+void CollectStrings(const Rule* r, Program* program) {
+  for (; r != nullptr; r = r->else_rule.get()) {
+    for (const TermPtr& t : r->params) CollectStrings(t.get(), program);
+    CollectStrings(r->key.get(), program);
+    CollectStrings(r->value.get(), program);
+    CollectStrings(r->body, program);
+  }
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Program>> Compile(std::vector<std::unique_ptr<Module>> modules,
@@ -651,6 +685,9 @@ StatusOr<std::unique_ptr<Program>> Compile(std::vector<std::unique_ptr<Module>> 
       }
     }
     for (const auto& [k, c] : n->children) stack.push_back(c.get());
+  }
+  for (const auto& m : program->modules) {
+    for (const auto& r : m->rules) CollectStrings(r.get(), program.get());
   }
   return program;
 }

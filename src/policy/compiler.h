@@ -18,6 +18,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "governance/status.h"
@@ -43,6 +45,10 @@ struct Program {
   std::unique_ptr<RuleNode> root;
   Value data;  // base documents (an object)
   int num_nodes = 0;
+  // The policy's string literals by text (keys point into the values).
+  // ConvertInput takes an input's object keys from here rather than
+  // allocating them: the keys rules look up are mostly these.
+  std::unordered_map<std::string_view, Value> strings;
 
   // The node at `path` below data, or null.
   const RuleNode* FindNode(const std::vector<std::string>& path) const;

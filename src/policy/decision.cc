@@ -137,7 +137,21 @@ StatusOr<PolicyDecision> PolicyBundle::Evaluate(const nlohmann::json& input,
     }
     if (!path.empty() && path[0] == "data") path.erase(path.begin());
   }
-  const rego::RuleNode* pkg = impl_->program->FindNode(path);
+  // Walk to the package once; its rules are then evaluated by node rather
+  // than by path (looking each rule up again from the root was 3% of an
+  // evaluation). A rule above the package changes what a path means, so
+  // then every rule still goes by path.
+  const rego::RuleNode* pkg = impl_->program->root.get();
+  bool by_node = true;
+  for (const std::string& p : path) {
+    auto it = pkg->children.find(p);
+    if (it == pkg->children.end()) {
+      pkg = nullptr;
+      break;
+    }
+    pkg = it->second.get();
+    by_node = by_node && !pkg->has_rules();
+  }
   if (pkg == nullptr || path.empty()) {
     return NotFoundError(fmt::format("policy bundle has no package {}", options.policy_namespace));
   }
@@ -148,13 +162,14 @@ StatusOr<PolicyDecision> PolicyBundle::Evaluate(const nlohmann::json& input,
   rego::EvalOptions eo;
   eo.strict_builtin_errors = impl_->options.strict_builtin_errors;
   rego::Evaluator ev(*impl_->program, eo);
-  rego::Value in = rego::ConvertInput(input, &decision.input_digest);
+  rego::Value in = rego::ConvertInput(input, &impl_->program->strings, &decision.input_digest);
   std::vector<PolicyMessage> denials;
   std::vector<std::string> policy_exceptions;
   for (const auto& [name, child] : pkg->children) {
     RuleRole role = RoleOf(name);
     if (role == RuleRole::kNone || !child->has_rules()) continue;
-    GOV_ASSIGN_OR_RETURN(rego::Value v, ev.EvalPath(child->path, in));
+    GOV_ASSIGN_OR_RETURN(rego::Value v,
+                         by_node ? ev.EvalRule(child.get(), in) : ev.EvalPath(child->path, in));
     switch (role) {
       case RuleRole::kDeny:
         CollectMessages(name, v, &denials);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -53,14 +54,22 @@ Value SetPath(const Value& doc, const std::vector<Value>& path, size_t i, const 
 
 // A rule's variable slots. Rules and functions are evaluated far more often
 // than they have many variables, so small frames live on the stack rather
-// than costing an allocation per rule body or function call.
+// than costing an allocation per rule body or function call. Only the slots
+// the rule uses are constructed and destroyed: most rules have a handful,
+// and constructing and destroying all sixteen was 2.5% of an evaluation.
 class Frame {
  public:
-  explicit Frame(size_t slots) {
+  explicit Frame(size_t slots) : size_(slots) {
     if (slots > kInline) {
       heap_.resize(slots);
       slots_ = heap_.data();
+    } else {
+      slots_ = reinterpret_cast<Value*>(inline_);
+      std::uninitialized_value_construct_n(slots_, slots);
     }
+  }
+  ~Frame() {
+    if (size_ <= kInline) std::destroy_n(slots_, size_);
   }
   Frame(const Frame&) = delete;
   Frame& operator=(const Frame&) = delete;
@@ -68,9 +77,10 @@ class Frame {
 
  private:
   static constexpr size_t kInline = 16;
-  Value inline_[kInline];
+  alignas(Value) unsigned char inline_[kInline * sizeof(Value)];
+  size_t size_;
   std::vector<Value> heap_;
-  Value* slots_ = inline_;
+  Value* slots_;
 };
 
 int64_t WallClockNs() {
@@ -125,6 +135,14 @@ StatusOr<Value> Evaluator::EvalPath(const std::vector<std::string>& path, const 
     const Value* c = v.FindString(path[i]);
     v = c != nullptr ? *c : Value();
   }
+  return v;
+}
+
+StatusOr<Value> Evaluator::EvalRule(const RuleNode* node, const Value& input) {
+  st_.input = input;
+  error_ = Status::Ok();
+  Value v;
+  if (!RuleValue(node, &v)) return error_;
   return v;
 }
 

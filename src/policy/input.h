@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 #include <openssl/sha.h>
@@ -56,6 +57,12 @@ class DigestWriter {
 // Value::FromJson(json), and sets *digest to "sha256:" + hex SHA-256 of
 // CanonicalJson(json).
 Value ConvertInput(const nlohmann::json& json, std::string* digest);
+
+// The same, but an object key found in `strings` (may be null) is taken from
+// there instead of allocated: a compiled program's literals (Program::strings).
+Value ConvertInput(const nlohmann::json& json,
+                   const std::unordered_map<std::string_view, Value>* strings,
+                   std::string* digest);
 
 }  // namespace governance::rego
 

@@ -43,8 +43,26 @@ Value Value::String(std::string s) {
   return v;
 }
 
+// Empty composites share one representation each. Most deny and warn rules
+// of a passing manifest produce the empty set, and allocating a fresh one per
+// rule was about one in twelve of an evaluation's allocations.
+namespace {
+
+template <Value::Kind kKind, typename Rep>
+const std::shared_ptr<const void>& EmptyRep() {
+  static const std::shared_ptr<const void> rep = std::make_shared<const Rep>();
+  return rep;
+}
+
+}  // namespace
+
 Value Value::Array(ValueVector items) {
   Value v;
+  if (items.empty()) {
+    v.kind_ = Kind::kArray;
+    v.rep_ = EmptyRep<Kind::kArray, ValueVector>();
+    return v;
+  }
   v.kind_ = Kind::kArray;
   v.rep_ = std::make_shared<const ValueVector>(std::move(items));
   return v;
@@ -58,6 +76,11 @@ Value Value::Set(ValueVector items) {
 
 Value Value::SortedSet(ValueVector items) {
   Value v;
+  if (items.empty()) {
+    v.kind_ = Kind::kSet;
+    v.rep_ = EmptyRep<Kind::kSet, ValueVector>();
+    return v;
+  }
   v.kind_ = Kind::kSet;
   v.rep_ = std::make_shared<const ValueVector>(std::move(items));
   return v;
@@ -80,6 +103,11 @@ Value Value::Object(ObjectEntries entries) {
 
 Value Value::SortedObject(ObjectEntries entries) {
   Value v;
+  if (entries.empty()) {
+    v.kind_ = Kind::kObject;
+    v.rep_ = EmptyRep<Kind::kObject, ObjectEntries>();
+    return v;
+  }
   v.kind_ = Kind::kObject;
   v.rep_ = std::make_shared<const ObjectEntries>(std::move(entries));
   return v;

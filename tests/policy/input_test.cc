@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "core/document.h"
 #include "core/sha256.h"
 
@@ -27,6 +29,15 @@ TEST_CASE("ConvertInput: digest equals SHA-256 of CanonicalJson") {
       -0.0,
       100.0,
       3.141592653589793,
+      0.1,
+      -1.5,
+      1e-7,
+      123456789.125,
+      1e21,
+      5e-324,
+      1.7976931348623157e308,
+      std::numeric_limits<double>::quiet_NaN(),
+      -std::numeric_limits<double>::infinity(),
       "",
       "plain",
       "quote \" backslash \\ slash / del \x7f",
@@ -54,6 +65,51 @@ TEST_CASE("ConvertInput: digest equals SHA-256 of CanonicalJson") {
     CHECK(digest == ReferenceDigest(j));
     CHECK(v == Value::FromJson(j));
   }
+}
+
+TEST_CASE("ConvertInput: every byte that needs escaping, at every position") {
+  // Strings are scanned eight bytes at a time with a byte-by-byte tail, so
+  // each special byte is tried in both, and next to bytes that are only just
+  // plain (0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f).
+  const std::string specials = {'"', '\\', '\0', '\x01', '\x1f', '\n', '\x80', '\xc3'};
+  for (size_t len = 1; len <= 24; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      for (char c : specials) {
+        std::string s;
+        for (size_t i = 0; i < len; ++i) s.push_back(" !#[]\x7f"[i % 6]);
+        s[at] = c;
+        nlohmann::json j = {{s, s}};
+        CAPTURE(len);
+        CAPTURE(at);
+        CAPTURE(static_cast<int>(static_cast<unsigned char>(c)));
+        std::string digest;
+        Value v = ConvertInput(j, &digest);
+        CHECK(digest == ReferenceDigest(j));
+        CHECK(v == Value::FromJson(j));
+      }
+    }
+  }
+}
+
+TEST_CASE("ConvertInput: keys taken from a string table convert the same") {
+  std::unordered_map<std::string_view, Value> strings;
+  Value spec = Value::String("spec");
+  Value empty = Value::String("");
+  strings.emplace(spec.str(), spec);
+  strings.emplace(empty.str(), empty);
+  nlohmann::json j = nlohmann::json::parse(
+      R"({"spec":{"spec":"spec","":1,"specs":[{"spec":null}]},"sp":2,"\u00e9":3})");
+  std::string plain_digest;
+  Value plain = ConvertInput(j, &plain_digest);
+  std::string digest;
+  Value v = ConvertInput(j, &strings, &digest);
+  CHECK(digest == plain_digest);
+  CHECK(digest == ReferenceDigest(j));
+  CHECK(v == plain);
+  CHECK(v == Value::FromJson(j));
+  REQUIRE(v.FindString("spec") != nullptr);
+  CHECK(v.FindString("spec")->FindString("") != nullptr);
+  CHECK(v.FindString("spec")->FindString("specs") != nullptr);
 }
 
 TEST_CASE("DigestWriter: pieces of any size hash like one string") {

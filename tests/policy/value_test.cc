@@ -60,4 +60,25 @@ TEST_CASE("Value: formatting numbers and strings") {
   CHECK(Value::Int(7).TypeName() == "number");
 }
 
+
+TEST_CASE("Value: empty composites keep their kind and order") {
+  Value set = Value::Set({});
+  Value array = Value::Array({});
+  Value object = Value::Object({});
+  CHECK(set.is_set());
+  CHECK(array.is_array());
+  CHECK(object.is_object());
+  CHECK(set == Value::SortedSet({}));
+  CHECK(array == Value::Array({}));
+  CHECK(object == Value::SortedObject({}));
+  CHECK(array != set);
+  CHECK(array < object);
+  CHECK(object < set);
+  CHECK(set < Value::Set({Value::Int(1)}));
+  CHECK(set.size() == 0);
+  CHECK(set.ToString() == "set()");
+  CHECK(array.ToString() == "[]");
+  CHECK(object.ToString() == "{}");
+}
+
 }  // namespace governance::rego
