@@ -1,4 +1,8 @@
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
+#include <string_view>
+#include <utility>
 #include <iostream>
 
 #include "cli/command.h"
@@ -25,31 +29,30 @@ int main(int argc, char** argv) {
   app.add_option("--ledger-key", ctx.global.ledger_key,
                  "Ledger signing key (default $MGOV_LEDGER_KEY, else ledger.key beside the store)");
 
-  cli::AddInitCommand(app, ctx);
-  cli::AddKeyCommand(app, ctx);
-  cli::AddTrainCommand(app, ctx);
-  cli::AddApproveCommand(app, ctx);
-  cli::AddCosignCommand(app, ctx);
-  cli::AddVerifyCommand(app, ctx);
-  cli::AddDeployCommand(app, ctx);
-  cli::AddRollbackCommand(app, ctx);
-  cli::AddRevokeCommand(app, ctx);
-  cli::AddExportCommand(app, ctx);
-  cli::AddLedgerCommand(app, ctx);
-  cli::AddPolicyCommand(app, ctx);
-  cli::AddStatusCommand(app, ctx);
-  cli::AddDriftCommand(app, ctx);
-  cli::AddFairnessCommand(app, ctx);
-
+  // Building every subcommand's options is most of a short command's CPU
+  // time, so a command named first on the line is the only one built;
+  // `mgov --help` and global options first build them all.
+  using AddCommand = void (*)(CLI::App&, cli::Context&);
+  static constexpr std::pair<std::string_view, AddCommand> kCommands[] = {
+      {"init", cli::AddInitCommand},         {"key", cli::AddKeyCommand},
+      {"train", cli::AddTrainCommand},       {"approve", cli::AddApproveCommand},
+      {"cosign", cli::AddCosignCommand},     {"verify", cli::AddVerifyCommand},
+      {"deploy", cli::AddDeployCommand},     {"rollback", cli::AddRollbackCommand},
+      {"revoke", cli::AddRevokeCommand},     {"export", cli::AddExportCommand},
+      {"ledger", cli::AddLedgerCommand},     {"policy", cli::AddPolicyCommand},
+      {"status", cli::AddStatusCommand},     {"drift", cli::AddDriftCommand},
+      {"fairness", cli::AddFairnessCommand},
+  };
   if (argc > 1 && argv[1][0] != '-') {
-    bool known = false;
-    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-      known = known || sub->get_name() == argv[1];
-    }
-    if (!known) {
+    auto named = std::find_if(std::begin(kCommands), std::end(kCommands),
+                              [&](const auto& c) { return c.first == argv[1]; });
+    if (named == std::end(kCommands)) {
       std::cerr << "mgov: unknown command \"" << argv[1] << "\" (run mgov --help)\n";
       return cli::kExitError;
     }
+    named->second(app, ctx);
+  } else {
+    for (const auto& [name, add] : kCommands) add(app, ctx);
   }
   try {
     app.parse(argc, argv);

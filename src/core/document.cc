@@ -1,7 +1,5 @@
 #include "core/document.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cmath>
 
 #include "core/file.h"
@@ -21,57 +19,6 @@ std::string LineColumn(std::string_view text, size_t offset) {
     }
   }
   return std::to_string(line) + ":" + std::to_string(col);
-}
-
-StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node, std::string_view origin) {
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return nlohmann::json(nullptr);
-    case YAML::NodeType::Sequence: {
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& item : node) {
-        GOV_ASSIGN_OR_RETURN(auto v, YamlToJson(item, origin));
-        out.push_back(std::move(v));
-      }
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      nlohmann::json out = nlohmann::json::object();
-      for (const auto& kv : node) {
-        if (!kv.first.IsScalar()) {
-          return InvalidArgumentError(
-              std::string(origin) + ":" + std::to_string(kv.first.Mark().line + 1) + ":" +
-              std::to_string(kv.first.Mark().column + 1) + ": mapping keys must be scalars");
-        }
-        GOV_ASSIGN_OR_RETURN(auto v, YamlToJson(kv.second, origin));
-        out[kv.first.Scalar()] = std::move(v);
-      }
-      return out;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string& s = node.Scalar();
-      if (node.Tag() == "!") return nlohmann::json(s);  // quoted scalar
-      if (s == "~" || s == "null" || s == "Null" || s == "NULL" || s.empty()) {
-        return nlohmann::json(nullptr);
-      }
-      if (s == "true" || s == "True" || s == "TRUE") return nlohmann::json(true);
-      if (s == "false" || s == "False" || s == "FALSE") return nlohmann::json(false);
-      if (s == ".nan" || s == ".NaN" || s == ".NAN") return nlohmann::json(NAN);
-      if (s == ".inf" || s == "+.inf" || s == ".Inf" || s == "+.Inf") return nlohmann::json(INFINITY);
-      if (s == "-.inf" || s == "-.Inf") return nlohmann::json(-INFINITY);
-      // Numbers: reuse the JSON number grammar so "1e3" and "010" behave predictably.
-      const char c = s[0];
-      if ((c >= '0' && c <= '9') || c == '-' || c == '+') {
-        std::string_view num = s;
-        if (c == '+') num.remove_prefix(1);
-        auto parsed = nlohmann::json::parse(num, nullptr, false);
-        if (!parsed.is_discarded() && parsed.is_number()) return parsed;
-      }
-      return nlohmann::json(s);
-    }
-  }
-  return nlohmann::json(nullptr);
 }
 
 Status FirstNonFinite(const nlohmann::json& doc, const std::string& path,
@@ -105,17 +52,6 @@ StatusOr<nlohmann::json> ParseJson(std::string_view text, std::string_view origi
     return InvalidArgumentError(std::string(origin) + ":" +
                                 LineColumn(text, e.byte == 0 ? 0 : e.byte - 1) +
                                 ": invalid JSON: " + detail);
-  }
-}
-
-StatusOr<nlohmann::json> ParseYaml(std::string_view text, std::string_view origin) {
-  try {
-    YAML::Node node = YAML::Load(std::string(text));
-    return YamlToJson(node, origin);
-  } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(std::string(origin) + ":" + std::to_string(e.mark.line + 1) +
-                                ":" + std::to_string(e.mark.column + 1) +
-                                ": invalid YAML: " + e.msg);
   }
 }
 
