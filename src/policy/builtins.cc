@@ -11,15 +11,20 @@
 
 namespace governance::rego {
 
+constinit thread_local bool builtin_error_messages = true;
+
 Status TypeError(std::string_view fn, std::string_view message) {
+  if (!builtin_error_messages) return InvalidArgumentError("");
   return InvalidArgumentError(fmt::format("eval_type_error: {}: {}", fn, message));
 }
 
 Status OperandTypeError(std::string_view fn, int pos, std::string_view want, const Value& got) {
+  if (!builtin_error_messages) return InvalidArgumentError("");
   return TypeError(fn, fmt::format("operand {} must be {} but got {}", pos, want, got.TypeName()));
 }
 
 Status BuiltinError(std::string_view fn, std::string_view message) {
+  if (!builtin_error_messages) return InvalidArgumentError("");
   return InvalidArgumentError(fmt::format("eval_builtin_error: {}: {}", fn, message));
 }
 

@@ -45,6 +45,13 @@ const Builtin* LookupBuiltin(std::string_view name);
 // Every registered builtin, sorted by name.
 std::vector<const Builtin*> AllBuiltins();
 
+// Whether a builtin error on this thread needs its message. Outside strict
+// mode an error only makes the call undefined and the evaluator drops the
+// Status, so it clears this around each call and the helpers below skip
+// formatting a message nobody reads (trim_space of an array, in the default
+// bundle's is_empty, is one per evaluation). True unless cleared.
+extern constinit thread_local bool builtin_error_messages;
+
 // "eval_type_error: <fn>: <message>".
 Status TypeError(std::string_view fn, std::string_view message);
 // "eval_type_error: <fn>: operand <pos> must be <want> but got <got's type>".

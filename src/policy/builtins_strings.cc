@@ -2,6 +2,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <memory>
@@ -138,9 +139,18 @@ Status TrimRight(Ctx&, const Value* a, Value* out) {
 
 Status TrimSpace(Ctx&, const Value* a, Value* out) {
   GOV_REQUIRE_STRING("trim_space", 1, a[0]);
-  std::string trimmed = TrimCutset(a[0].str(), " \t\n\r\v\f", true, true);
-  // Usually nothing is trimmed: share the operand instead of a copy.
-  *out = trimmed == a[0].str() ? a[0] : Value::String(std::move(trimmed));
+  static constexpr std::string_view kSpace = " \t\n\r\v\f";
+  const std::string& s = a[0].str();
+  // Usually nothing is trimmed, which the two end bytes show: share the operand.
+  auto kept = [](char c) {
+    return static_cast<unsigned char>(c) < 0x80 && kSpace.find(c) == kSpace.npos;
+  };
+  if (s.empty() || (kept(s.front()) && kept(s.back()))) {
+    *out = a[0];
+    return Status::Ok();
+  }
+  std::string trimmed = TrimCutset(s, std::string(kSpace), true, true);
+  *out = trimmed == s ? a[0] : Value::String(std::move(trimmed));
   return Status::Ok();
 }
 
@@ -615,31 +625,53 @@ Status Sprintf(Ctx&, const Value* a, Value* out) {
 
 // ---------------------------------------------------------------- regex
 
-// Compiled patterns are shared by every evaluation; policies use few.
-std::shared_ptr<const RE2> CompileRegex(const std::string& pattern, std::string* error) {
+// Compiled patterns are shared by every evaluation; policies use few. Each
+// thread also keeps the last few it used, so the usual call costs a string
+// comparison rather than a lock, a hash and a reference count (a third of a
+// regex.find_n call on a short string). The pointer stays valid until the
+// thread has compiled kRecent other patterns, which is longer than a call.
+const RE2* CompileRegex(const std::string& pattern, std::string* error) {
+  constexpr size_t kRecent = 8;
+  struct Recent {
+    std::string pattern;
+    std::shared_ptr<const RE2> re;
+  };
+  thread_local std::array<Recent, kRecent> recent;
+  thread_local size_t next = 0;
+  for (const Recent& r : recent) {
+    if (r.re != nullptr && r.pattern == pattern) return r.re.get();
+  }
   static std::mutex mu;
   static std::unordered_map<std::string, std::shared_ptr<const RE2>>* cache =
       new std::unordered_map<std::string, std::shared_ptr<const RE2>>();
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = cache->find(pattern);
-  if (it != cache->end()) return it->second;
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  auto re = std::make_shared<const RE2>(pattern, opts);
-  if (!re->ok()) {
-    *error = re->error();
-    return nullptr;
+  std::shared_ptr<const RE2> re;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache->find(pattern);
+    if (it != cache->end()) {
+      re = it->second;
+    } else {
+      RE2::Options opts;
+      opts.set_log_errors(false);
+      re = std::make_shared<const RE2>(pattern, opts);
+      if (!re->ok()) {
+        *error = re->error();
+        return nullptr;
+      }
+      if (cache->size() > 1000) cache->clear();
+      (*cache)[pattern] = re;
+    }
   }
-  if (cache->size() > 1000) cache->clear();
-  (*cache)[pattern] = re;
-  return re;
+  recent[next] = {pattern, re};
+  next = (next + 1) % kRecent;
+  return re.get();
 }
 
 Status RegexMatch(Ctx&, const Value* a, Value* out) {
   GOV_REQUIRE_STRING("regex.match", 1, a[0]);
   GOV_REQUIRE_STRING("regex.match", 2, a[1]);
   std::string error;
-  std::shared_ptr<const RE2> re = CompileRegex(a[0].str(), &error);
+  const RE2* re = CompileRegex(a[0].str(), &error);
   if (re == nullptr) return BuiltinError("regex.match", "error parsing regexp: " + error);
   *out = Value::Bool(RE2::PartialMatch(a[1].str(), *re));
   return Status::Ok();
@@ -651,7 +683,7 @@ Status RegexFindN(Ctx&, const Value* a, Value* out) {
   int64_t n;
   if (!a[2].ToInt(&n)) return OperandTypeError("regex.find_n", 3, "integer", a[2]);
   std::string error;
-  std::shared_ptr<const RE2> re = CompileRegex(a[0].str(), &error);
+  const RE2* re = CompileRegex(a[0].str(), &error);
   if (re == nullptr) return BuiltinError("regex.find_n", "error parsing regexp: " + error);
   ValueVector found;
   re2::StringPiece input(a[1].str());
@@ -671,7 +703,7 @@ Status RegexSplit(Ctx&, const Value* a, Value* out) {
   GOV_REQUIRE_STRING("regex.split", 1, a[0]);
   GOV_REQUIRE_STRING("regex.split", 2, a[1]);
   std::string error;
-  std::shared_ptr<const RE2> re = CompileRegex(a[0].str(), &error);
+  const RE2* re = CompileRegex(a[0].str(), &error);
   if (re == nullptr) return BuiltinError("regex.split", "error parsing regexp: " + error);
   ValueVector parts;
   re2::StringPiece input(a[1].str());

@@ -141,9 +141,9 @@ StatusOr<Value> Evaluator::EvalPath(const std::vector<std::string>& path, const 
 StatusOr<Value> Evaluator::EvalRule(const RuleNode* node, const Value& input) {
   st_.input = input;
   error_ = Status::Ok();
-  Value v;
+  const Value* v;
   if (!RuleValue(node, &v)) return error_;
-  return v;
+  return *v;
 }
 
 // ---------------------------------------------------------------- errors
@@ -613,10 +613,10 @@ bool Evaluator::EvalDataNode(const RuleNode* node, const Value& base, const Term
                              Value* f, ValueCont k) {
   if (node != nullptr && !st_.masked.empty() && IsMasked(node)) node = nullptr;
   if (node != nullptr && node->has_rules()) {
-    Value v;
+    const Value* v;
     if (!RuleValue(node, &v)) return false;
-    if (!v.defined()) return true;
-    return EvalOps(v, ref, i, f, k);
+    if (!v->defined()) return true;
+    return EvalOps(*v, ref, i, f, k);
   }
   if (i == ref.args.size()) {
     Value v;
@@ -662,7 +662,12 @@ bool Evaluator::Extent(const RuleNode* node, const Value& base, Value* out) {
     *out = base;
     return true;
   }
-  if (node->has_rules()) return RuleValue(node, out);
+  if (node->has_rules()) {
+    const Value* v;
+    if (!RuleValue(node, &v)) return false;
+    *out = *v;
+    return true;
+  }
   ObjectEntries entries;
   if (base.is_object()) entries = base.entries();
   for (const auto& [name, child] : node->children) {
@@ -678,11 +683,11 @@ bool Evaluator::Extent(const RuleNode* node, const Value& base, Value* out) {
 
 // ---------------------------------------------------------------- rules
 
-bool Evaluator::RuleValue(const RuleNode* node, Value* out) {
+bool Evaluator::RuleValue(const RuleNode* node, const Value** out) {
   size_t id = static_cast<size_t>(node->id);
   uint8_t state = st_.cache_state[id];
   if (state == 2) {
-    *out = st_.cache[id];
+    *out = &st_.cache[id];
     return true;
   }
   if (state == 1) {
@@ -695,8 +700,8 @@ bool Evaluator::RuleValue(const RuleNode* node, Value* out) {
   if (!ComputeRuleValue(node, &v)) return false;
   // A `with` inside the rule may have swapped the cache; index it afresh.
   st_.cache_state[id] = 2;
-  st_.cache[id] = v;
-  *out = std::move(v);
+  st_.cache[id] = std::move(v);
+  *out = &st_.cache[id];
   return true;
 }
 
@@ -923,6 +928,10 @@ bool Evaluator::Invoke(const Term& call, const Builtin* builtin, const RuleNode*
 bool Evaluator::CallBuiltin(const Term& call, const Builtin* builtin, const Value* args,
                             Value* out) {
   builtin_ctx_.nargs = call.args.size() - 1;
+  struct Messages {
+    explicit Messages(bool wanted) { builtin_error_messages = wanted; }
+    ~Messages() { builtin_error_messages = true; }
+  } messages(options_.strict_builtin_errors);
   Status s = builtin->fn(builtin_ctx_, args, out);
   if (s.ok()) return true;
   *out = Value();

@@ -95,8 +95,11 @@ class Evaluator {
   bool EvalEvery(const Expr& e, Value* f, Cont k);
   bool EvalWith(const Expr& e, Value* f, Cont k);
 
-  // The value of the rules at `node` (cached); false on error.
-  bool RuleValue(const RuleNode* node, Value* out);
+  // The value of the rules at `node`, computed once per State and handed out
+  // by address (no reference-count traffic per use); false on error. The
+  // address stays valid while the State that owns it lives: a deque's
+  // elements do not move when it is swapped by `with` or grows.
+  bool RuleValue(const RuleNode* node, const Value** out);
   bool ComputeRuleValue(const RuleNode* node, Value* out);
   bool EvalRuleChain(const Rule& rule, Value* f, bool* produced, Value* result,
                      const RuleNode* node, bool function);

@@ -164,6 +164,39 @@ TEST_CASE("Builtins: errors are undefined unless strict, with OPA's codes and me
         "error: b.rego:2: eval_type_error: to_number: invalid syntax: \"nan\"");
 }
 
+TEST_CASE("Builtins: regex results stay right past the per-thread pattern cache") {
+  // Twelve patterns cycled twice: more than the eight a thread keeps, so
+  // entries are evicted and recompiled or refetched while others are reused.
+  std::string expr = "[";
+  std::string want = "[";
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 12; ++i) {
+      if (expr.size() > 1) {
+        expr += ", ";
+        want += ",";
+      }
+      expr += "regex.find_n(\"a{" + std::to_string(i + 1) + "}\", \"" + std::string(13, 'a') +
+              "\", 1)";
+      want += "[\"" + std::string(static_cast<size_t>(i + 1), 'a') + "\"]";
+    }
+  }
+  CHECK(Eval(expr + "]") == want + "]");
+  CHECK(Eval("trim_space(\"  padded\\t\")") == "\"padded\"");
+  CHECK(Eval("trim_space(\"kept as is\")") == "\"kept as is\"");
+  CHECK(Eval("trim_space(\"\")") == "\"\"");
+  CHECK(Eval("trim_space(\"\\u00e9t\\u00e9 \")") == "\"\u00e9t\u00e9\"");
+}
+
+TEST_CASE("Builtins: messages skipped outside strict mode come back afterwards") {
+  // Non-strict: the error is dropped, so its message is never formatted.
+  CHECK(Eval("trim_space([1])") == "undefined");
+  // A builtin error made outside an evaluation still carries its message.
+  CHECK(rego::OperandTypeError("trim_space", 1, "string", rego::Value::Int(1)).message() ==
+        "eval_type_error: trim_space: operand 1 must be string but got number");
+  CHECK(Eval("trim_space([1])", true) ==
+        "error: b.rego:2: eval_type_error: trim_space: operand 1 must be string but got array");
+}
+
 TEST_CASE("Builtins: max/min of empty collections are undefined") {
   CHECK(Eval("max([])") == "undefined");
   CHECK(Eval("min(set())") == "undefined");
