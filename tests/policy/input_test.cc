@@ -125,3 +125,29 @@ TEST_CASE("DigestWriter: pieces of any size hash like one string") {
 }
 
 }  // namespace governance::rego
+
+namespace governance::rego {
+
+TEST_CASE("ConvertInput: parts of the input outlive the whole") {
+  // Every node shares one arena; a child kept after the root is gone must
+  // keep it alive (ASan in the sanitizer build catches a use after free).
+  nlohmann::json j = nlohmann::json::parse(
+      R"({"spec": {"dependencies": ["a-fairly-long-package-name>=1.0", "b"],
+          "model": {"name": "fraud-detector-with-a-long-name", "card": {}}, "tags": []}})");
+  std::string digest;
+  Value spec;
+  {
+    Value root = ConvertInput(j, &digest);
+    spec = *root.FindString("spec");
+  }
+  Value deps = *spec.FindString("dependencies");
+  spec = Value();
+  REQUIRE(deps.is_array());
+  REQUIRE(deps.items().size() == 2);
+  CHECK(deps.items()[0].str() == "a-fairly-long-package-name>=1.0");
+  CHECK(deps.items()[1] == Value::String("b"));
+  CHECK(deps == Value::FromJson(j["spec"]["dependencies"]));
+  CHECK(ConvertInput(j, &digest) == Value::FromJson(j));
+}
+
+}  // namespace governance::rego
