@@ -13,10 +13,8 @@
 #include <vector>
 
 #include "cli/command.h"
-#include "governance/authority.h"
-#include "governance/coordinator.h"
+#include "cli/monitoring_evidence.h"
 #include "governance/drift.h"
-#include "governance/store.h"
 
 namespace governance::cli {
 namespace {
@@ -53,30 +51,14 @@ struct DriftCommandOptions {
   std::string serving_metrics;
   std::vector<std::string> max_increase;  // metric=bound
   std::vector<std::string> min_ratio;     // metric=bound
-  std::string model;
-  bool auto_revoke = false;
-  std::string key;
-  double revoke_severity = 0.8;
+  EvidenceOptions evidence;
 };
-
-Status ValidateEvidenceFlags(const DriftCommandOptions& o) {
-  if (o.auto_revoke && o.model.empty())
-    return InvalidArgumentError("--auto-revoke needs --model");
-  if (o.auto_revoke && o.key.empty())
-    return InvalidArgumentError("--auto-revoke needs --key");
-  if (!o.key.empty() && !o.auto_revoke)
-    return InvalidArgumentError("--key is only used with --auto-revoke");
-  if (!(o.revoke_severity > 0 && o.revoke_severity <= 1)) {
-    return InvalidArgumentError("--revoke-severity must be in (0, 1]");
-  }
-  return Status::Ok();
-}
 
 StatusOr<DriftOptions> DatasetOptions(const DriftCommandOptions& o) {
   DriftOptions options;
   options.columns = o.columns;
   options.drift_share = o.drift_share;
-  options.revoke_severity = o.revoke_severity;
+  options.revoke_severity = o.evidence.revoke_severity;
   for (const std::string& t : o.tests) {
     GOV_ASSIGN_OR_RETURN(auto kv, SplitAssignment("--test", t));
     GOV_ASSIGN_OR_RETURN(DriftTest test, ParseDriftTest(kv.second));
@@ -93,7 +75,7 @@ StatusOr<DriftOptions> DatasetOptions(const DriftCommandOptions& o) {
 
 StatusOr<MetricDriftOptions> MetricOptions(const DriftCommandOptions& o) {
   MetricDriftOptions options;
-  options.revoke_severity = o.revoke_severity;
+  options.revoke_severity = o.evidence.revoke_severity;
   for (auto [flag, list, kind] :
        {std::tuple{"--max-increase", &o.max_increase,
                    MetricBoundKind::kMaxRelativeIncrease},
@@ -105,74 +87,6 @@ StatusOr<MetricDriftOptions> MetricOptions(const DriftCommandOptions& o) {
     }
   }
   return options;
-}
-
-// What --model / --auto-revoke left behind.
-struct Evidence {
-  std::string model;
-  int64_t ledger_sequence = 0;
-  std::optional<int64_t> revocation_sequence;
-  std::string note;  // why nothing was revoked, when revocation was asked for
-};
-
-// Appends a "drift.checked" ledger entry holding `result` for the model and,
-// with --auto-revoke, revokes the model's approvals when `severity` reaches
-// the revoke severity.
-StatusOr<Evidence> RecordEvidence(const DriftCommandOptions& o, Context& ctx,
-                                  const nlohmann::json& result, double severity,
-                                  const std::optional<PrivateKey>& key) {
-  Evidence evidence;
-  evidence.model = o.model;
-  GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
-  GOV_RETURN_IF_ERROR(store->Transact([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(
-        LedgerEntry e,
-        txn.AppendLedger({"drift.checked", LocalActor(), o.model, result}));
-    evidence.ledger_sequence = e.sequence;
-    return Status();
-  }));
-  if (!o.auto_revoke) return evidence;
-  if (severity < o.revoke_severity) {
-    evidence.note =
-        fmt::format("severity {:.2f} is below the revoke severity {:.2f}",
-                    severity, o.revoke_severity);
-    return evidence;
-  }
-  GovernancePlane plane(*store);
-  StatusOr<int64_t> revoked = plane.RevokeModel(
-      o.model,
-      fmt::format("drift severity {:.2f} >= {:.2f} (mgov drift --auto-revoke)",
-                  severity, o.revoke_severity),
-      *key);
-  if (revoked.status().code() == StatusCode::kNotFound) {
-    evidence.note =
-        revoked.status().message();  // no approvals: nothing to revoke
-    return evidence;
-  }
-  if (!revoked.ok()) return revoked.status();
-  evidence.revocation_sequence = *revoked;
-  return evidence;
-}
-
-nlohmann::json EvidenceJson(const Evidence& e) {
-  nlohmann::json j = {{"model", e.model},
-                      {"ledger_sequence", e.ledger_sequence},
-                      {"revoked", e.revocation_sequence.has_value()}};
-  if (e.revocation_sequence)
-    j["revocation_ledger_sequence"] = *e.revocation_sequence;
-  if (!e.note.empty()) j["note"] = e.note;
-  return j;
-}
-
-void PrintEvidence(std::ostream& out, const Evidence& e) {
-  out << "recorded in the ledger for model " << e.model << " (entry "
-      << e.ledger_sequence << ")\n";
-  if (e.revocation_sequence) {
-    out << "revoked every approval of model " << e.model << " (entry "
-        << *e.revocation_sequence << ")\n";
-  } else if (!e.note.empty()) {
-    out << "not revoked: " << e.note << "\n";
-  }
 }
 
 // Prints `result` (JSON or table) with the evidence recorded for it.
@@ -239,13 +153,7 @@ StatusOr<Outcome> RunDrift(const DriftCommandOptions& o, Context& ctx) {
         "give --reference and --current, or --training-metrics and "
         "--serving-metrics");
   }
-  GOV_RETURN_IF_ERROR(ValidateEvidenceFlags(o));
-  // Load the revocation key first: a bad key should fail before any work.
-  std::optional<PrivateKey> key;
-  if (o.auto_revoke) {
-    GOV_ASSIGN_OR_RETURN(PrivateKey loaded, LoadSigningKey(o.key));
-    key = std::move(loaded);
-  }
+  GOV_ASSIGN_OR_RETURN(std::optional<PrivateKey> key, PrepareEvidence(o.evidence));
   std::optional<Evidence> evidence;
   if (data) {
     if (!o.max_increase.empty() || !o.min_ratio.empty()) {
@@ -255,8 +163,8 @@ StatusOr<Outcome> RunDrift(const DriftCommandOptions& o, Context& ctx) {
     GOV_ASSIGN_OR_RETURN(DriftOptions options, DatasetOptions(o));
     GOV_ASSIGN_OR_RETURN(DatasetDriftResult result,
                          CheckDatasetDrift(o.reference, o.current, options));
-    if (!o.model.empty()) {
-      GOV_ASSIGN_OR_RETURN(evidence, RecordEvidence(o, ctx, ToJson(result),
+    if (!o.evidence.model.empty()) {
+      GOV_ASSIGN_OR_RETURN(evidence, RecordEvidence(o.evidence, ctx, "drift", ToJson(result),
                                                     result.severity, key));
     }
     Report(ctx, result, evidence, &PrintDataset);
@@ -270,9 +178,9 @@ StatusOr<Outcome> RunDrift(const DriftCommandOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(
       MetricDriftResult result,
       CheckMetricDriftFiles(o.training_metrics, o.serving_metrics, options));
-  if (!o.model.empty()) {
-    GOV_ASSIGN_OR_RETURN(
-        evidence, RecordEvidence(o, ctx, ToJson(result), result.severity, key));
+  if (!o.evidence.model.empty()) {
+    GOV_ASSIGN_OR_RETURN(evidence, RecordEvidence(o.evidence, ctx, "drift", ToJson(result),
+                                                  result.severity, key));
   }
   Report(ctx, result, evidence, &PrintMetrics);
   return result.drifted ? Outcome::kNo : Outcome::kYes;
@@ -311,15 +219,7 @@ void AddDriftCommand(CLI::App& app, Context& ctx) {
       "Bound METRIC=X on the relative increase (default loss=0.20)");
   cmd->add_option("--min-ratio", options->min_ratio,
                   "Bound METRIC=X on serving/training (default accuracy=0.95)");
-  cmd->add_option("--model", options->model,
-                  "Model id: record the result in the evidence ledger");
-  cmd->add_flag(
-      "--auto-revoke", options->auto_revoke,
-      "Revoke the model's approvals when severity >= --revoke-severity");
-  cmd->add_option("--key", options->key,
-                  "Private key file that signs the revocation");
-  cmd->add_option("--revoke-severity", options->revoke_severity,
-                  "Severity from which to revoke (default 0.8)");
+  AddEvidenceOptions(cmd, &options->evidence);
   cmd->callback(
       [options, &ctx] { ctx.Finish("drift", RunDrift(*options, ctx)); });
 }

@@ -13,9 +13,8 @@
 #include <vector>
 
 #include "cli/command.h"
-#include "governance/authority.h"
+#include "cli/monitoring_evidence.h"
 #include "governance/fairness.h"
-#include "governance/store.h"
 
 namespace governance::cli {
 namespace {
@@ -25,7 +24,7 @@ struct FairnessCommandOptions {
   FairnessOptions fairness;
   std::string method = "between_groups";
   std::optional<double> max_equalized_odds_difference;
-  std::string model;
+  EvidenceOptions evidence;
 };
 
 void Print(std::ostream& out, const FairnessResult& r) {
@@ -61,42 +60,24 @@ void Print(std::ostream& out, const FairnessResult& r) {
                      r.severity, RecommendedActionName(r.action));
 }
 
-// Appends a "fairness.checked" ledger entry holding `result` for `model`;
-// returns its sequence number.
-StatusOr<int64_t> RecordEvidence(Context& ctx, const std::string& model,
-                                 const nlohmann::json& result) {
-  GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
-  int64_t sequence = 0;
-  GOV_RETURN_IF_ERROR(store->Transact([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(
-        LedgerEntry e,
-        txn.AppendLedger({"fairness.checked", LocalActor(), model, result}));
-    sequence = e.sequence;
-    return Status();
-  }));
-  return sequence;
-}
-
 StatusOr<Outcome> RunFairness(FairnessCommandOptions o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(o.fairness.method, ParseFairnessMethod(o.method));
   o.fairness.max_equalized_odds_difference = o.max_equalized_odds_difference;
-  GOV_ASSIGN_OR_RETURN(FairnessResult result,
-                       CheckFairness(o.predictions, o.fairness));
+  o.fairness.revoke_severity = o.evidence.revoke_severity;
+  GOV_ASSIGN_OR_RETURN(std::optional<PrivateKey> key, PrepareEvidence(o.evidence));
+  GOV_ASSIGN_OR_RETURN(FairnessResult result, CheckFairness(o.predictions, o.fairness));
   nlohmann::json j = ToJson(result);
-  std::optional<int64_t> sequence;
-  if (!o.model.empty()) {
-    GOV_ASSIGN_OR_RETURN(sequence, RecordEvidence(ctx, o.model, j));
+  std::optional<Evidence> evidence;
+  if (!o.evidence.model.empty()) {
+    GOV_ASSIGN_OR_RETURN(evidence,
+                         RecordEvidence(o.evidence, ctx, "fairness", j, result.severity, key));
   }
   if (ctx.global.json) {
-    if (sequence)
-      j["evidence"] = {{"model", o.model}, {"ledger_sequence", *sequence}};
+    if (evidence) j["evidence"] = EvidenceJson(*evidence);
     *ctx.out << j.dump(2) << "\n";
   } else {
     Print(*ctx.out, result);
-    if (sequence) {
-      *ctx.out << "recorded in the ledger for model " << o.model << " (entry "
-               << *sequence << ")\n";
-    }
+    if (evidence) PrintEvidence(*ctx.out, *evidence);
   }
   return result.fair ? Outcome::kYes : Outcome::kNo;
 }
@@ -131,8 +112,7 @@ void AddFairnessCommand(CLI::App& app, Context& ctx) {
   cmd->add_option(
       "--max-eo-difference", o->max_equalized_odds_difference,
       "Largest acceptable equalized odds difference (default: not checked)");
-  cmd->add_option("--model", o->model,
-                  "Model id: record the result in the evidence ledger");
+  AddEvidenceOptions(cmd, &o->evidence);
   cmd->callback([o, &ctx] { ctx.Finish("fairness", RunFairness(*o, ctx)); });
 }
 

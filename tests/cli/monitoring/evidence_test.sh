@@ -1,7 +1,7 @@
 #!/bin/sh
 # End to end: `mgov drift --model` and `mgov fairness --model` append
 # drift.checked / fairness.checked to the ledger, and `--auto-revoke` revokes
-# the model's approvals once drift is severe enough.
+# the model's approvals once drift or unfairness is severe enough.
 # Usage: evidence_test.sh MGOV DATA_DIR
 set -eu
 MGOV=$1
@@ -49,7 +49,28 @@ expect 1 "$MGOV" drift --training-metrics "$DATA/training_metrics.json" \
 expect 1 "$MGOV" fairness --predictions "$DATA/predictions_unfair.csv" --label approved \
   --prediction predicted --sensitive gender --model churn
 
+# Fairness with --auto-revoke: a second model, approved, then found unfair.
+expect 0 "$MGOV" train --model scorer --version 1 --artifact "$WORK/model.bin" \
+  --key "$WORK/keys/trainer@example.com.key" --out "$WORK/scorer.json"
+expect 0 "$MGOV" approve "$WORK/scorer.json" --key "$WORK/keys/approver@example.com.key" \
+  --env staging --json
+SCORER_APPROVAL=$(echo "$OUT" | sed -n 's/.*"approval_id": *"\([^"]*\)".*/\1/p' | head -n 1)
+[ -n "$SCORER_APPROVAL" ] || fail "no approval id: $OUT"
+expect 0 "$MGOV" verify "$SCORER_APPROVAL" --env staging
+expect 0 "$MGOV" fairness --predictions "$DATA/predictions_fair.csv" --label label \
+  --prediction prediction --sensitive group --model scorer --auto-revoke \
+  --key "$WORK/keys/approver@example.com.key"
+echo "$OUT" | grep -q "not revoked: severity 0.50 is below the revoke severity 0.80" || fail "$OUT"
+expect 1 "$MGOV" fairness --predictions "$DATA/predictions_unfair.csv" --label approved \
+  --prediction predicted --sensitive gender --model scorer --auto-revoke \
+  --key "$WORK/keys/approver@example.com.key" --json
+echo "$OUT" | grep -q '"revoked": true' || fail "not revoked: $OUT"
+expect 1 "$MGOV" verify "$SCORER_APPROVAL" --env staging
+echo "$OUT" | grep -q "fairness severity 1.00 >= 0.80 (mgov fairness --auto-revoke)" ||
+  fail "revocation reason not shown: $OUT"
+
 expect 0 "$MGOV" ledger list --json
+[ "$(echo "$OUT" | grep -c '"model.revoked"')" = 2 ] || fail "expected two model.revoked entries: $OUT"
 for type in drift.checked model.revoked fairness.checked; do
   echo "$OUT" | grep -q "\"$type\"" || fail "ledger has no $type entry: $OUT"
 done

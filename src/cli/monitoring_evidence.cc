@@ -1,0 +1,89 @@
+#include "cli/monitoring_evidence.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "governance/authority.h"
+#include "governance/coordinator.h"
+#include "governance/store.h"
+
+namespace governance::cli {
+
+void AddEvidenceOptions(CLI::App* cmd, EvidenceOptions* o) {
+  cmd->add_option("--model", o->model, "Model id: record the result in the evidence ledger");
+  cmd->add_flag("--auto-revoke", o->auto_revoke,
+                "Revoke the model's approvals when severity >= --revoke-severity");
+  cmd->add_option("--key", o->key, "Private key file that signs the revocation");
+  cmd->add_option("--revoke-severity", o->revoke_severity,
+                  "Severity from which to revoke (default 0.8)");
+}
+
+StatusOr<std::optional<PrivateKey>> PrepareEvidence(const EvidenceOptions& o) {
+  if (o.auto_revoke && o.model.empty()) return InvalidArgumentError("--auto-revoke needs --model");
+  if (o.auto_revoke && o.key.empty()) return InvalidArgumentError("--auto-revoke needs --key");
+  if (!o.key.empty() && !o.auto_revoke) {
+    return InvalidArgumentError("--key is only used with --auto-revoke");
+  }
+  if (!(o.revoke_severity > 0 && o.revoke_severity <= 1)) {
+    return InvalidArgumentError("--revoke-severity must be in (0, 1]");
+  }
+  if (!o.auto_revoke) return std::optional<PrivateKey>();
+  GOV_ASSIGN_OR_RETURN(PrivateKey key, LoadSigningKey(o.key));
+  return std::optional<PrivateKey>(std::move(key));
+}
+
+StatusOr<Evidence> RecordEvidence(const EvidenceOptions& o, Context& ctx, std::string_view check,
+                                  const nlohmann::json& result, double severity,
+                                  const std::optional<PrivateKey>& key) {
+  Evidence evidence;
+  evidence.model = o.model;
+  GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
+  GOV_RETURN_IF_ERROR(store->Transact([&](StoreTransaction& txn) -> Status {
+    GOV_ASSIGN_OR_RETURN(LedgerEntry e, txn.AppendLedger({std::string(check) + ".checked",
+                                                          LocalActor(), o.model, result}));
+    evidence.ledger_sequence = e.sequence;
+    return Status();
+  }));
+  if (!o.auto_revoke) return evidence;
+  if (severity < o.revoke_severity) {
+    evidence.note = fmt::format("severity {:.2f} is below the revoke severity {:.2f}", severity,
+                                o.revoke_severity);
+    return evidence;
+  }
+  GovernancePlane plane(*store);
+  StatusOr<int64_t> revoked =
+      plane.RevokeModel(o.model,
+                        fmt::format("{} severity {:.2f} >= {:.2f} (mgov {} --auto-revoke)", check,
+                                    severity, o.revoke_severity, check),
+                        *key);
+  if (revoked.status().code() == StatusCode::kNotFound) {
+    evidence.note = revoked.status().message();  // no approvals: nothing to revoke
+    return evidence;
+  }
+  if (!revoked.ok()) return revoked.status();
+  evidence.revocation_sequence = *revoked;
+  return evidence;
+}
+
+nlohmann::json EvidenceJson(const Evidence& e) {
+  nlohmann::json j = {{"model", e.model},
+                      {"ledger_sequence", e.ledger_sequence},
+                      {"revoked", e.revocation_sequence.has_value()}};
+  if (e.revocation_sequence) j["revocation_ledger_sequence"] = *e.revocation_sequence;
+  if (!e.note.empty()) j["note"] = e.note;
+  return j;
+}
+
+void PrintEvidence(std::ostream& out, const Evidence& e) {
+  out << "recorded in the ledger for model " << e.model << " (entry " << e.ledger_sequence
+      << ")\n";
+  if (e.revocation_sequence) {
+    out << "revoked every approval of model " << e.model << " (entry " << *e.revocation_sequence
+        << ")\n";
+  } else if (!e.note.empty()) {
+    out << "not revoked: " << e.note << "\n";
+  }
+}
+
+}  // namespace governance::cli
