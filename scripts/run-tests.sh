@@ -11,7 +11,7 @@ fuzz_build=${GOV_FUZZ_BUILD_DIR:-build/fuzz}
 CXX=clang++ cmake -S . -B "$fuzz_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DGOV_BUILD_FUZZ=ON -DGOV_BUILD_TESTS=OFF -DGOV_BUILD_EXAMPLES=OFF -DGOV_BUILD_BENCH=OFF \
   -DGOV_INSTALL=OFF
-cmake --build "$fuzz_build" -j 2 --target rego_parser_fuzz csv_fuzz
+cmake --build "$fuzz_build" -j 2 --target rego_parser_fuzz csv_fuzz yaml_fuzz
 
 build=${GOV_BUILD_DIR:-build/test}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOV_WERROR=ON \
