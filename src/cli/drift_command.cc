@@ -89,21 +89,6 @@ StatusOr<MetricDriftOptions> MetricOptions(const DriftCommandOptions& o) {
   return options;
 }
 
-// Prints `result` (JSON or table) with the evidence recorded for it.
-template <typename Result>
-void Report(Context& ctx, const Result& result,
-            const std::optional<Evidence>& evidence,
-            void (*print)(std::ostream&, const Result&)) {
-  if (ctx.global.json) {
-    nlohmann::json j = ToJson(result);
-    if (evidence) j["evidence"] = EvidenceJson(*evidence);
-    *ctx.out << j.dump(2) << "\n";
-  } else {
-    print(*ctx.out, result);
-    if (evidence) PrintEvidence(*ctx.out, *evidence);
-  }
-}
-
 void PrintDataset(std::ostream& out, const DatasetDriftResult& r) {
   std::vector<std::vector<std::string>> rows = {
       {"column", "test", "statistic", "score", "threshold", "drifted",
@@ -163,11 +148,12 @@ StatusOr<Outcome> RunDrift(const DriftCommandOptions& o, Context& ctx) {
     GOV_ASSIGN_OR_RETURN(DriftOptions options, DatasetOptions(o));
     GOV_ASSIGN_OR_RETURN(DatasetDriftResult result,
                          CheckDatasetDrift(o.reference, o.current, options));
+    nlohmann::json j = ToJson(result);
     if (!o.evidence.model.empty()) {
-      GOV_ASSIGN_OR_RETURN(evidence, RecordEvidence(o.evidence, ctx, "drift", ToJson(result),
-                                                    result.severity, key));
+      GOV_ASSIGN_OR_RETURN(evidence,
+                           RecordEvidence(o.evidence, ctx, "drift", j, result.severity, key));
     }
-    Report(ctx, result, evidence, &PrintDataset);
+    Report(ctx, std::move(j), evidence, [&](std::ostream& out) { PrintDataset(out, result); });
     return result.drifted ? Outcome::kNo : Outcome::kYes;
   }
   if (!o.columns.empty() || !o.tests.empty() || !o.thresholds.empty()) {
@@ -178,11 +164,12 @@ StatusOr<Outcome> RunDrift(const DriftCommandOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(
       MetricDriftResult result,
       CheckMetricDriftFiles(o.training_metrics, o.serving_metrics, options));
+  nlohmann::json j = ToJson(result);
   if (!o.evidence.model.empty()) {
-    GOV_ASSIGN_OR_RETURN(evidence, RecordEvidence(o.evidence, ctx, "drift", ToJson(result),
-                                                  result.severity, key));
+    GOV_ASSIGN_OR_RETURN(evidence,
+                         RecordEvidence(o.evidence, ctx, "drift", j, result.severity, key));
   }
-  Report(ctx, result, evidence, &PrintMetrics);
+  Report(ctx, std::move(j), evidence, [&](std::ostream& out) { PrintMetrics(out, result); });
   return result.drifted ? Outcome::kNo : Outcome::kYes;
 }
 

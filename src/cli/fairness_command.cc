@@ -72,13 +72,7 @@ StatusOr<Outcome> RunFairness(FairnessCommandOptions o, Context& ctx) {
     GOV_ASSIGN_OR_RETURN(evidence,
                          RecordEvidence(o.evidence, ctx, "fairness", j, result.severity, key));
   }
-  if (ctx.global.json) {
-    if (evidence) j["evidence"] = EvidenceJson(*evidence);
-    *ctx.out << j.dump(2) << "\n";
-  } else {
-    Print(*ctx.out, result);
-    if (evidence) PrintEvidence(*ctx.out, *evidence);
-  }
+  Report(ctx, std::move(j), evidence, [&](std::ostream& out) { Print(out, result); });
   return result.fair ? Outcome::kYes : Outcome::kNo;
 }
 

@@ -66,6 +66,8 @@ StatusOr<Evidence> RecordEvidence(const EvidenceOptions& o, Context& ctx, std::s
   return evidence;
 }
 
+namespace {
+
 nlohmann::json EvidenceJson(const Evidence& e) {
   nlohmann::json j = {{"model", e.model},
                       {"ledger_sequence", e.ledger_sequence},
@@ -83,6 +85,19 @@ void PrintEvidence(std::ostream& out, const Evidence& e) {
         << ")\n";
   } else if (!e.note.empty()) {
     out << "not revoked: " << e.note << "\n";
+  }
+}
+
+}  // namespace
+
+void Report(Context& ctx, nlohmann::json result, const std::optional<Evidence>& evidence,
+            const std::function<void(std::ostream&)>& print_table) {
+  if (ctx.global.json) {
+    if (evidence) result["evidence"] = EvidenceJson(*evidence);
+    *ctx.out << result.dump(2) << "\n";
+  } else {
+    print_table(*ctx.out);
+    if (evidence) PrintEvidence(*ctx.out, *evidence);
   }
 }
 

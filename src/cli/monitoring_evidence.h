@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -51,11 +52,12 @@ StatusOr<Evidence> RecordEvidence(const EvidenceOptions& options, Context& ctx,
                                   std::string_view check, const nlohmann::json& result,
                                   double severity, const std::optional<PrivateKey>& key);
 
-// {"model", "ledger_sequence", "revoked", ["revocation_ledger_sequence"], ["note"]}.
-nlohmann::json EvidenceJson(const Evidence& evidence);
-
-// The lines a person reads after the result's table.
-void PrintEvidence(std::ostream& out, const Evidence& evidence);
+// Prints a check's result: with --json, `result` with the evidence under
+// "evidence" ({"model", "ledger_sequence", "revoked",
+// ["revocation_ledger_sequence"], ["note"]}); else `print_table`'s output
+// followed by what was recorded and revoked.
+void Report(Context& ctx, nlohmann::json result, const std::optional<Evidence>& evidence,
+            const std::function<void(std::ostream&)>& print_table);
 
 }  // namespace governance::cli
 

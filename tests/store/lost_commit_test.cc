@@ -238,37 +238,27 @@ TEST_CASE("PostgreSQL: a COMMIT whose reply is lost is applied exactly once") {
   Store& store = **opened;
   REQUIRE(store.Migrate().ok());
 
-  auto count = [&](int64_t* ledger, size_t* keys) {
+  // Cuts the next COMMIT as `mode` says while enrolling `identity`: the
+  // enrolment must succeed and be stored exactly once.
+  auto enrol_through_cut = [&](Cut mode, const std::string& identity) {
+    proxy.Arm(mode);
+    Status s = Enrol(store, NewKey(identity));
+    CHECK_MESSAGE(s.ok(), s.ToString());
+    CHECK(proxy.cuts() == 1);
     REQUIRE(store.Read([&](StoreTransaction& t) -> Status {
-      GOV_ASSIGN_OR_RETURN(*ledger, t.LedgerSize());
-      GOV_ASSIGN_OR_RETURN(auto all, t.ListKeys());
-      *keys = all.size();
+      GOV_ASSIGN_OR_RETURN(int64_t ledger, t.LedgerSize());
+      GOV_ASSIGN_OR_RETURN(auto keys, t.ListKeys());
+      CHECK(ledger == 1);
+      CHECK(keys.size() == 1);
       return Status();
     }).ok());
   };
 
   SUBCASE("cut after the server committed: the store finds out, nothing is redone") {
-    proxy.Arm(Cut::kAfterCommit);
-    Status s = Enrol(store, NewKey("alice"));
-    CHECK_MESSAGE(s.ok(), s.ToString());
-    CHECK(proxy.cuts() == 1);
-    int64_t ledger = 0;
-    size_t keys = 0;
-    count(&ledger, &keys);
-    CHECK(ledger == 1);
-    CHECK(keys == 1);
+    enrol_through_cut(Cut::kAfterCommit, "alice");
   }
-
   SUBCASE("cut before the server saw COMMIT: rolled back, then retried once") {
-    proxy.Arm(Cut::kBeforeCommit);
-    Status s = Enrol(store, NewKey("bob"));
-    CHECK_MESSAGE(s.ok(), s.ToString());
-    CHECK(proxy.cuts() == 1);
-    int64_t ledger = 0;
-    size_t keys = 0;
-    count(&ledger, &keys);
-    CHECK(ledger == 1);
-    CHECK(keys == 1);
+    enrol_through_cut(Cut::kBeforeCommit, "bob");
   }
 
   // The store keeps working through the proxy afterwards.
