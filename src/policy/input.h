@@ -43,15 +43,24 @@ class DigestWriter {
     if (used_ == sizeof buf_) Flush();
     buf_[used_++] = c;
   }
+  // Space for `n` more bytes in the buffer, written by the caller and then
+  // kept by Commit(n) (or dropped by not committing). REQUIRES: n <= kBuffer.
+  char* Reserve(size_t n) {
+    if (n > sizeof buf_ - used_) Flush();
+    return buf_ + used_;
+  }
+  void Commit(size_t n) { used_ += n; }
   // "sha256:" + lowercase hex of the digest of everything appended.
   std::string FinishHex();
+
+  static constexpr size_t kBuffer = 1024;
 
  private:
   void Flush();
 
   SHA256_CTX ctx_;
   size_t used_ = 0;
-  char buf_[1024];
+  char buf_[kBuffer];
 };
 
 // Value::FromJson(json), and sets *digest to "sha256:" + hex SHA-256 of

@@ -54,6 +54,11 @@ TEST_CASE("ConvertInput: digest equals SHA-256 of CanonicalJson") {
   keys["k\xff"] = 2;
   keys[std::string(2000, 'x')] = std::string(3000, 'y');
   docs.push_back(keys);
+  // Strings of every length up to past the hash buffer, so that some are
+  // written across a flush of it.
+  nlohmann::json lengths = nlohmann::json::array();
+  for (size_t len = 0; len <= 1100; len += 7) lengths.push_back(std::string(len, 'a' + len % 26));
+  docs.push_back(lengths);
   StatusOr<nlohmann::json> manifest =
       LoadDocument(std::string(GOV_SOURCE_DIR) + "/examples/manifests/valid.yaml");
   REQUIRE(manifest.ok());
