@@ -92,6 +92,9 @@ class ApprovalValidator {
   // Evaluates `output` (its manifest) at time `now`. An error means the
   // policy could not be evaluated (not a denial).
   virtual StatusOr<Decision> Validate(const TrainingOutput& output, int64_t now) = 0;
+  // True when Validate may be called from several threads at once. Re-evaluating
+  // the deployed fleet then spreads it over the machine's cores. Default: false.
+  virtual bool concurrent() const { return false; }
 };
 
 struct PlaneOptions {
@@ -213,6 +216,8 @@ class GovernancePlane {
   // (policy changed, or a waiver expired) and records a "policy.reevaluated"
   // ledger entry. With `revoker`, the approval of every deployment that no
   // longer complies is revoked. FailedPrecondition without a validator.
+  // Results are in deployment order; a concurrent() validator evaluates the
+  // deployments on all cores.
   StatusOr<std::vector<Reevaluation>> ReevaluateDeployed(const PrivateKey* revoker);
 
  private:

@@ -24,6 +24,8 @@ class PolicyValidator final : public ApprovalValidator {
   // the approval's signers) and the bundle and input digests go into the
   // record. Exceptions granted by the bundle itself are recorded as warnings.
   StatusOr<Decision> Validate(const TrainingOutput& output, int64_t now) override;
+  // A PolicyBundle evaluates concurrently.
+  bool concurrent() const override { return true; }
 
   const PolicyBundle& bundle() const { return bundle_; }
 

@@ -1,7 +1,9 @@
 #include <algorithm>
+#include <optional>
 
 #include "core/digest.h"
 #include "core/document.h"
+#include "core/parallel.h"
 #include "core/random_id.h"
 #include "core/time.h"
 #include "governance/authority.h"
@@ -322,10 +324,13 @@ StatusOr<std::vector<GovernancePlane::Reevaluation>> GovernancePlane::Reevaluate
     }
     return Status();
   }));
+  std::vector<std::optional<StatusOr<ApprovalValidator::Decision>>> decisions(targets.size());
+  ParallelFor(targets.size(), validator_->concurrent() ? 0 : 1,
+              [&](size_t i) { decisions[i] = validator_->Validate(targets[i].output, now); });
   std::vector<Reevaluation> results;
-  for (const auto& t : targets) {
-    GOV_ASSIGN_OR_RETURN(ApprovalValidator::Decision d, validator_->Validate(t.output, now));
-    results.push_back({t.deployment, d.allowed, d.denials, false});
+  for (size_t i = 0; i < targets.size(); ++i) {
+    GOV_ASSIGN_OR_RETURN(ApprovalValidator::Decision d, std::move(*decisions[i]));
+    results.push_back({targets[i].deployment, d.allowed, std::move(d.denials), false});
   }
   nlohmann::json findings = nlohmann::json::array();
   for (auto& r : results) {

@@ -2,6 +2,9 @@
 // the serving gate's "exceptions" check.
 #include "governance/policy_validator.h"
 
+#include <set>
+#include <thread>
+
 #include <doctest/doctest.h>
 
 #include "core/document.h"
@@ -27,10 +30,11 @@ class PolicyFlow : public testing::PlanesFixture {
     return TrainWithManifest(*manifest);
   }
 
-  SignedTrainingOutput TrainWithManifest(const nlohmann::json& manifest) {
+  SignedTrainingOutput TrainWithManifest(const nlohmann::json& manifest,
+                                         const std::string& model_id = "fraud") {
     TrainingPlane training(*store_, plane_options_);
     TrainingRequest req;
-    req.model_id = "fraud";
+    req.model_id = model_id;
     req.model_version = "1";
     req.artifact_path = dir_ / "model.bin";
     req.manifest = manifest;
@@ -105,6 +109,71 @@ TEST_CASE_FIXTURE(PolicyFlow, "re-evaluation finds deployed models that no longe
   REQUIRE(revoked.ok());
   CHECK((*revoked)[0].revoked);
   CHECK_FALSE(Verify(outcome->approval.approval_id, "staging")->promoted);
+}
+
+// Delegates to another validator, counting calls, and is not concurrent():
+// the plane must then call it from one thread only.
+class OneThreadValidator final : public ApprovalValidator {
+ public:
+  explicit OneThreadValidator(ApprovalValidator& inner) : inner_(inner) {}
+  StatusOr<Decision> Validate(const TrainingOutput& output, int64_t now) override {
+    ++calls;
+    other_thread = other_thread || std::this_thread::get_id() != caller_;
+    return inner_.Validate(output, now);
+  }
+  int calls = 0;
+  bool other_thread = false;
+
+ private:
+  ApprovalValidator& inner_;
+  std::thread::id caller_ = std::this_thread::get_id();
+};
+
+TEST_CASE_FIXTURE(PolicyFlow, "re-evaluating a fleet on all cores gives the one-thread answer") {
+  REQUIRE(validator_->concurrent());
+  auto valid = LoadDocument(std::string(GOV_SOURCE_DIR) + "/examples/manifests/valid.yaml");
+  REQUIRE(valid.ok());
+  GovernancePlane lenient(*store_, plane_options_);
+  ApprovalRequest req;
+  req.environments = {"staging"};
+  constexpr int kModels = 24;
+  std::set<std::string> failing;
+  for (int i = 0; i < kModels; ++i) {
+    nlohmann::json manifest = *valid;
+    const std::string id = "model-" + std::to_string(i);
+    if (i % 3 == 1) {
+      manifest["spec"]["metrics"]["accuracy"] = 0.5 + i / 100.0;
+      failing.insert(id);
+    }
+    auto outcome = lenient.Approve(TrainWithManifest(manifest, id).envelope, req, alice_);
+    REQUIRE(outcome.ok());
+    REQUIRE(Deploy(outcome->approval.approval_id, "staging")->promoted);
+  }
+  GovernancePlane all_cores(*store_, plane_options_, validator_.get());
+  auto parallel = all_cores.ReevaluateDeployed(nullptr);
+  REQUIRE(parallel.ok());
+  OneThreadValidator one(*validator_);
+  GovernancePlane one_thread(*store_, plane_options_, &one);
+  auto sequential = one_thread.ReevaluateDeployed(nullptr);
+  REQUIRE(sequential.ok());
+  CHECK(one.calls == kModels);
+  CHECK_FALSE(one.other_thread);
+  REQUIRE(parallel->size() == kModels);
+  REQUIRE(sequential->size() == kModels);
+  std::set<std::string> found;
+  for (size_t i = 0; i < parallel->size(); ++i) {
+    const auto& p = (*parallel)[i];
+    const auto& s = (*sequential)[i];
+    CHECK(p.deployment.model_id == s.deployment.model_id);
+    CHECK(p.compliant == s.compliant);
+    CHECK(p.denials == s.denials);
+    if (!p.compliant) {
+      found.insert(p.deployment.model_id);
+      REQUIRE(p.denials.size() == 1);
+      CHECK(p.denials[0].rfind("Model accuracy 0.", 0) == 0);
+    }
+  }
+  CHECK(found == failing);
 }
 
 }  // namespace
