@@ -1,5 +1,9 @@
 #include "policy/value.h"
 
+#include <string>
+#include <thread>
+#include <vector>
+
 #include <doctest/doctest.h>
 
 namespace governance::rego {
@@ -79,6 +83,46 @@ TEST_CASE("Value: empty composites keep their kind and order") {
   CHECK(set.ToString() == "set()");
   CHECK(array.ToString() == "[]");
   CHECK(object.ToString() == "{}");
+}
+
+// Representations are recycled per thread: a Value may be made on one thread
+// and dropped on another, before or after the first has exited, and blocks
+// reused for a different kind of Value of the same size must hold it intact.
+TEST_CASE("Value: made on one thread, dropped on another, reused for another kind") {
+  auto make = [](int i) {
+    ValueVector items = {Value::Int(i), Value::String(std::string(static_cast<size_t>(i % 40), 'x'))};
+    return Value::Object({{Value::String("k" + std::to_string(i)), Value::Array(items)}});
+  };
+  auto intact = [](const Value& v, int i) {
+    const Value* a = v.FindString("k" + std::to_string(i));
+    return a != nullptr && a->is_array() && a->items().size() == 2 &&
+           a->items()[0] == Value::Int(i) &&
+           a->items()[1].str() == std::string(static_cast<size_t>(i % 40), 'x');
+  };
+  constexpr int kCount = 5000;  // more than a thread's pool keeps
+  std::vector<Value> made;
+  std::thread([&] {
+    for (int i = 0; i < kCount; ++i) made.push_back(make(i));
+  }).join();
+  int bad = 0;
+  for (int i = 0; i < kCount; ++i) bad += !intact(made[i], i);
+  CHECK(bad == 0);
+  // Dropped here, after their thread exited; this thread's pool takes some.
+  made.clear();
+  // Blocks that held objects and arrays now hold strings and sets.
+  std::vector<Value> strings;
+  for (int i = 0; i < kCount; ++i) {
+    strings.push_back(Value::String("s" + std::to_string(i)));
+    strings.push_back(Value::Set({Value::Int(i), Value::Int(-i - 1)}));
+  }
+  for (int i = 0; i < kCount; ++i) {
+    bad += strings[2 * i].str() != "s" + std::to_string(i);
+    bad += strings[2 * i + 1].items() != ValueVector{Value::Int(-i - 1), Value::Int(i)};
+  }
+  CHECK(bad == 0);
+  // And the other way: made here, dropped by another thread as it runs.
+  std::thread([v = std::move(strings)]() mutable { v.clear(); }).join();
+  CHECK(intact(make(7), 7));
 }
 
 }  // namespace governance::rego
