@@ -91,13 +91,55 @@ int64_t WallClockNs() {
 
 }  // namespace
 
+namespace {
+
+// Buffers of finished RuleCaches, kept for the next evaluation on the thread.
+struct SpareCaches {
+  static constexpr size_t kMax = 4;
+  std::vector<std::pair<std::vector<Value>, std::vector<uint8_t>>> buffers;
+};
+
+SpareCaches& Spares() {
+  thread_local SpareCaches spares;
+  return spares;
+}
+
+}  // namespace
+
+Evaluator::RuleCache::RuleCache(size_t nodes) {
+  SpareCaches& spares = Spares();
+  if (!spares.buffers.empty()) {
+    values_ = std::move(spares.buffers.back().first);
+    state_ = std::move(spares.buffers.back().second);
+    spares.buffers.pop_back();
+  }
+  values_.resize(nodes);
+  state_.assign(nodes, 0);
+}
+
+Evaluator::RuleCache::~RuleCache() {
+  if (values_.capacity() == 0) return;
+  SpareCaches& spares = Spares();
+  if (spares.buffers.size() >= SpareCaches::kMax) return;
+  values_.clear();  // drops the rule values now, keeps the buffer
+  spares.buffers.emplace_back(std::move(values_), std::move(state_));
+}
+
+Evaluator::RuleCache::RuleCache(RuleCache&& other) noexcept
+    : values_(std::move(other.values_)), state_(std::move(other.state_)) {}
+
+Evaluator::RuleCache& Evaluator::RuleCache::operator=(RuleCache&& other) noexcept {
+  values_.swap(other.values_);
+  state_.swap(other.state_);
+  return *this;
+}
+
 Evaluator::Evaluator(const Program& program, const EvalOptions& options)
     : program_(program), options_(options) {
   builtin_ctx_.now_ns = options.now_ns != 0 ? options.now_ns : WallClockNs();
   builtin_ctx_.print = options.print ? &options.print : nullptr;
   st_.data = program.data;
-  st_.cache.resize(static_cast<size_t>(program.num_nodes));
-  st_.cache_state.assign(static_cast<size_t>(program.num_nodes), 0);
+  st_.cache = RuleCache(static_cast<size_t>(program.num_nodes));
   file_ = &kQueryFile;
 }
 
@@ -336,8 +378,7 @@ bool Evaluator::EvalWith(const Expr& e, Value* f, Cont k) {
       }
     }
   }
-  inner.cache.resize(st_.cache.size());
-  inner.cache_state.assign(st_.cache_state.size(), 0);
+  inner.cache = RuleCache(st_.cache.size());
   std::swap(st_, inner);
   bool r = EvalExprNeg(e, f, [&]() {
     std::swap(st_, inner);
@@ -685,9 +726,9 @@ bool Evaluator::Extent(const RuleNode* node, const Value& base, Value* out) {
 
 bool Evaluator::RuleValue(const RuleNode* node, const Value** out) {
   size_t id = static_cast<size_t>(node->id);
-  uint8_t state = st_.cache_state[id];
+  uint8_t state = st_.cache.state(id);
   if (state == 2) {
-    *out = &st_.cache[id];
+    *out = &st_.cache.value(id);
     return true;
   }
   if (state == 1) {
@@ -695,13 +736,13 @@ bool Evaluator::RuleValue(const RuleNode* node, const Value** out) {
     return FailAt(r->file, r->loc, "rego_recursion_error",
                   fmt::format("rule {} is recursive", node->path_text));
   }
-  st_.cache_state[id] = 1;
+  st_.cache.state(id) = 1;
   Value v;
   if (!ComputeRuleValue(node, &v)) return false;
   // A `with` inside the rule may have swapped the cache; index it afresh.
-  st_.cache_state[id] = 2;
-  st_.cache[id] = std::move(v);
-  *out = &st_.cache[id];
+  st_.cache.state(id) = 2;
+  st_.cache.value(id) = std::move(v);
+  *out = &st_.cache.value(id);
   return true;
 }
 
