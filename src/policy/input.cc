@@ -3,6 +3,7 @@
 
 #include "policy/input.h"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -58,33 +59,58 @@ void AppendDumped(const nlohmann::json& node, DigestWriter* out) {
 // when `s` has a non-ASCII byte.
 bool AppendAsciiString(const std::string& s, DigestWriter* out) {
   size_t n = s.size();
-  if (n + 2 <= DigestWriter::kBuffer) {
+  if (n + 10 <= DigestWriter::kBuffer) {
     // The common case, a short string with nothing to escape, is copied into
     // the hash buffer while it is checked, eight bytes at a time (a separate
     // scan and copy were 5% of an evaluation). A byte is non-ASCII when its
     // top bit is set; it needs escaping when it is below 0x20, '"' or '\\'.
-    // The zero-byte tests are exact for ASCII words.
+    // The zero-byte tests are exact for ASCII words. There is no byte-by-byte
+    // tail: the last word overlaps the one before it, and a string shorter
+    // than a word is read as one word padded with 'A's. The 8 spare bytes
+    // reserved after the string take the stores that run past it.
     constexpr uint64_t kOnes = 0x0101010101010101ULL;
     constexpr uint64_t kHigh = 0x8080808080808080ULL;
     auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-    char* dst = out->Reserve(n + 2);
-    *dst++ = '"';
     uint64_t high = 0;
     uint64_t special = 0;
-    size_t pos = 0;
-    for (; pos + 8 <= n; pos += 8) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + pos, 8);
-      std::memcpy(dst + pos, &w, 8);
+    auto check = [&](uint64_t w) {
       high |= w;
       special |= ((w - kOnes * 0x20) & ~w) | has_zero(w ^ (kOnes * '"')) |
                  has_zero(w ^ (kOnes * '\\'));
-    }
-    for (; pos < n; ++pos) {
-      unsigned char c = static_cast<unsigned char>(s[pos]);
-      dst[pos] = static_cast<char>(c);
-      if (c >= 0x80) return false;
-      if (c < 0x20 || c == '"' || c == '\\') special |= kHigh;
+    };
+    char* dst = out->Reserve(n + 10);
+    *dst++ = '"';
+    const char* src = s.data();
+    if (n >= 8) {
+      size_t pos = 0;
+      for (; pos + 8 <= n; pos += 8) {
+        uint64_t w;
+        std::memcpy(&w, src + pos, 8);
+        std::memcpy(dst + pos, &w, 8);
+        check(w);
+      }
+      if (pos < n) {
+        uint64_t w;
+        std::memcpy(&w, src + n - 8, 8);
+        std::memcpy(dst + n - 8, &w, 8);
+        check(w);
+      }
+    } else if (n > 0) {
+      uint64_t w = 0;
+      if (s.capacity() >= 8) {
+        // Inside the string's own buffer (capacity() + 1 bytes); the bytes
+        // past the string are masked off below.
+        std::memcpy(&w, src, 8);
+      } else {
+        std::memcpy(&w, src, n);
+      }
+      // The n bytes that come first in memory.
+      const uint64_t keep = std::endian::native == std::endian::little
+                                ? ~uint64_t{0} >> (64 - 8 * n)
+                                : ~uint64_t{0} << (64 - 8 * n);
+      w = (w & keep) | (kOnes * 'A' & ~keep);
+      std::memcpy(dst, &w, 8);
+      check(w);
     }
     if ((high & kHigh) != 0) return false;
     if ((special & kHigh) == 0) {
