@@ -617,7 +617,7 @@ void CollectStrings(const Body& body, Program* program);
 void CollectStrings(const Term* t, Program* program) {
   if (t == nullptr) return;
   if (t->kind == TermKind::kScalar && t->value.is_string()) {
-    program->strings.emplace(t->value.str(), t->value);
+    program->strings.Add(t->value);
   }
   for (const TermPtr& a : t->args) CollectStrings(a.get(), program);
   CollectStrings(t->key.get(), program);
@@ -646,13 +646,43 @@ void CollectStrings(const Rule* r, Program* program) {
   }
 }
 
+// `v` with every object key found in `strings` replaced by the entry there
+// (same text, shared representation).
+Value InternKeys(const Value& v, const StringTable& strings) {
+  switch (v.kind()) {
+    case Value::Kind::kObject: {
+      ObjectEntries entries;
+      entries.reserve(v.entries().size());
+      for (const auto& [key, val] : v.entries()) {
+        const Value* interned = key.is_string() ? strings.Find(key.str()) : nullptr;
+        entries.emplace_back(interned != nullptr ? *interned : key, InternKeys(val, strings));
+      }
+      return Value::SortedObject(std::move(entries));
+    }
+    case Value::Kind::kArray:
+    case Value::Kind::kSet: {
+      ValueVector items;
+      items.reserve(v.items().size());
+      for (const Value& item : v.items()) items.push_back(InternKeys(item, strings));
+      return v.is_array() ? Value::Array(std::move(items)) : Value::SortedSet(std::move(items));
+    }
+    default:
+      return v;
+  }
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Program>> Compile(std::vector<std::unique_ptr<Module>> modules,
                                            Value data) {
   auto program = std::make_unique<Program>();
   program->modules = std::move(modules);
-  program->data = data.defined() ? std::move(data) : Value::Object({});
+  // The literals as written, so that base data shares its keys with them
+  // (compiling adds the path segments it generates below).
+  for (const auto& m : program->modules) {
+    for (const auto& r : m->rules) CollectStrings(r.get(), program.get());
+  }
+  program->data = data.defined() ? InternKeys(data, program->strings) : Value::Object({});
   program->root = std::make_unique<RuleNode>();
   int next_id = 1;
   std::map<std::vector<std::string>, std::set<std::string>> rule_names;

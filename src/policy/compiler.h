@@ -19,11 +19,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "governance/status.h"
 #include "policy/ast.h"
+#include "policy/string_table.h"
 #include "policy/value.h"
 
 namespace governance::rego {
@@ -46,9 +46,10 @@ struct Program {
   Value data;  // base documents (an object)
   int num_nodes = 0;
   // The policy's string literals by text (keys point into the values).
-  // ConvertInput takes an input's object keys from here rather than
-  // allocating them: the keys rules look up are mostly these.
-  std::unordered_map<std::string_view, Value> strings;
+  // ConvertInput takes an input's object keys from here, and base data's
+  // keys are taken from here too, so a literal and the key it looks up are
+  // one representation and Value::Find matches them by address.
+  StringTable strings;
 
   // The node at `path` below data, or null.
   const RuleNode* FindNode(const std::vector<std::string>& path) const;

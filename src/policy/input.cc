@@ -172,8 +172,6 @@ void AppendInteger(Int i, DigestWriter* out) {
   out->Append(std::string_view(buf, static_cast<size_t>(res.ptr - buf)));
 }
 
-using StringTable = std::unordered_map<std::string_view, Value>;
-
 Value Convert(const nlohmann::json& json, const StringTable* strings, DigestWriter* out) {
   switch (json.type()) {
     case nlohmann::json::value_t::null:
@@ -236,11 +234,7 @@ Value Convert(const nlohmann::json& json, const StringTable* strings, DigestWrit
         if (!AppendAsciiString(it.key(), out)) AppendDumped(nlohmann::json(it.key()), out);
         out->Append(':');
         Value v = Convert(it.value(), strings, out);
-        const Value* key = nullptr;
-        if (strings != nullptr) {
-          auto found = strings->find(it.key());
-          if (found != strings->end()) key = &found->second;
-        }
+        const Value* key = strings != nullptr ? strings->Find(it.key()) : nullptr;
         entries.emplace_back(key != nullptr ? *key : Value::String(it.key()), std::move(v));
       }
       out->Append('}');

@@ -15,11 +15,11 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 #include <openssl/sha.h>
 
+#include "policy/string_table.h"
 #include "policy/value.h"
 
 namespace governance::rego {
@@ -70,7 +70,7 @@ Value ConvertInput(const nlohmann::json& json, std::string* digest);
 // The same, but an object key found in `strings` (may be null) is taken from
 // there instead of allocated: a compiled program's literals (Program::strings).
 Value ConvertInput(const nlohmann::json& json,
-                   const std::unordered_map<std::string_view, Value>* strings,
+                   const StringTable* strings,
                    std::string* digest);
 
 }  // namespace governance::rego

@@ -343,10 +343,27 @@ bool operator==(const Value& a, const Value& b) {
 
 bool operator<(const Value& a, const Value& b) { return Compare(a, b) < 0; }
 
+namespace {
+
+// Objects up to this size are first searched for a key by address.
+constexpr size_t kScanByAddress = 16;
+
+}  // namespace
+
 const Value* Value::Find(const Value& key) const {
   if (kind_ != Kind::kObject) return nullptr;
-  if (key.is_string()) return FindString(key.str());
   const ObjectEntries& e = entries();
+  if (key.is_string()) {
+    // Keys of a converted input and the program's string literals share one
+    // representation per text (Program::strings), so a ref such as
+    // input.spec.metrics finds its key by address, without comparing text.
+    if (e.size() <= kScanByAddress) {
+      for (const auto& entry : e) {
+        if (entry.first.rep_ == key.rep_) return &entry.second;
+      }
+    }
+    return FindString(key.str());
+  }
   auto it = std::lower_bound(e.begin(), e.end(), key,
                              [](const auto& entry, const Value& k) { return entry.first < k; });
   if (it != e.end() && it->first == key) return &it->second;

@@ -97,11 +97,11 @@ TEST_CASE("ConvertInput: every byte that needs escaping, at every position") {
 }
 
 TEST_CASE("ConvertInput: keys taken from a string table convert the same") {
-  std::unordered_map<std::string_view, Value> strings;
+  StringTable strings;
   Value spec = Value::String("spec");
   Value empty = Value::String("");
-  strings.emplace(spec.str(), spec);
-  strings.emplace(empty.str(), empty);
+  strings.Add(spec);
+  strings.Add(empty);
   nlohmann::json j = nlohmann::json::parse(
       R"({"spec":{"spec":"spec","":1,"specs":[{"spec":null}]},"sp":2,"\u00e9":3})");
   std::string plain_digest;
@@ -115,6 +115,9 @@ TEST_CASE("ConvertInput: keys taken from a string table convert the same") {
   REQUIRE(v.FindString("spec") != nullptr);
   CHECK(v.FindString("spec")->FindString("") != nullptr);
   CHECK(v.FindString("spec")->FindString("specs") != nullptr);
+  // The interned key is the table's own representation, found by address.
+  CHECK(v.Find(spec) == v.FindString("spec"));
+  CHECK(v.FindString("spec")->Find(Value::String("spec")) != nullptr);
 }
 
 TEST_CASE("DigestWriter: pieces of any size hash like one string") {
