@@ -63,18 +63,24 @@ Status EndsWith(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
+// ASCII case mapping, independent of the C locale (std::tolower is a call
+// per byte, and under a single-byte locale would rewrite UTF-8 bytes).
+// Non-ASCII letters keep their case; OPA maps them with Unicode rules.
+bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
+
 Status Lower(Ctx&, const Value* a, Value* out) {
   GOV_REQUIRE_STRING("lower", 1, a[0]);
   const std::string& in = a[0].str();
   // Policies mostly lower-case what is already lower case: share it.
-  if (std::none_of(in.begin(), in.end(), [](char c) {
-        return std::tolower(static_cast<unsigned char>(c)) != static_cast<unsigned char>(c);
-      })) {
+  if (std::none_of(in.begin(), in.end(), IsAsciiUpper)) {
     *out = a[0];
     return Status::Ok();
   }
   std::string s = in;
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s) {
+    if (IsAsciiUpper(c)) c = static_cast<char>(c - 'A' + 'a');
+  }
   *out = Value::String(std::move(s));
   return Status::Ok();
 }
@@ -82,7 +88,9 @@ Status Lower(Ctx&, const Value* a, Value* out) {
 Status Upper(Ctx&, const Value* a, Value* out) {
   GOV_REQUIRE_STRING("upper", 1, a[0]);
   std::string s = a[0].str();
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : s) {
+    if (IsAsciiLower(c)) c = static_cast<char>(c - 'a' + 'A');
+  }
   *out = Value::String(std::move(s));
   return Status::Ok();
 }

@@ -187,6 +187,16 @@ TEST_CASE("Builtins: regex results stay right past the per-thread pattern cache"
   CHECK(Eval("trim_space(\"\\u00e9t\\u00e9 \")") == "\"\u00e9t\u00e9\"");
 }
 
+TEST_CASE("Builtins: lower and upper map ASCII letters only, whatever the locale") {
+  // The bytes next to each end of both alphabets stay as they are.
+  CHECK(Eval("lower(\"@AZ[`az{\")") == "\"@az[`az{\"");
+  CHECK(Eval("upper(\"@AZ[`az{\")") == "\"@AZ[`AZ{\"");
+  CHECK(Eval("lower(\"already lower\")") == "\"already lower\"");
+  // Non-ASCII letters keep their case (OPA would map \u00c9 to \u00e9).
+  CHECK(Eval("lower(\"\u00c9T\u00c9\")") == "\"\u00c9t\u00c9\"");
+  CHECK(Eval("upper(\"stra\u00dfe\")") == "\"STRA\u00dfE\"");
+}
+
 TEST_CASE("Builtins: messages skipped outside strict mode come back afterwards") {
   // Non-strict: the error is dropped, so its message is never formatted.
   CHECK(Eval("trim_space([1])") == "undefined");
