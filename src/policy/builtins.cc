@@ -115,34 +115,34 @@ using Ctx = BuiltinContext;
 
 // ---------------------------------------------------------------- comparison
 
-Status Equal(Ctx&, const Value* a, Value* out) {
+Status Equal(Ctx&, Operands a, Value* out) {
   *out = Value::Bool(a[0] == a[1]);
   return Status::Ok();
 }
-Status NotEqual(Ctx&, const Value* a, Value* out) {
+Status NotEqual(Ctx&, Operands a, Value* out) {
   *out = Value::Bool(a[0] != a[1]);
   return Status::Ok();
 }
-Status Lt(Ctx&, const Value* a, Value* out) {
+Status Lt(Ctx&, Operands a, Value* out) {
   *out = Value::Bool(Compare(a[0], a[1]) < 0);
   return Status::Ok();
 }
-Status Lte(Ctx&, const Value* a, Value* out) {
+Status Lte(Ctx&, Operands a, Value* out) {
   *out = Value::Bool(Compare(a[0], a[1]) <= 0);
   return Status::Ok();
 }
-Status Gt(Ctx&, const Value* a, Value* out) {
+Status Gt(Ctx&, Operands a, Value* out) {
   *out = Value::Bool(Compare(a[0], a[1]) > 0);
   return Status::Ok();
 }
-Status Gte(Ctx&, const Value* a, Value* out) {
+Status Gte(Ctx&, Operands a, Value* out) {
   *out = Value::Bool(Compare(a[0], a[1]) >= 0);
   return Status::Ok();
 }
 
 // ---------------------------------------------------------------- arithmetic
 
-Status CheckNumbers(std::string_view fn, const Value* a) {
+Status CheckNumbers(std::string_view fn, Operands a) {
   if (!a[0].is_number()) return OperandTypeError(fn, 1, "number", a[0]);
   if (!a[1].is_number()) return OperandTypeError(fn, 2, "number", a[1]);
   return Status::Ok();
@@ -155,7 +155,7 @@ Value FromDouble(double d) {
   return v;
 }
 
-Status Plus(Ctx&, const Value* a, Value* out) {
+Status Plus(Ctx&, Operands a, Value* out) {
   GOV_RETURN_IF_ERROR(CheckNumbers("plus", a));
   int64_t r;
   if (a[0].is_int() && a[1].is_int() && !__builtin_add_overflow(a[0].as_int(), a[1].as_int(), &r)) {
@@ -166,7 +166,7 @@ Status Plus(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Minus(Ctx&, const Value* a, Value* out) {
+Status Minus(Ctx&, Operands a, Value* out) {
   if (a[0].is_set() || a[1].is_set()) {
     if (!a[0].is_set()) {
       return a[0].is_number() ? OperandTypeError("minus", 2, "number", a[1])
@@ -190,7 +190,7 @@ Status Minus(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Mul(Ctx&, const Value* a, Value* out) {
+Status Mul(Ctx&, Operands a, Value* out) {
   GOV_RETURN_IF_ERROR(CheckNumbers("mul", a));
   int64_t r;
   if (a[0].is_int() && a[1].is_int() && !__builtin_mul_overflow(a[0].as_int(), a[1].as_int(), &r)) {
@@ -201,7 +201,7 @@ Status Mul(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Div(Ctx&, const Value* a, Value* out) {
+Status Div(Ctx&, Operands a, Value* out) {
   GOV_RETURN_IF_ERROR(CheckNumbers("div", a));
   if (a[1].as_double() == 0) return BuiltinError("div", "divide by zero");
   if (a[0].is_int() && a[1].is_int() && a[1].as_int() != -1 &&
@@ -213,7 +213,7 @@ Status Div(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Rem(Ctx&, const Value* a, Value* out) {
+Status Rem(Ctx&, Operands a, Value* out) {
   GOV_RETURN_IF_ERROR(CheckNumbers("rem", a));
   int64_t x, y;
   if (!a[0].ToInt(&x) || !a[1].ToInt(&y)) {
@@ -224,7 +224,7 @@ Status Rem(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Abs(Ctx&, const Value* a, Value* out) {
+Status Abs(Ctx&, Operands a, Value* out) {
   if (!a[0].is_number()) return OperandTypeError("abs", 1, "number", a[0]);
   if (a[0].is_int() && a[0].as_int() != INT64_MIN) {
     *out = Value::Int(a[0].as_int() < 0 ? -a[0].as_int() : a[0].as_int());
@@ -235,7 +235,7 @@ Status Abs(Ctx&, const Value* a, Value* out) {
 }
 
 template <double (*F)(double)>
-Status Rounding(std::string_view name, const Value* a, Value* out) {
+Status Rounding(std::string_view name, Operands a, Value* out) {
   if (!a[0].is_number()) return OperandTypeError(name, 1, "number", a[0]);
   if (a[0].is_int()) {
     *out = a[0];
@@ -244,11 +244,11 @@ Status Rounding(std::string_view name, const Value* a, Value* out) {
   }
   return Status::Ok();
 }
-Status Round(Ctx&, const Value* a, Value* out) { return Rounding<std::round>("round", a, out); }
-Status Ceil(Ctx&, const Value* a, Value* out) { return Rounding<std::ceil>("ceil", a, out); }
-Status Floor(Ctx&, const Value* a, Value* out) { return Rounding<std::floor>("floor", a, out); }
+Status Round(Ctx&, Operands a, Value* out) { return Rounding<std::round>("round", a, out); }
+Status Ceil(Ctx&, Operands a, Value* out) { return Rounding<std::ceil>("ceil", a, out); }
+Status Floor(Ctx&, Operands a, Value* out) { return Rounding<std::floor>("floor", a, out); }
 
-Status NumbersRange(Ctx&, const Value* a, Value* out) {
+Status NumbersRange(Ctx&, Operands a, Value* out) {
   int64_t x, y;
   if (!a[0].ToInt(&x)) return OperandTypeError("numbers.range", 1, "integer", a[0]);
   if (!a[1].ToInt(&y)) return OperandTypeError("numbers.range", 2, "integer", a[1]);
@@ -265,7 +265,7 @@ Status NumbersRange(Ctx&, const Value* a, Value* out) {
 
 // ---------------------------------------------------------------- sets
 
-Status Or(Ctx&, const Value* a, Value* out) {
+Status Or(Ctx&, Operands a, Value* out) {
   if (!a[0].is_set()) return OperandTypeError("or", 1, "set", a[0]);
   if (!a[1].is_set()) return OperandTypeError("or", 2, "set", a[1]);
   ValueVector items;
@@ -275,7 +275,7 @@ Status Or(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status And(Ctx&, const Value* a, Value* out) {
+Status And(Ctx&, Operands a, Value* out) {
   if (!a[0].is_set()) return OperandTypeError("and", 1, "set", a[0]);
   if (!a[1].is_set()) return OperandTypeError("and", 2, "set", a[1]);
   ValueVector items;
@@ -285,7 +285,7 @@ Status And(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Union(Ctx&, const Value* a, Value* out) {
+Status Union(Ctx&, Operands a, Value* out) {
   if (!a[0].is_set()) return OperandTypeError("union", 1, "set", a[0]);
   ValueVector items;
   for (const Value& s : a[0].items()) {
@@ -296,7 +296,7 @@ Status Union(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Intersection(Ctx&, const Value* a, Value* out) {
+Status Intersection(Ctx&, Operands a, Value* out) {
   if (!a[0].is_set()) return OperandTypeError("intersection", 1, "set", a[0]);
   bool first = true;
   ValueVector acc;
@@ -316,7 +316,7 @@ Status Intersection(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Member2(Ctx&, const Value* a, Value* out) {
+Status Member2(Ctx&, Operands a, Value* out) {
   const Value& x = a[0];
   const Value& c = a[1];
   bool found = false;
@@ -342,7 +342,7 @@ Status Member2(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Member3(Ctx&, const Value* a, Value* out) {
+Status Member3(Ctx&, Operands a, Value* out) {
   const Value& key = a[0];
   const Value& val = a[1];
   const Value& c = a[2];
@@ -371,7 +371,7 @@ Status Member3(Ctx&, const Value* a, Value* out) {
 
 // ---------------------------------------------------------------- aggregates
 
-Status Count(Ctx&, const Value* a, Value* out) {
+Status Count(Ctx&, Operands a, Value* out) {
   switch (a[0].kind()) {
     case Value::Kind::kString:
       *out = Value::Int(static_cast<int64_t>(Utf8Length(a[0].str())));
@@ -386,35 +386,39 @@ Status Count(Ctx&, const Value* a, Value* out) {
   }
 }
 
-Status Sum(Ctx& ctx, const Value* a, Value* out) {
+Status Sum(Ctx& ctx, Operands a, Value* out) {
   if (!a[0].is_array() && !a[0].is_set()) {
     return OperandTypeError("sum", 1, "one of {array, set}", a[0]);
   }
   Value acc = Value::Int(0);
   for (const Value& v : a[0].items()) {
     if (!v.is_number()) return OperandTypeError("sum", 1, "array of numbers", a[0]);
-    Value args[2] = {acc, v};
-    GOV_RETURN_IF_ERROR(Plus(ctx, args, &acc));
+    const Value* args[2] = {&acc, &v};
+    Value next;
+    GOV_RETURN_IF_ERROR(Plus(ctx, Operands(args, 2), &next));
+    acc = std::move(next);
   }
   *out = acc;
   return Status::Ok();
 }
 
-Status Product(Ctx& ctx, const Value* a, Value* out) {
+Status Product(Ctx& ctx, Operands a, Value* out) {
   if (!a[0].is_array() && !a[0].is_set()) {
     return OperandTypeError("product", 1, "one of {array, set}", a[0]);
   }
   Value acc = Value::Int(1);
   for (const Value& v : a[0].items()) {
     if (!v.is_number()) return OperandTypeError("product", 1, "array of numbers", a[0]);
-    Value args[2] = {acc, v};
-    GOV_RETURN_IF_ERROR(Mul(ctx, args, &acc));
+    const Value* args[2] = {&acc, &v};
+    Value next;
+    GOV_RETURN_IF_ERROR(Mul(ctx, Operands(args, 2), &next));
+    acc = std::move(next);
   }
   *out = acc;
   return Status::Ok();
 }
 
-Status Max(Ctx&, const Value* a, Value* out) {
+Status Max(Ctx&, Operands a, Value* out) {
   if (!a[0].is_array() && !a[0].is_set()) {
     return OperandTypeError("max", 1, "one of {array, set}", a[0]);
   }
@@ -424,7 +428,7 @@ Status Max(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Min(Ctx&, const Value* a, Value* out) {
+Status Min(Ctx&, Operands a, Value* out) {
   if (!a[0].is_array() && !a[0].is_set()) {
     return OperandTypeError("min", 1, "one of {array, set}", a[0]);
   }
@@ -434,7 +438,7 @@ Status Min(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Sort(Ctx&, const Value* a, Value* out) {
+Status Sort(Ctx&, Operands a, Value* out) {
   if (!a[0].is_array() && !a[0].is_set()) {
     return OperandTypeError("sort", 1, "one of {array, set}", a[0]);
   }
@@ -447,17 +451,17 @@ Status Sort(Ctx&, const Value* a, Value* out) {
 // ---------------------------------------------------------------- types
 
 template <Value::Kind K>
-Status IsKind(Ctx&, const Value* a, Value* out) {
+Status IsKind(Ctx&, Operands a, Value* out) {
   *out = Value::Bool(a[0].kind() == K);
   return Status::Ok();
 }
 
-Status TypeName(Ctx&, const Value* a, Value* out) {
+Status TypeName(Ctx&, Operands a, Value* out) {
   *out = Value::String(std::string(a[0].TypeName()));
   return Status::Ok();
 }
 
-Status ToNumber(Ctx&, const Value* a, Value* out) {
+Status ToNumber(Ctx&, Operands a, Value* out) {
   const Value& v = a[0];
   switch (v.kind()) {
     case Value::Kind::kNull:
@@ -517,7 +521,7 @@ Status ToNumber(Ctx&, const Value* a, Value* out) {
 
 // ---------------------------------------------------------------- objects
 
-Status ObjectGet(Ctx&, const Value* a, Value* out) {
+Status ObjectGet(Ctx&, Operands a, Value* out) {
   if (!a[0].is_object()) return OperandTypeError("object.get", 1, "object", a[0]);
   if (a[1].is_array()) {
     const Value* cur = &a[0];
@@ -547,7 +551,7 @@ Status ObjectGet(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status ObjectKeys(Ctx&, const Value* a, Value* out) {
+Status ObjectKeys(Ctx&, Operands a, Value* out) {
   if (!a[0].is_object()) return OperandTypeError("object.keys", 1, "object", a[0]);
   ValueVector keys;
   for (const auto& [k, v] : a[0].entries()) keys.push_back(k);
@@ -572,14 +576,14 @@ Value MergeObjects(const Value& a, const Value& b) {
   return Value::Object(std::move(entries));
 }
 
-Status ObjectUnion(Ctx&, const Value* a, Value* out) {
+Status ObjectUnion(Ctx&, Operands a, Value* out) {
   if (!a[0].is_object()) return OperandTypeError("object.union", 1, "object", a[0]);
   if (!a[1].is_object()) return OperandTypeError("object.union", 2, "object", a[1]);
   *out = MergeObjects(a[0], a[1]);
   return Status::Ok();
 }
 
-Status ObjectUnionN(Ctx&, const Value* a, Value* out) {
+Status ObjectUnionN(Ctx&, Operands a, Value* out) {
   if (!a[0].is_array()) return OperandTypeError("object.union_n", 1, "array", a[0]);
   Value acc = Value::Object({});
   for (const Value& v : a[0].items()) {
@@ -602,7 +606,7 @@ Status KeySet(std::string_view fn, const Value& keys, ValueVector* out) {
   return Status::Ok();
 }
 
-Status ObjectRemove(Ctx&, const Value* a, Value* out) {
+Status ObjectRemove(Ctx&, Operands a, Value* out) {
   if (!a[0].is_object()) return OperandTypeError("object.remove", 1, "object", a[0]);
   ValueVector keys;
   GOV_RETURN_IF_ERROR(KeySet("object.remove", a[1], &keys));
@@ -614,7 +618,7 @@ Status ObjectRemove(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status ObjectFilter(Ctx&, const Value* a, Value* out) {
+Status ObjectFilter(Ctx&, Operands a, Value* out) {
   if (!a[0].is_object()) return OperandTypeError("object.filter", 1, "object", a[0]);
   ValueVector keys;
   GOV_RETURN_IF_ERROR(KeySet("object.filter", a[1], &keys));
@@ -628,7 +632,7 @@ Status ObjectFilter(Ctx&, const Value* a, Value* out) {
 
 // ---------------------------------------------------------------- arrays
 
-Status ArrayConcat(Ctx&, const Value* a, Value* out) {
+Status ArrayConcat(Ctx&, Operands a, Value* out) {
   if (!a[0].is_array()) return OperandTypeError("array.concat", 1, "array", a[0]);
   if (!a[1].is_array()) return OperandTypeError("array.concat", 2, "array", a[1]);
   ValueVector items = a[0].items();
@@ -637,7 +641,7 @@ Status ArrayConcat(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status ArraySlice(Ctx&, const Value* a, Value* out) {
+Status ArraySlice(Ctx&, Operands a, Value* out) {
   if (!a[0].is_array()) return OperandTypeError("array.slice", 1, "array", a[0]);
   int64_t start, stop;
   if (!a[1].ToInt(&start)) return OperandTypeError("array.slice", 2, "integer", a[1]);
@@ -651,7 +655,7 @@ Status ArraySlice(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status ArrayReverse(Ctx&, const Value* a, Value* out) {
+Status ArrayReverse(Ctx&, Operands a, Value* out) {
   if (!a[0].is_array()) return OperandTypeError("array.reverse", 1, "array", a[0]);
   ValueVector items(a[0].items().rbegin(), a[0].items().rend());
   *out = Value::Array(std::move(items));

@@ -27,11 +27,24 @@ struct BuiltinContext {
   int64_t now_ns = 0;
   // Receives each print() line; null drops them.
   const std::function<void(const std::string&)>* print = nullptr;
-  // Number of operands passed to a variadic builtin.
-  size_t nargs = 0;
 };
 
-using BuiltinFn = Status (*)(BuiltinContext& ctx, const Value* args, Value* out);
+// A builtin's operands, as views of values that outlive the call: the
+// evaluator passes what it already holds (a term's literal, a variable's
+// binding, a rule's cached value) without copying it or touching its
+// reference count.
+class Operands {
+ public:
+  Operands(const Value* const* values, size_t n) : values_(values), n_(n) {}
+  const Value& operator[](size_t i) const { return *values_[i]; }
+  size_t size() const { return n_; }
+
+ private:
+  const Value* const* values_;
+  size_t n_;
+};
+
+using BuiltinFn = Status (*)(BuiltinContext& ctx, Operands args, Value* out);
 
 struct Builtin {
   std::string_view name;

@@ -9,12 +9,12 @@ namespace {
 
 using Ctx = BuiltinContext;
 
-Status JsonMarshal(Ctx&, const Value* a, Value* out) {
+Status JsonMarshal(Ctx&, Operands a, Value* out) {
   *out = Value::String(a[0].ToJson().dump());
   return Status::Ok();
 }
 
-Status JsonUnmarshal(Ctx&, const Value* a, Value* out) {
+Status JsonUnmarshal(Ctx&, Operands a, Value* out) {
   if (!a[0].is_string()) return OperandTypeError("json.unmarshal", 1, "string", a[0]);
   nlohmann::json j = nlohmann::json::parse(a[0].str(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return BuiltinError("json.unmarshal", "invalid JSON");
@@ -22,19 +22,19 @@ Status JsonUnmarshal(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status JsonIsValid(Ctx&, const Value* a, Value* out) {
+Status JsonIsValid(Ctx&, Operands a, Value* out) {
   *out = Value::Bool(a[0].is_string() &&
                      nlohmann::json::accept(a[0].str()));
   return Status::Ok();
 }
 
-Status Base64Enc(Ctx&, const Value* a, Value* out) {
+Status Base64Enc(Ctx&, Operands a, Value* out) {
   if (!a[0].is_string()) return OperandTypeError("base64.encode", 1, "string", a[0]);
   *out = Value::String(Base64Encode(a[0].str()));
   return Status::Ok();
 }
 
-Status Base64Dec(Ctx&, const Value* a, Value* out) {
+Status Base64Dec(Ctx&, Operands a, Value* out) {
   if (!a[0].is_string()) return OperandTypeError("base64.decode", 1, "string", a[0]);
   StatusOr<std::string> s = Base64Decode(a[0].str());
   if (!s.ok()) return BuiltinError("base64.decode", "illegal base64 data");
@@ -42,11 +42,11 @@ Status Base64Dec(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Print(Ctx& ctx, const Value* a, Value* out) {
+Status Print(Ctx& ctx, Operands a, Value* out) {
   *out = Value::True();
   if (ctx.print == nullptr || !*ctx.print) return Status::Ok();
   std::string line;
-  for (size_t i = 0; i < ctx.nargs; ++i) {
+  for (size_t i = 0; i < a.size(); ++i) {
     if (i > 0) line += ' ';
     line += a[i].ToDisplayString();
   }

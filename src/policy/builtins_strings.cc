@@ -21,7 +21,7 @@ using Ctx = BuiltinContext;
 #define GOV_REQUIRE_STRING(fn, pos, v) \
   if (!(v).is_string()) return OperandTypeError(fn, pos, "string", v)
 
-Status Concat(Ctx&, const Value* a, Value* out) {
+Status Concat(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("concat", 1, a[0]);
   if (!a[1].is_array() && !a[1].is_set()) {
     return OperandTypeError("concat", 2, "one of {array, set}", a[1]);
@@ -38,14 +38,14 @@ Status Concat(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Contains(Ctx&, const Value* a, Value* out) {
+Status Contains(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("contains", 1, a[0]);
   GOV_REQUIRE_STRING("contains", 2, a[1]);
   *out = Value::Bool(a[0].str().find(a[1].str()) != std::string::npos);
   return Status::Ok();
 }
 
-Status StartsWith(Ctx&, const Value* a, Value* out) {
+Status StartsWith(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("startswith", 1, a[0]);
   GOV_REQUIRE_STRING("startswith", 2, a[1]);
   *out = Value::Bool(a[0].str().rfind(a[1].str(), 0) == 0);
@@ -56,7 +56,7 @@ bool HasSuffix(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-Status EndsWith(Ctx&, const Value* a, Value* out) {
+Status EndsWith(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("endswith", 1, a[0]);
   GOV_REQUIRE_STRING("endswith", 2, a[1]);
   *out = Value::Bool(HasSuffix(a[0].str(), a[1].str()));
@@ -69,7 +69,7 @@ Status EndsWith(Ctx&, const Value* a, Value* out) {
 bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
 
-Status Lower(Ctx&, const Value* a, Value* out) {
+Status Lower(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("lower", 1, a[0]);
   const std::string& in = a[0].str();
   // Policies mostly lower-case what is already lower case: share it.
@@ -85,7 +85,7 @@ Status Lower(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Upper(Ctx&, const Value* a, Value* out) {
+Status Upper(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("upper", 1, a[0]);
   std::string s = a[0].str();
   for (char& c : s) {
@@ -124,28 +124,28 @@ std::string TrimCutset(const std::string& s, const std::string& cutset, bool lef
   return Utf8Encode(cps, b, e);
 }
 
-Status Trim(Ctx&, const Value* a, Value* out) {
+Status Trim(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("trim", 1, a[0]);
   GOV_REQUIRE_STRING("trim", 2, a[1]);
   *out = Value::String(TrimCutset(a[0].str(), a[1].str(), true, true));
   return Status::Ok();
 }
 
-Status TrimLeft(Ctx&, const Value* a, Value* out) {
+Status TrimLeft(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("trim_left", 1, a[0]);
   GOV_REQUIRE_STRING("trim_left", 2, a[1]);
   *out = Value::String(TrimCutset(a[0].str(), a[1].str(), true, false));
   return Status::Ok();
 }
 
-Status TrimRight(Ctx&, const Value* a, Value* out) {
+Status TrimRight(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("trim_right", 1, a[0]);
   GOV_REQUIRE_STRING("trim_right", 2, a[1]);
   *out = Value::String(TrimCutset(a[0].str(), a[1].str(), false, true));
   return Status::Ok();
 }
 
-Status TrimSpace(Ctx&, const Value* a, Value* out) {
+Status TrimSpace(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("trim_space", 1, a[0]);
   static constexpr std::string_view kSpace = " \t\n\r\v\f";
   const std::string& s = a[0].str();
@@ -162,7 +162,7 @@ Status TrimSpace(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status TrimPrefix(Ctx&, const Value* a, Value* out) {
+Status TrimPrefix(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("trim_prefix", 1, a[0]);
   GOV_REQUIRE_STRING("trim_prefix", 2, a[1]);
   const std::string& s = a[0].str();
@@ -171,7 +171,7 @@ Status TrimPrefix(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status TrimSuffix(Ctx&, const Value* a, Value* out) {
+Status TrimSuffix(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("trim_suffix", 1, a[0]);
   GOV_REQUIRE_STRING("trim_suffix", 2, a[1]);
   const std::string& s = a[0].str();
@@ -211,7 +211,7 @@ std::string ReplaceN(const std::string& s, const std::string& from, const std::s
   return out;
 }
 
-Status Replace(Ctx&, const Value* a, Value* out) {
+Status Replace(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("replace", 1, a[0]);
   GOV_REQUIRE_STRING("replace", 2, a[1]);
   GOV_REQUIRE_STRING("replace", 3, a[2]);
@@ -245,14 +245,14 @@ ValueVector SplitN(const std::string& s, const std::string& sep, int64_t n) {
   return parts;
 }
 
-Status Split(Ctx&, const Value* a, Value* out) {
+Status Split(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("split", 1, a[0]);
   GOV_REQUIRE_STRING("split", 2, a[1]);
   *out = Value::Array(SplitN(a[0].str(), a[1].str(), -1));
   return Status::Ok();
 }
 
-Status SplitNBuiltin(Ctx&, const Value* a, Value* out) {
+Status SplitNBuiltin(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("strings.split_n", 1, a[0]);
   GOV_REQUIRE_STRING("strings.split_n", 2, a[1]);
   if (!a[2].is_number()) return OperandTypeError("strings.split_n", 3, "number", a[2]);
@@ -275,7 +275,7 @@ Status SplitNBuiltin(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Substring(Ctx&, const Value* a, Value* out) {
+Status Substring(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("substring", 1, a[0]);
   int64_t start, len;
   if (!a[1].ToInt(&start)) return OperandTypeError("substring", 2, "integer", a[1]);
@@ -297,7 +297,7 @@ int64_t RuneIndex(const std::string& s, size_t byte) {
   return static_cast<int64_t>(Utf8Length(std::string_view(s).substr(0, byte)));
 }
 
-Status IndexOf(Ctx&, const Value* a, Value* out) {
+Status IndexOf(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("indexof", 1, a[0]);
   GOV_REQUIRE_STRING("indexof", 2, a[1]);
   if (a[1].str().empty()) return BuiltinError("indexof", "empty search character");
@@ -306,7 +306,7 @@ Status IndexOf(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status IndexOfN(Ctx&, const Value* a, Value* out) {
+Status IndexOfN(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("indexof_n", 1, a[0]);
   GOV_REQUIRE_STRING("indexof_n", 2, a[1]);
   const std::string& s = a[0].str();
@@ -324,7 +324,7 @@ Status IndexOfN(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status StringsCount(Ctx&, const Value* a, Value* out) {
+Status StringsCount(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("strings.count", 1, a[0]);
   GOV_REQUIRE_STRING("strings.count", 2, a[1]);
   const std::string& s = a[0].str();
@@ -361,7 +361,7 @@ Status StringList(std::string_view fn, int pos, const Value& v, std::vector<std:
   return Status::Ok();
 }
 
-Status AnyPrefixMatch(Ctx&, const Value* a, Value* out) {
+Status AnyPrefixMatch(Ctx&, Operands a, Value* out) {
   std::vector<std::string> strings, prefixes;
   GOV_RETURN_IF_ERROR(StringList("strings.any_prefix_match", 1, a[0], &strings));
   GOV_RETURN_IF_ERROR(StringList("strings.any_prefix_match", 2, a[1], &prefixes));
@@ -377,7 +377,7 @@ Status AnyPrefixMatch(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status AnySuffixMatch(Ctx&, const Value* a, Value* out) {
+Status AnySuffixMatch(Ctx&, Operands a, Value* out) {
   std::vector<std::string> strings, suffixes;
   GOV_RETURN_IF_ERROR(StringList("strings.any_suffix_match", 1, a[0], &strings));
   GOV_RETURN_IF_ERROR(StringList("strings.any_suffix_match", 2, a[1], &suffixes));
@@ -393,7 +393,7 @@ Status AnySuffixMatch(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status UnitsParseBytes(Ctx&, const Value* a, Value* out) {
+Status UnitsParseBytes(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("units.parse_bytes", 1, a[0]);
   std::string s;
   for (char c : a[0].str()) {
@@ -423,7 +423,7 @@ Status UnitsParseBytes(Ctx&, const Value* a, Value* out) {
   return BuiltinError("units.parse_bytes", "byte unit " + QuoteString(unit) + " not recognized");
 }
 
-Status FormatInt(Ctx&, const Value* a, Value* out) {
+Status FormatInt(Ctx&, Operands a, Value* out) {
   if (!a[0].is_number()) return OperandTypeError("format_int", 1, "number", a[0]);
   int64_t base;
   if (!a[1].ToInt(&base)) return OperandTypeError("format_int", 2, "integer", a[1]);
@@ -477,7 +477,7 @@ std::string GoFloat(double d, char verb, int prec) {
   return s;
 }
 
-Status Sprintf(Ctx&, const Value* a, Value* out) {
+Status Sprintf(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("sprintf", 1, a[0]);
   if (!a[1].is_array()) return OperandTypeError("sprintf", 2, "array", a[1]);
   const std::string& f = a[0].str();
@@ -675,7 +675,7 @@ const RE2* CompileRegex(const std::string& pattern, std::string* error) {
   return re.get();
 }
 
-Status RegexMatch(Ctx&, const Value* a, Value* out) {
+Status RegexMatch(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("regex.match", 1, a[0]);
   GOV_REQUIRE_STRING("regex.match", 2, a[1]);
   std::string error;
@@ -685,7 +685,7 @@ Status RegexMatch(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status RegexFindN(Ctx&, const Value* a, Value* out) {
+Status RegexFindN(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("regex.find_n", 1, a[0]);
   GOV_REQUIRE_STRING("regex.find_n", 2, a[1]);
   int64_t n;
@@ -707,7 +707,7 @@ Status RegexFindN(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status RegexSplit(Ctx&, const Value* a, Value* out) {
+Status RegexSplit(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("regex.split", 1, a[0]);
   GOV_REQUIRE_STRING("regex.split", 2, a[1]);
   std::string error;
@@ -733,7 +733,7 @@ Status RegexSplit(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status RegexIsValid(Ctx&, const Value* a, Value* out) {
+Status RegexIsValid(Ctx&, Operands a, Value* out) {
   if (!a[0].is_string()) {
     *out = Value::False();
     return Status::Ok();
@@ -833,13 +833,13 @@ int CompareSemVer(const SemVer& a, const SemVer& b) {
   return 0;
 }
 
-Status SemverIsValid(Ctx&, const Value* a, Value* out) {
+Status SemverIsValid(Ctx&, Operands a, Value* out) {
   SemVer v;
   *out = Value::Bool(a[0].is_string() && ParseSemVer(a[0].str(), &v));
   return Status::Ok();
 }
 
-Status SemverCompare(Ctx&, const Value* a, Value* out) {
+Status SemverCompare(Ctx&, Operands a, Value* out) {
   GOV_REQUIRE_STRING("semver.compare", 1, a[0]);
   GOV_REQUIRE_STRING("semver.compare", 2, a[1]);
   SemVer x, y;

@@ -119,7 +119,7 @@ Status TimeArg(std::string_view fn, const Value& v, int64_t* ns, std::string* la
   return Status::Ok();
 }
 
-Status NowNs(Ctx& ctx, const Value*, Value* out) {
+Status NowNs(Ctx& ctx, Operands, Value* out) {
   *out = Value::Int(ctx.now_ns);
   return Status::Ok();
 }
@@ -136,7 +136,7 @@ bool Digits(std::string_view s, size_t pos, size_t n, int64_t* out) {
   return true;
 }
 
-Status ParseRfc3339Ns(Ctx&, const Value* a, Value* out) {
+Status ParseRfc3339Ns(Ctx&, Operands a, Value* out) {
   if (!a[0].is_string()) return OperandTypeError("time.parse_rfc3339_ns", 1, "string", a[0]);
   std::string_view s = a[0].str();
   auto bad = [&]() {
@@ -188,7 +188,7 @@ Status ParseRfc3339Ns(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status ParseDurationNs(Ctx&, const Value* a, Value* out) {
+Status ParseDurationNs(Ctx&, Operands a, Value* out) {
   if (!a[0].is_string()) return OperandTypeError("time.parse_duration_ns", 1, "string", a[0]);
   std::string_view s = a[0].str();
   std::string orig(s);
@@ -259,7 +259,7 @@ Status ParseDurationNs(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status AddDate(Ctx&, const Value* a, Value* out) {
+Status AddDate(Ctx&, Operands a, Value* out) {
   int64_t ns, y, m, d;
   GOV_RETURN_IF_ERROR(TimeArg("time.add_date", a[0], &ns, nullptr));
   if (!a[1].ToInt(&y)) return OperandTypeError("time.add_date", 2, "integer", a[1]);
@@ -279,7 +279,7 @@ Status AddDate(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Date(Ctx&, const Value* a, Value* out) {
+Status Date(Ctx&, Operands a, Value* out) {
   int64_t ns;
   GOV_RETURN_IF_ERROR(TimeArg("time.date", a[0], &ns, nullptr));
   Civil c = ToCivil(ns);
@@ -287,7 +287,7 @@ Status Date(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Clock(Ctx&, const Value* a, Value* out) {
+Status Clock(Ctx&, Operands a, Value* out) {
   int64_t ns;
   GOV_RETURN_IF_ERROR(TimeArg("time.clock", a[0], &ns, nullptr));
   Civil c = ToCivil(ns);
@@ -295,7 +295,7 @@ Status Clock(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Weekday(Ctx&, const Value* a, Value* out) {
+Status Weekday(Ctx&, Operands a, Value* out) {
   static const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                 "Thursday", "Friday", "Saturday"};
   int64_t ns;
@@ -310,7 +310,7 @@ int64_t DaysIn(int64_t year, int64_t month) {
   return DaysFromCivil(next_y, next_m, 1) - DaysFromCivil(year, month, 1);
 }
 
-Status Diff(Ctx&, const Value* a, Value* out) {
+Status Diff(Ctx&, Operands a, Value* out) {
   int64_t n1, n2;
   GOV_RETURN_IF_ERROR(TimeArg("time.diff", a[0], &n1, nullptr));
   GOV_RETURN_IF_ERROR(TimeArg("time.diff", a[1], &n2, nullptr));
@@ -343,7 +343,7 @@ Status Diff(Ctx&, const Value* a, Value* out) {
   return Status::Ok();
 }
 
-Status Format(Ctx&, const Value* a, Value* out) {
+Status Format(Ctx&, Operands a, Value* out) {
   int64_t ns;
   std::string layout;
   GOV_RETURN_IF_ERROR(TimeArg("time.format", a[0], &ns, &layout));

@@ -70,7 +70,7 @@ class Evaluator {
   bool EvalExprPlain(const Expr& e, Value* f, Cont k);
   bool EvalExprNeg(const Expr& e, Value* f, Cont k);
   bool UnifyPairs(const Term& a, const Term& b, size_t i, Value* f, Cont k);
-  bool EvalArgs(const Term& call, size_t end, size_t i, Value* acc, Value* f, Cont k);
+  bool EvalArgs(const Term& call, size_t end, size_t i, const Value** acc, Value* f, Cont k);
   bool EvalTerm(const Term& t, Value* f, ValueCont k);
   bool EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
                  std::vector<Value>* acc, Value* f, Cont k);
@@ -84,11 +84,11 @@ class Evaluator {
   bool EvalDataNode(const RuleNode* node, const Value& base, const Term& ref, size_t i, Value* f,
                     ValueCont k);
   bool EvalCall(const Term& call, Value* f, ValueCont k);
-  bool Invoke(const Term& call, const Builtin* builtin, const RuleNode* function,
-                  const Value* args, Value* out);
-  bool CallBuiltin(const Term& call, const Builtin* builtin, const Value* args, Value* out);
-  bool CallFunction(const RuleNode* fn, const Value* args, size_t nargs, Value* out);
-  bool BindParams(const Rule& rule, const Value* args, size_t i, Value* f, Cont k);
+  bool Invoke(const Term& call, const Builtin* builtin, const RuleNode* function, Operands args,
+              Value* out);
+  bool CallBuiltin(const Term& call, const Builtin* builtin, Operands args, Value* out);
+  bool CallFunction(const RuleNode* fn, Operands args, Value* out);
+  bool BindParams(const Rule& rule, Operands args, size_t i, Value* f, Cont k);
   bool EvalCompr(const Term& t, Value* f, ValueCont k);
   bool EvalSomeIn(const Expr& e, Value* f, Cont k);
   bool EvalEvery(const Expr& e, Value* f, Cont k);
