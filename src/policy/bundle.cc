@@ -171,8 +171,8 @@ StatusOr<std::vector<QueryBindings>> PolicyBundle::Query(std::string_view query,
     rego::EvalOptions eo;
     rego::Evaluator ev(*impl_->program, eo);
     int slot = iq.num_slots > 0 ? 0 : -1;
-    GOV_RETURN_IF_ERROR(ev.Run(iq, rego::Value(), [&](const rego::Value* f) {
-      if (slot >= 0) input = f[slot];
+    GOV_RETURN_IF_ERROR(ev.Run(iq, rego::Value(), [&](const rego::Value* const* f) {
+      if (slot >= 0 && f[slot] != nullptr) input = *f[slot];
       return false;
     }));
   } else if (options.input != nullptr) {
@@ -184,10 +184,10 @@ StatusOr<std::vector<QueryBindings>> PolicyBundle::Query(std::string_view query,
   eo.print = options.print;
   rego::Evaluator ev(*impl_->program, eo);
   std::vector<QueryBindings> rows;
-  GOV_RETURN_IF_ERROR(ev.Run(q, input, [&](const rego::Value* f) {
+  GOV_RETURN_IF_ERROR(ev.Run(q, input, [&](const rego::Value* const* f) {
     QueryBindings row;
     for (const auto& [name, slot] : q.outputs) {
-      if (f[slot].defined()) row[name] = f[slot].ToJson();
+      if (f[slot] != nullptr) row[name] = f[slot]->ToJson();
     }
     rows.push_back(std::move(row));
     return true;

@@ -52,35 +52,29 @@ Value SetPath(const Value& doc, const std::vector<Value>& path, size_t i, const 
   return Value::Object(std::move(entries));
 }
 
-// A rule's variable slots. Rules and functions are evaluated far more often
-// than they have many variables, so small frames live on the stack rather
-// than costing an allocation per rule body or function call. Only the slots
-// the rule uses are constructed and destroyed: most rules have a handful,
-// and constructing and destroying all sixteen was 2.5% of an evaluation.
+// A rule's variable slots (see Slots). Most rules have a handful, so small
+// frames live on the stack rather than costing an allocation per rule body
+// or function call; unbound is null, so setting one up is a memset.
 class Frame {
  public:
-  explicit Frame(size_t slots) : size_(slots) {
+  explicit Frame(size_t slots) {
     if (slots > kInline) {
-      heap_.resize(slots);
+      heap_.assign(slots, nullptr);
       slots_ = heap_.data();
     } else {
-      slots_ = reinterpret_cast<Value*>(inline_);
-      std::uninitialized_value_construct_n(slots_, slots);
+      std::fill_n(inline_, slots, nullptr);
+      slots_ = inline_;
     }
-  }
-  ~Frame() {
-    if (size_ <= kInline) std::destroy_n(slots_, size_);
   }
   Frame(const Frame&) = delete;
   Frame& operator=(const Frame&) = delete;
-  Value* data() { return slots_; }
+  const Value** data() { return slots_; }
 
  private:
   static constexpr size_t kInline = 16;
-  alignas(Value) unsigned char inline_[kInline * sizeof(Value)];
-  size_t size_;
-  std::vector<Value> heap_;
-  Value* slots_;
+  const Value* inline_[kInline];
+  std::vector<const Value*> heap_;
+  const Value** slots_;
 };
 
 int64_t WallClockNs() {
@@ -144,11 +138,11 @@ Evaluator::Evaluator(const Program& program, const EvalOptions& options)
 }
 
 Status Evaluator::Run(const CompiledQuery& query, const Value& input,
-                      FunctionRef<bool(const Value* frame)> on_result) {
+                      FunctionRef<bool(const Value* const* frame)> on_result) {
   st_.input = input;
   error_ = Status::Ok();
   Frame frame(static_cast<size_t>(query.num_slots));
-  Value* f = frame.data();
+  Slots f = frame.data();
   file_ = &query.origin;
   EvalBody(query.body, 0, f, [&]() { return on_result(f); });
   file_ = &kQueryFile;
@@ -212,17 +206,17 @@ bool Evaluator::FailStatus(const Term& at, const Status& s) {
 
 // ---------------------------------------------------------------- bodies
 
-bool Evaluator::EvalBody(const Body& body, size_t i, Value* f, Cont k) {
+bool Evaluator::EvalBody(const Body& body, size_t i, Slots f, Cont k) {
   if (i == body.size()) return k();
   return EvalExpr(*body[i], f, [&]() { return EvalBody(body, i + 1, f, k); });
 }
 
-bool Evaluator::EvalExpr(const Expr& e, Value* f, Cont k) {
+bool Evaluator::EvalExpr(const Expr& e, Slots f, Cont k) {
   if (!e.withs.empty()) return EvalWith(e, f, k);
   return EvalExprNeg(e, f, k);
 }
 
-bool Evaluator::EvalExprNeg(const Expr& e, Value* f, Cont k) {
+bool Evaluator::EvalExprNeg(const Expr& e, Slots f, Cont k) {
   if (!e.negated) return EvalExprPlain(e, f, k);
   bool found = false;
   EvalExprPlain(e, f, [&]() {
@@ -233,7 +227,7 @@ bool Evaluator::EvalExprNeg(const Expr& e, Value* f, Cont k) {
   return found ? true : k();
 }
 
-bool Evaluator::EvalExprPlain(const Expr& e, Value* f, Cont k) {
+bool Evaluator::EvalExprPlain(const Expr& e, Slots f, Cont k) {
   switch (e.kind) {
     case ExprKind::kTerm:
       return EvalTerm(*e.lhs, f, [&](const Value& v) { return v.is_false() ? true : k(); });
@@ -250,7 +244,7 @@ bool Evaluator::EvalExprPlain(const Expr& e, Value* f, Cont k) {
   return true;
 }
 
-bool Evaluator::EvalSomeIn(const Expr& e, Value* f, Cont k) {
+bool Evaluator::EvalSomeIn(const Expr& e, Slots f, Cont k) {
   return EvalTerm(*e.domain, f, [&](const Value& coll) {
     auto each = [&](const Value& key, const Value& val) -> bool {
       if (e.key) {
@@ -282,7 +276,7 @@ bool Evaluator::EvalSomeIn(const Expr& e, Value* f, Cont k) {
   });
 }
 
-bool Evaluator::EvalEvery(const Expr& e, Value* f, Cont k) {
+bool Evaluator::EvalEvery(const Expr& e, Slots f, Cont k) {
   return EvalTerm(*e.domain, f, [&](const Value& coll) {
     bool all = true;
     auto each = [&](const Value& key, const Value& val) -> bool {
@@ -329,7 +323,7 @@ bool Evaluator::EvalEvery(const Expr& e, Value* f, Cont k) {
   });
 }
 
-bool Evaluator::EvalWith(const Expr& e, Value* f, Cont k) {
+bool Evaluator::EvalWith(const Expr& e, Slots f, Cont k) {
   State inner;
   inner.input = st_.input;
   inner.data = st_.data;
@@ -393,7 +387,7 @@ bool Evaluator::EvalWith(const Expr& e, Value* f, Cont k) {
 // ---------------------------------------------------------------- terms
 
 bool Evaluator::EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
-                          std::vector<Value>* acc, Value* f, Cont k) {
+                          std::vector<Value>* acc, Slots f, Cont k) {
   if (i == terms.size()) return k();
   return EvalTerm(*terms[i], f, [&](const Value& v) {
     acc->push_back(v);
@@ -403,7 +397,7 @@ bool Evaluator::EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_
   });
 }
 
-bool Evaluator::EvalTerm(const Term& t, Value* f, ValueCont k) {
+bool Evaluator::EvalTerm(const Term& t, Slots f, ValueCont k) {
   if (t.ground) return k(t.value);
   switch (t.kind) {
     case TermKind::kScalar:
@@ -411,7 +405,7 @@ bool Evaluator::EvalTerm(const Term& t, Value* f, ValueCont k) {
     case TermKind::kVar:
       switch (t.binding) {
         case VarBinding::kLocal:
-          if (f[t.slot].defined()) return k(f[t.slot]);
+          if (f[t.slot] != nullptr) return k(*f[t.slot]);
           return Fail(t, "rego_unsafe_var_error", fmt::format("var {} is unsafe", t.name));
         case VarBinding::kInput:
           return st_.input.defined() ? k(st_.input) : true;
@@ -453,7 +447,7 @@ bool Evaluator::EvalTerm(const Term& t, Value* f, ValueCont k) {
   return true;
 }
 
-bool Evaluator::EvalCompr(const Term& t, Value* f, ValueCont k) {
+bool Evaluator::EvalCompr(const Term& t, Slots f, ValueCont k) {
   if (t.kind == TermKind::kObjectCompr) {
     ObjectEntries entries;
     EvalBody(*t.body, 0, f, [&]() {
@@ -493,11 +487,11 @@ bool Evaluator::EvalCompr(const Term& t, Value* f, ValueCont k) {
 
 // ---------------------------------------------------------------- unification
 
-bool Evaluator::IsPattern(const Term& t, const Value* f) const {
+bool Evaluator::IsPattern(const Term& t, const Slots f) const {
   if (t.ground) return false;
   switch (t.kind) {
     case TermKind::kVar:
-      return t.binding == VarBinding::kLocal && !f[t.slot].defined();
+      return t.binding == VarBinding::kLocal && f[t.slot] == nullptr;
     case TermKind::kArray:
       for (const TermPtr& a : t.args) {
         if (IsPattern(*a, f)) return true;
@@ -513,12 +507,12 @@ bool Evaluator::IsPattern(const Term& t, const Value* f) const {
   }
 }
 
-bool Evaluator::UnifyPairs(const Term& a, const Term& b, size_t i, Value* f, Cont k) {
+bool Evaluator::UnifyPairs(const Term& a, const Term& b, size_t i, Slots f, Cont k) {
   if (i == a.args.size()) return k();
   return Unify(*a.args[i], *b.args[i], f, [&]() { return UnifyPairs(a, b, i + 1, f, k); });
 }
 
-bool Evaluator::Unify(const Term& a, const Term& b, Value* f, Cont k) {
+bool Evaluator::Unify(const Term& a, const Term& b, Slots f, Cont k) {
   bool pa = IsPattern(a, f);
   bool pb = IsPattern(b, f);
   if (pa && pb) {
@@ -534,16 +528,16 @@ bool Evaluator::Unify(const Term& a, const Term& b, Value* f, Cont k) {
   return EvalTerm(a, f, [&](const Value& v) { return UnifyValue(b, v, f, k); });
 }
 
-bool Evaluator::UnifyValue(const Term& t, const Value& v, Value* f, Cont k) {
+bool Evaluator::UnifyValue(const Term& t, const Value& v, Slots f, Cont k) {
   if (t.ground) return t.value == v ? k() : true;
   switch (t.kind) {
     case TermKind::kVar:
       if (t.binding == VarBinding::kLocal) {
-        Value& slot = f[t.slot];
-        if (slot.defined()) return slot == v ? k() : true;
-        slot = v;
+        const Value*& slot = f[t.slot];
+        if (slot != nullptr) return *slot == v ? k() : true;
+        slot = &v;
         bool r = k();
-        f[t.slot] = Value();
+        f[t.slot] = nullptr;
         return r;
       }
       break;
@@ -559,12 +553,12 @@ bool Evaluator::UnifyValue(const Term& t, const Value& v, Value* f, Cont k) {
   return EvalTerm(t, f, [&](const Value& x) { return x == v ? k() : true; });
 }
 
-bool Evaluator::UnifyArray(const Term& t, const Value& v, size_t i, Value* f, Cont k) {
+bool Evaluator::UnifyArray(const Term& t, const Value& v, size_t i, Slots f, Cont k) {
   if (i == t.args.size()) return k();
   return UnifyValue(*t.args[i], v.items()[i], f, [&]() { return UnifyArray(t, v, i + 1, f, k); });
 }
 
-bool Evaluator::UnifyObject(const Term& t, const Value& v, size_t i, Value* f, Cont k) {
+bool Evaluator::UnifyObject(const Term& t, const Value& v, size_t i, Slots f, Cont k) {
   if (2 * i >= t.args.size()) return k();
   return EvalTerm(*t.args[2 * i], f, [&](const Value& key) {
     const Value* e = v.Find(key);
@@ -575,7 +569,7 @@ bool Evaluator::UnifyObject(const Term& t, const Value& v, size_t i, Value* f, C
 
 // ---------------------------------------------------------------- references
 
-bool Evaluator::EvalRef(const Term& ref, Value* f, ValueCont k) {
+bool Evaluator::EvalRef(const Term& ref, Slots f, ValueCont k) {
   const Term& head = *ref.args[0];
   if (head.kind == TermKind::kVar) {
     switch (head.binding) {
@@ -587,10 +581,10 @@ bool Evaluator::EvalRef(const Term& ref, Value* f, ValueCont k) {
       case VarBinding::kInput:
         return st_.input.defined() ? EvalOps(st_.input, ref, 1, f, k) : true;
       case VarBinding::kLocal:
-        if (!f[head.slot].defined()) {
+        if (f[head.slot] == nullptr) {
           return Fail(head, "rego_unsafe_var_error", fmt::format("var {} is unsafe", head.name));
         }
-        return EvalOps(f[head.slot], ref, 1, f, k);
+        return EvalOps(*f[head.slot], ref, 1, f, k);
       default:
         return Fail(head, "rego_compile_error", fmt::format("unresolved var {}", head.name));
     }
@@ -598,15 +592,15 @@ bool Evaluator::EvalRef(const Term& ref, Value* f, ValueCont k) {
   return EvalTerm(head, f, [&](const Value& v) { return EvalOps(v, ref, 1, f, k); });
 }
 
-bool Evaluator::EvalOps(const Value& v, const Term& ref, size_t i, Value* f, ValueCont k) {
+bool Evaluator::EvalOps(const Value& v, const Term& ref, size_t i, Slots f, ValueCont k) {
   if (i == ref.args.size()) return k(v);
   const Term& op = *ref.args[i];
   if (op.ground) {
     const Value* c = Child(v, op.value);
     return c != nullptr ? EvalOps(*c, ref, i + 1, f, k) : true;
   }
-  if (op.kind == TermKind::kVar && op.binding == VarBinding::kLocal && f[op.slot].defined()) {
-    const Value* c = Child(v, f[op.slot]);
+  if (op.kind == TermKind::kVar && op.binding == VarBinding::kLocal && f[op.slot] != nullptr) {
+    const Value* c = Child(v, *f[op.slot]);
     return c != nullptr ? EvalOps(*c, ref, i + 1, f, k) : true;
   }
   if (IsPattern(op, f)) {
@@ -651,7 +645,7 @@ bool Evaluator::IsMasked(const RuleNode* node) const {
 }
 
 bool Evaluator::EvalDataNode(const RuleNode* node, const Value& base, const Term& ref, size_t i,
-                             Value* f, ValueCont k) {
+                             Slots f, ValueCont k) {
   if (node != nullptr && !st_.masked.empty() && IsMasked(node)) node = nullptr;
   if (node != nullptr && node->has_rules()) {
     const Value* v;
@@ -678,8 +672,8 @@ bool Evaluator::EvalDataNode(const RuleNode* node, const Value& base, const Term
   };
   const Term& op = *ref.args[i];
   if (op.ground) return step(op.value);
-  if (op.kind == TermKind::kVar && op.binding == VarBinding::kLocal && f[op.slot].defined()) {
-    return step(f[op.slot]);
+  if (op.kind == TermKind::kVar && op.binding == VarBinding::kLocal && f[op.slot] != nullptr) {
+    return step(*f[op.slot]);
   }
   if (IsPattern(op, f)) {
     ValueVector keys;
@@ -746,7 +740,7 @@ bool Evaluator::RuleValue(const RuleNode* node, const Value** out) {
   return true;
 }
 
-bool Evaluator::EvalRuleChain(const Rule& rule, Value* f, bool* produced, Value* result,
+bool Evaluator::EvalRuleChain(const Rule& rule, Slots f, bool* produced, Value* result,
                               const RuleNode* node, bool function) {
   const std::string* saved = file_;
   file_ = rule.file;
@@ -828,7 +822,7 @@ bool Evaluator::ComputeRuleValue(const RuleNode* node, Value* out) {
       ValueVector items;
       for (const Rule* r : node->rules) {
         Frame frame(static_cast<size_t>(r->num_slots));
-        Value* f = frame.data();
+        Slots f = frame.data();
         const std::string* saved = file_;
         file_ = r->file;
         EvalBody(r->body, 0, f, [&]() {
@@ -847,7 +841,7 @@ bool Evaluator::ComputeRuleValue(const RuleNode* node, Value* out) {
       ObjectTree tree;
       for (const Rule* r : node->rules) {
         Frame frame(static_cast<size_t>(r->num_slots));
-        Value* f = frame.data();
+        Slots f = frame.data();
         const std::string* saved = file_;
         file_ = r->file;
         std::vector<Value> keys;
@@ -902,7 +896,7 @@ bool Evaluator::ComputeRuleValue(const RuleNode* node, Value* out) {
 
 // ---------------------------------------------------------------- calls
 
-bool Evaluator::EvalArgs(const Term& call, size_t end, size_t i, const Value** acc, Value* f,
+bool Evaluator::EvalArgs(const Term& call, size_t end, size_t i, const Value** acc, Slots f,
                          Cont k) {
   if (i == end) return k();
   return EvalTerm(*call.args[i], f, [&](const Value& v) {
@@ -911,7 +905,7 @@ bool Evaluator::EvalArgs(const Term& call, size_t end, size_t i, const Value** a
   });
 }
 
-bool Evaluator::EvalCall(const Term& call, Value* f, ValueCont k) {
+bool Evaluator::EvalCall(const Term& call, Slots f, ValueCont k) {
   size_t given = call.args.size() - 1;
   size_t arity;
   if (call.target == CallTarget::kBuiltin) {
@@ -979,7 +973,7 @@ bool Evaluator::CallBuiltin(const Term& call, const Builtin* builtin, Operands a
   return true;
 }
 
-bool Evaluator::BindParams(const Rule& rule, Operands args, size_t i, Value* f, Cont k) {
+bool Evaluator::BindParams(const Rule& rule, Operands args, size_t i, Slots f, Cont k) {
   if (i == rule.params.size()) return k();
   return UnifyValue(*rule.params[i], args[i], f,
                     [&]() { return BindParams(rule, args, i + 1, f, k); });
@@ -995,7 +989,7 @@ bool Evaluator::CallFunction(const RuleNode* fn, Operands args, Value* out) {
   Value result;
   for (const Rule* r : fn->rules) {
     Frame frame(static_cast<size_t>(r->num_slots));
-    Value* f = frame.data();
+    Slots f = frame.data();
     bool produced = false;
     BindParams(*r, args, 0, f, [&]() {
       return EvalRuleChain(*r, f, &produced, &result, fn, true);

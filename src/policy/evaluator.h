@@ -47,10 +47,11 @@ class Evaluator {
   Evaluator& operator=(const Evaluator&) = delete;
 
   // Runs `query` with `input` (undefined: no input). `on_result` receives the
-  // frame of each solution (index it with the query's output slots) and
-  // returns false to stop.
+  // frame of each solution (index it with the query's output slots: the
+  // address of each variable's value, null if unbound, valid during the
+  // call) and returns false to stop.
   Status Run(const CompiledQuery& query, const Value& input,
-             FunctionRef<bool(const Value* frame)> on_result);
+             FunctionRef<bool(const Value* const* frame)> on_result);
 
   // The value of the document at `path` below data (a rule, a package or base
   // data); undefined when it has none.
@@ -62,37 +63,42 @@ class Evaluator {
   StatusOr<Value> EvalRule(const RuleNode* node, const Value& input);
 
  private:
+  // A rule's variables, by slot: the address of the value each is bound to,
+  // null while unbound. A binding is made for the duration of a
+  // continuation, during which the value it points to lives, so binding
+  // copies nothing.
+  using Slots = const Value**;
   using Cont = FunctionRef<bool()>;
   using ValueCont = FunctionRef<bool(const Value&)>;
 
-  bool EvalBody(const Body& body, size_t i, Value* f, Cont k);
-  bool EvalExpr(const Expr& e, Value* f, Cont k);
-  bool EvalExprPlain(const Expr& e, Value* f, Cont k);
-  bool EvalExprNeg(const Expr& e, Value* f, Cont k);
-  bool UnifyPairs(const Term& a, const Term& b, size_t i, Value* f, Cont k);
-  bool EvalArgs(const Term& call, size_t end, size_t i, const Value** acc, Value* f, Cont k);
-  bool EvalTerm(const Term& t, Value* f, ValueCont k);
+  bool EvalBody(const Body& body, size_t i, Slots f, Cont k);
+  bool EvalExpr(const Expr& e, Slots f, Cont k);
+  bool EvalExprPlain(const Expr& e, Slots f, Cont k);
+  bool EvalExprNeg(const Expr& e, Slots f, Cont k);
+  bool UnifyPairs(const Term& a, const Term& b, size_t i, Slots f, Cont k);
+  bool EvalArgs(const Term& call, size_t end, size_t i, const Value** acc, Slots f, Cont k);
+  bool EvalTerm(const Term& t, Slots f, ValueCont k);
   bool EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
-                 std::vector<Value>* acc, Value* f, Cont k);
-  bool Unify(const Term& a, const Term& b, Value* f, Cont k);
-  bool UnifyValue(const Term& t, const Value& v, Value* f, Cont k);
-  bool UnifyArray(const Term& t, const Value& v, size_t i, Value* f, Cont k);
-  bool UnifyObject(const Term& t, const Value& v, size_t i, Value* f, Cont k);
-  bool IsPattern(const Term& t, const Value* f) const;
-  bool EvalRef(const Term& ref, Value* f, ValueCont k);
-  bool EvalOps(const Value& v, const Term& ref, size_t i, Value* f, ValueCont k);
-  bool EvalDataNode(const RuleNode* node, const Value& base, const Term& ref, size_t i, Value* f,
+                 std::vector<Value>* acc, Slots f, Cont k);
+  bool Unify(const Term& a, const Term& b, Slots f, Cont k);
+  bool UnifyValue(const Term& t, const Value& v, Slots f, Cont k);
+  bool UnifyArray(const Term& t, const Value& v, size_t i, Slots f, Cont k);
+  bool UnifyObject(const Term& t, const Value& v, size_t i, Slots f, Cont k);
+  bool IsPattern(const Term& t, const Slots f) const;
+  bool EvalRef(const Term& ref, Slots f, ValueCont k);
+  bool EvalOps(const Value& v, const Term& ref, size_t i, Slots f, ValueCont k);
+  bool EvalDataNode(const RuleNode* node, const Value& base, const Term& ref, size_t i, Slots f,
                     ValueCont k);
-  bool EvalCall(const Term& call, Value* f, ValueCont k);
+  bool EvalCall(const Term& call, Slots f, ValueCont k);
   bool Invoke(const Term& call, const Builtin* builtin, const RuleNode* function, Operands args,
               Value* out);
   bool CallBuiltin(const Term& call, const Builtin* builtin, Operands args, Value* out);
   bool CallFunction(const RuleNode* fn, Operands args, Value* out);
-  bool BindParams(const Rule& rule, Operands args, size_t i, Value* f, Cont k);
-  bool EvalCompr(const Term& t, Value* f, ValueCont k);
-  bool EvalSomeIn(const Expr& e, Value* f, Cont k);
-  bool EvalEvery(const Expr& e, Value* f, Cont k);
-  bool EvalWith(const Expr& e, Value* f, Cont k);
+  bool BindParams(const Rule& rule, Operands args, size_t i, Slots f, Cont k);
+  bool EvalCompr(const Term& t, Slots f, ValueCont k);
+  bool EvalSomeIn(const Expr& e, Slots f, Cont k);
+  bool EvalEvery(const Expr& e, Slots f, Cont k);
+  bool EvalWith(const Expr& e, Slots f, Cont k);
 
   // The value of the rules at `node`, computed once per State and handed out
   // by address (no reference-count traffic per use); false on error. The
@@ -100,7 +106,7 @@ class Evaluator {
   // elements do not move when it is swapped by `with` or grows.
   bool RuleValue(const RuleNode* node, const Value** out);
   bool ComputeRuleValue(const RuleNode* node, Value* out);
-  bool EvalRuleChain(const Rule& rule, Value* f, bool* produced, Value* result,
+  bool EvalRuleChain(const Rule& rule, Slots f, bool* produced, Value* result,
                      const RuleNode* node, bool function);
   // Full extent of a subtree (base data merged with rule values).
   bool Extent(const RuleNode* node, const Value& base, Value* out);
