@@ -398,7 +398,16 @@ bool Evaluator::EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_
 }
 
 bool Evaluator::EvalTerm(const Term& t, Slots f, ValueCont k) {
+  // Literals and bound variables, most of the terms evaluated, without the
+  // set-up of the general case below.
   if (t.ground) return k(t.value);
+  if (t.kind == TermKind::kVar && t.binding == VarBinding::kLocal && f[t.slot] != nullptr) {
+    return k(*f[t.slot]);
+  }
+  return EvalCompound(t, f, k);
+}
+
+bool Evaluator::EvalCompound(const Term& t, Slots f, ValueCont k) {
   switch (t.kind) {
     case TermKind::kScalar:
       return k(t.value);

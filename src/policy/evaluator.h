@@ -78,6 +78,8 @@ class Evaluator {
   bool UnifyPairs(const Term& a, const Term& b, size_t i, Slots f, Cont k);
   bool EvalArgs(const Term& call, size_t end, size_t i, const Value** acc, Slots f, Cont k);
   bool EvalTerm(const Term& t, Slots f, ValueCont k);
+  // EvalTerm for everything but literals and bound variables.
+  [[gnu::noinline]] bool EvalCompound(const Term& t, Slots f, ValueCont k);
   bool EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
                  std::vector<Value>* acc, Slots f, Cont k);
   bool Unify(const Term& a, const Term& b, Slots f, Cont k);
