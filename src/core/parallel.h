@@ -14,8 +14,9 @@
 namespace governance {
 
 // Calls fn(i) once for every i in [0, n), on up to `threads` threads (0: one
-// per hardware thread), the calling thread among them, and returns when
-// every call has returned. Indices are handed out in blocks in increasing
+// per hardware thread; the calling thread works too), and returns when every
+// call has returned. With one thread, or n of at most one block, every call
+// runs on the calling thread, in order. Indices are handed out in blocks in increasing
 // order; which thread runs which is unspecified. If a thread cannot be
 // started, the threads that did start (at least the calling one) do its
 // share.

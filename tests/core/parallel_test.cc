@@ -27,12 +27,12 @@ TEST_CASE("ParallelFor calls every index exactly once") {
   }
 }
 
-TEST_CASE("ParallelFor uses several threads, the caller among them") {
-  const std::thread::id caller = std::this_thread::get_id();
+TEST_CASE("ParallelFor uses several threads") {
   std::mutex mu;
   std::set<std::thread::id> seen;
-  // Each call waits until a second thread has joined in, or gives up after
-  // 20 ms (on one hardware thread the helpers still run, time-sliced).
+  // Each call waits until a second thread has joined in. Helpers are started
+  // before the caller takes its first block, so one does join, however
+  // loaded the machine; the 10 s limit only ends a failing run.
   auto distinct = [&] {
     std::lock_guard<std::mutex> lock(mu);
     return seen.size();
@@ -44,13 +44,13 @@ TEST_CASE("ParallelFor uses several threads, the caller among them") {
       std::lock_guard<std::mutex> lock(mu);
       seen.insert(std::this_thread::get_id());
     }
-    for (int spin = 0; spin < 200 && distinct() < 2; ++spin) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (distinct() < 2 && std::chrono::steady_clock::now() < give_up) {
       std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
   });
   CHECK(started.load() == 64);
   CHECK(seen.size() >= 2);
-  CHECK(seen.count(caller) == 1);
 }
 
 TEST_CASE("ParallelFor with one thread runs in order on the caller") {
