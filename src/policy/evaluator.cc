@@ -387,7 +387,7 @@ bool Evaluator::EvalWith(const Expr& e, Slots f, Cont k) {
 // ---------------------------------------------------------------- terms
 
 bool Evaluator::EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
-                          std::vector<Value>* acc, Slots f, Cont k) {
+                          ValueVector* acc, Slots f, Cont k) {
   if (i == terms.size()) return k();
   return EvalTerm(*terms[i], f, [&](const Value& v) {
     acc->push_back(v);
@@ -430,14 +430,14 @@ bool Evaluator::EvalCompound(const Term& t, Slots f, ValueCont k) {
       return EvalRef(t, f, k);
     case TermKind::kArray:
     case TermKind::kSet: {
-      std::vector<Value> acc;
+      ValueVector acc;
       acc.reserve(t.args.size());
       return EvalTerms(t.args, 0, &acc, f, [&]() {
         return k(t.kind == TermKind::kArray ? Value::Array(acc) : Value::Set(acc));
       });
     }
     case TermKind::kObject: {
-      std::vector<Value> acc;
+      ValueVector acc;
       acc.reserve(t.args.size());
       return EvalTerms(t.args, 0, &acc, f, [&]() {
         ObjectEntries entries;

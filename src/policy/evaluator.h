@@ -81,7 +81,7 @@ class Evaluator {
   // EvalTerm for everything but literals and bound variables.
   [[gnu::noinline]] bool EvalCompound(const Term& t, Slots f, ValueCont k);
   bool EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
-                 std::vector<Value>* acc, Slots f, Cont k);
+                 ValueVector* acc, Slots f, Cont k);
   bool Unify(const Term& a, const Term& b, Slots f, Cont k);
   bool UnifyValue(const Term& t, const Value& v, Slots f, Cont k);
   bool UnifyArray(const Term& t, const Value& v, size_t i, Slots f, Cont k);

@@ -27,11 +27,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policy/value_pool.h"
+
 namespace governance::rego {
 
 class Value;
-using ValueVector = std::vector<Value>;
-using ObjectEntries = std::vector<std::pair<Value, Value>>;
+// Element storage comes from the per-thread pool (policy/value_pool.h).
+using ValueVector = std::vector<Value, PoolAllocator<Value>>;
+using ObjectEntries = std::vector<std::pair<Value, Value>, PoolAllocator<std::pair<Value, Value>>>;
 
 class Value {
  public:
