@@ -907,6 +907,19 @@ bool Evaluator::ComputeRuleValue(const RuleNode* node, Value* out) {
 
 bool Evaluator::EvalArgs(const Term& call, size_t end, size_t i, const Value** acc, Slots f,
                          Cont k) {
+  // Literal and bound-variable operands, the usual kind, are taken in a loop;
+  // only one that needs evaluating costs a continuation.
+  for (; i < end; ++i) {
+    const Term& a = *call.args[i];
+    if (a.ground) {
+      acc[i - 1] = &a.value;
+    } else if (a.kind == TermKind::kVar && a.binding == VarBinding::kLocal &&
+               f[a.slot] != nullptr) {
+      acc[i - 1] = f[a.slot];
+    } else {
+      break;
+    }
+  }
   if (i == end) return k();
   return EvalTerm(*call.args[i], f, [&](const Value& v) {
     acc[i - 1] = &v;  // lives until this continuation returns, past the call
