@@ -6,20 +6,37 @@
 namespace governance::rego {
 
 uint64_t StringTable::Hash(std::string_view text) {
+  // Whole words, then the last (overlapping) word or, for short texts, two
+  // overlapping halves or three bytes, as wyhash reads them: no byte loop.
   constexpr uint64_t kMul = 0x9e3779b97f4a7c15ULL;
-  uint64_t h = text.size() * kMul;
-  size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  auto load64 = [](const char* q) {
     uint64_t w;
-    std::memcpy(&w, text.data() + i, 8);
+    std::memcpy(&w, q, 8);
+    return w;
+  };
+  auto load32 = [](const char* q) {
+    uint32_t w;
+    std::memcpy(&w, q, 4);
+    return uint64_t{w};
+  };
+  uint64_t h = n * kMul;
+  auto mix = [&](uint64_t w) {
     h = (h ^ w) * kMul;
     h ^= h >> 29;
+  };
+  if (n >= 8) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) mix(load64(p + i));
+    if (i < n) mix(load64(p + n - 8));
+  } else if (n >= 4) {
+    mix(load32(p) << 32 | load32(p + n - 4));
+  } else if (n > 0) {
+    const auto byte = [&](size_t i) { return uint64_t{static_cast<unsigned char>(p[i])}; };
+    mix(byte(0) << 16 | byte(n / 2) << 8 | byte(n - 1));
   }
-  uint64_t tail = 0;
-  for (size_t j = i; j < text.size(); ++j) {
-    tail = tail << 8 | static_cast<unsigned char>(text[j]);
-  }
-  h = (h ^ tail) * kMul;
+  h *= kMul;
   return h ^ (h >> 32);
 }
 
