@@ -104,8 +104,8 @@ class Evaluator {
 
   // The value of the rules at `node`, computed once per State and handed out
   // by address (no reference-count traffic per use); false on error. The
-  // address stays valid while the State that owns it lives: a deque's
-  // elements do not move when it is swapped by `with` or grows.
+  // address stays valid while the State that owns it lives: the RuleCache
+  // never grows, and swapping States for `with` moves buffers, not values.
   bool RuleValue(const RuleNode* node, const Value** out);
   bool ComputeRuleValue(const RuleNode* node, Value* out);
   bool EvalRuleChain(const Rule& rule, Slots f, bool* produced, Value* result,
