@@ -83,10 +83,6 @@ int64_t WallClockNs() {
       .count();
 }
 
-}  // namespace
-
-namespace {
-
 // Buffers of finished RuleCaches, kept for the next evaluation on the thread.
 struct SpareCaches {
   static constexpr size_t kMax = 4;
