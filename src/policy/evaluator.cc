@@ -396,10 +396,7 @@ bool Evaluator::EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_
 bool Evaluator::EvalTerm(const Term& t, Slots f, ValueCont k) {
   // Literals and bound variables, most of the terms evaluated, without the
   // set-up of the general case below.
-  if (t.ground) return k(t.value);
-  if (t.kind == TermKind::kVar && t.binding == VarBinding::kLocal && f[t.slot] != nullptr) {
-    return k(*f[t.slot]);
-  }
+  if (const Value* v = Immediate(t, f)) return k(*v);
   return EvalCompound(t, f, k);
 }
 
@@ -600,12 +597,8 @@ bool Evaluator::EvalRef(const Term& ref, Slots f, ValueCont k) {
 bool Evaluator::EvalOps(const Value& v, const Term& ref, size_t i, Slots f, ValueCont k) {
   if (i == ref.args.size()) return k(v);
   const Term& op = *ref.args[i];
-  if (op.ground) {
-    const Value* c = Child(v, op.value);
-    return c != nullptr ? EvalOps(*c, ref, i + 1, f, k) : true;
-  }
-  if (op.kind == TermKind::kVar && op.binding == VarBinding::kLocal && f[op.slot] != nullptr) {
-    const Value* c = Child(v, *f[op.slot]);
+  if (const Value* key = Immediate(op, f)) {
+    const Value* c = Child(v, *key);
     return c != nullptr ? EvalOps(*c, ref, i + 1, f, k) : true;
   }
   if (IsPattern(op, f)) {
@@ -676,10 +669,7 @@ bool Evaluator::EvalDataNode(const RuleNode* node, const Value& base, const Term
     return c != nullptr ? EvalOps(*c, ref, i + 1, f, k) : true;
   };
   const Term& op = *ref.args[i];
-  if (op.ground) return step(op.value);
-  if (op.kind == TermKind::kVar && op.binding == VarBinding::kLocal && f[op.slot] != nullptr) {
-    return step(*f[op.slot]);
-  }
+  if (const Value* key = Immediate(op, f)) return step(*key);
   if (IsPattern(op, f)) {
     ValueVector keys;
     for (const auto& [name, child] : node->children) keys.push_back(Value::String(name));
@@ -906,15 +896,9 @@ bool Evaluator::EvalArgs(const Term& call, size_t end, size_t i, const Value** a
   // Literal and bound-variable operands, the usual kind, are taken in a loop;
   // only one that needs evaluating costs a continuation.
   for (; i < end; ++i) {
-    const Term& a = *call.args[i];
-    if (a.ground) {
-      acc[i - 1] = &a.value;
-    } else if (a.kind == TermKind::kVar && a.binding == VarBinding::kLocal &&
-               f[a.slot] != nullptr) {
-      acc[i - 1] = f[a.slot];
-    } else {
-      break;
-    }
+    const Value* v = Immediate(*call.args[i], f);
+    if (v == nullptr) break;
+    acc[i - 1] = v;
   }
   if (i == end) return k();
   return EvalTerm(*call.args[i], f, [&](const Value& v) {

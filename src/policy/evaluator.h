@@ -77,6 +77,13 @@ class Evaluator {
   bool EvalExprNeg(const Expr& e, Slots f, Cont k);
   bool UnifyPairs(const Term& a, const Term& b, size_t i, Slots f, Cont k);
   bool EvalArgs(const Term& call, size_t end, size_t i, const Value** acc, Slots f, Cont k);
+  // The value of a literal or a bound variable, without evaluating; null
+  // for any other term (and for an unbound variable).
+  static const Value* Immediate(const Term& t, Slots f) {
+    if (t.ground) return &t.value;
+    if (t.kind == TermKind::kVar && t.binding == VarBinding::kLocal) return f[t.slot];
+    return nullptr;
+  }
   bool EvalTerm(const Term& t, Slots f, ValueCont k);
   // EvalTerm for everything but literals and bound variables.
   [[gnu::noinline]] bool EvalCompound(const Term& t, Slots f, ValueCont k);
