@@ -40,37 +40,37 @@ uint64_t StringTable::Hash(std::string_view text) {
   return h ^ (h >> 32);
 }
 
+size_t StringTable::Probe(uint64_t hash, std::string_view text) const {
+  const size_t mask = slots_.size() - 1;
+  size_t i = hash & mask;
+  while (slots_[i].value.defined() &&
+         !(slots_[i].hash == hash && slots_[i].value.str() == text)) {
+    i = (i + 1) & mask;
+  }
+  return i;
+}
+
 const Value* StringTable::Find(std::string_view text) const {
   if (slots_.empty()) return nullptr;
-  const uint64_t h = Hash(text);
-  const size_t mask = slots_.size() - 1;
-  for (size_t i = h & mask;; i = (i + 1) & mask) {
-    const Slot& slot = slots_[i];
-    if (!slot.value.defined()) return nullptr;
-    if (slot.hash == h && slot.value.str() == text) return &slot.value;
-  }
+  const Slot& slot = slots_[Probe(Hash(text), text)];
+  return slot.value.defined() ? &slot.value : nullptr;
 }
 
 void StringTable::Add(const Value& s) {
-  if (Find(s.str()) != nullptr) return;
   if (2 * (count_ + 1) > slots_.size()) Grow();
   const uint64_t h = Hash(s.str());
-  const size_t mask = slots_.size() - 1;
-  size_t i = h & mask;
-  while (slots_[i].value.defined()) i = (i + 1) & mask;
-  slots_[i].hash = h;
-  slots_[i].value = s;
+  Slot& slot = slots_[Probe(h, s.str())];
+  if (slot.value.defined()) return;
+  slot.hash = h;
+  slot.value = s;
   ++count_;
 }
 
 void StringTable::Grow() {
-  std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(slots_.empty() ? 16 : 2 * slots_.size()));
-  const size_t mask = slots_.size() - 1;
+  std::vector<Slot> old =
+      std::exchange(slots_, std::vector<Slot>(slots_.empty() ? 16 : 2 * slots_.size()));
   for (Slot& slot : old) {
-    if (!slot.value.defined()) continue;
-    size_t i = slot.hash & mask;
-    while (slots_[i].value.defined()) i = (i + 1) & mask;
-    slots_[i] = std::move(slot);
+    if (slot.value.defined()) slots_[Probe(slot.hash, slot.value.str())] = std::move(slot);
   }
 }
 

@@ -38,6 +38,9 @@ class StringTable {
     Value value;  // undefined: empty slot
   };
   static uint64_t Hash(std::string_view text);
+  // The slot holding `text`, or the empty slot where it would go.
+  // REQUIRES: slots_ is not empty.
+  size_t Probe(uint64_t hash, std::string_view text) const;
   void Grow();
 
   std::vector<Slot> slots_;  // size is zero or a power of two, at most half full

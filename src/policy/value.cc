@@ -9,6 +9,9 @@ namespace governance::rego {
 
 namespace {
 
+// Objects up to this size are first searched for a key by address.
+constexpr size_t kScanByAddress = 16;
+
 template <typename Rep, typename... Args>
 std::shared_ptr<const void> MakeRep(Args&&... args) {
   return std::allocate_shared<const Rep>(PoolAllocator<Rep>(), std::forward<Args>(args)...);
@@ -231,13 +234,6 @@ bool operator==(const Value& a, const Value& b) {
 }
 
 bool operator<(const Value& a, const Value& b) { return Compare(a, b) < 0; }
-
-namespace {
-
-// Objects up to this size are first searched for a key by address.
-constexpr size_t kScanByAddress = 16;
-
-}  // namespace
 
 const Value* Value::Find(const Value& key) const {
   if (kind_ != Kind::kObject) return nullptr;
