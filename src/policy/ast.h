@@ -62,6 +62,9 @@ struct Term {
   VarBinding binding = VarBinding::kUnresolved;
   int slot = -1;
   bool ground = false;  // no variables anywhere: `value` holds the result
+  // kRef into data that no input can change (policy/constant_refs.h):
+  // `value` holds its value, which holds while no `with` replaces data.
+  bool constant = false;
   // kRef into data: the rule-tree node reached by the longest constant
   // prefix of operands, and how many operands that prefix used.
   const RuleNode* data_node = nullptr;
@@ -154,6 +157,44 @@ struct Module {
 
 // Returns "data.a.b" style text for a path.
 std::string PathToString(const std::vector<std::string>& path);
+
+// Calls fn(Term*) for every term of a rule (and its else chain) or body that
+// is evaluated: parameters, keys, values, expression operands, comprehensions
+// and `with` values, a term before its operands. Rule heads and `with`
+// targets are names, not terms evaluated, and are skipped.
+template <typename Fn>
+void ForEachTerm(Term* t, const Fn& fn);
+
+template <typename Fn>
+void ForEachTerm(Body& body, const Fn& fn) {
+  for (const auto& e : body) {
+    for (Term* t : {e->lhs.get(), e->rhs.get(), e->key.get(), e->val.get(), e->domain.get()}) {
+      ForEachTerm(t, fn);
+    }
+    if (e->body != nullptr) ForEachTerm(*e->body, fn);
+    for (With& w : e->withs) ForEachTerm(w.value.get(), fn);
+  }
+}
+
+template <typename Fn>
+void ForEachTerm(Term* t, const Fn& fn) {
+  if (t == nullptr) return;
+  fn(t);
+  for (const TermPtr& a : t->args) ForEachTerm(a.get(), fn);
+  ForEachTerm(t->key.get(), fn);
+  ForEachTerm(t->head.get(), fn);
+  if (t->body != nullptr) ForEachTerm(*t->body, fn);
+}
+
+template <typename Fn>
+void ForEachTerm(Rule* r, const Fn& fn) {
+  for (; r != nullptr; r = r->else_rule.get()) {
+    for (const TermPtr& t : r->params) ForEachTerm(t.get(), fn);
+    ForEachTerm(r->key.get(), fn);
+    ForEachTerm(r->value.get(), fn);
+    ForEachTerm(r->body, fn);
+  }
+}
 
 }  // namespace governance::rego
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "policy/builtins.h"
+#include "policy/constant_refs.h"
 
 namespace governance::rego {
 
@@ -612,38 +613,10 @@ Status AddRule(Program* program, Module* module, Rule* rule, int* next_id) {
   return Status::Ok();
 }
 
-void CollectStrings(const Body& body, Program* program);
-
-void CollectStrings(const Term* t, Program* program) {
-  if (t == nullptr) return;
-  if (t->kind == TermKind::kScalar && t->value.is_string()) {
-    program->strings.Add(t->value);
-  }
-  for (const TermPtr& a : t->args) CollectStrings(a.get(), program);
-  CollectStrings(t->key.get(), program);
-  CollectStrings(t->head.get(), program);
-  if (t->body != nullptr) CollectStrings(*t->body, program);
-}
-
-void CollectStrings(const Body& body, Program* program) {
-  for (const auto& e : body) {
-    CollectStrings(e->lhs.get(), program);
-    CollectStrings(e->rhs.get(), program);
-    CollectStrings(e->key.get(), program);
-    CollectStrings(e->val.get(), program);
-    CollectStrings(e->domain.get(), program);
-    if (e->body != nullptr) CollectStrings(*e->body, program);
-    for (const With& w : e->withs) CollectStrings(w.value.get(), program);
-  }
-}
-
-void CollectStrings(const Rule* r, Program* program) {
-  for (; r != nullptr; r = r->else_rule.get()) {
-    for (const TermPtr& t : r->params) CollectStrings(t.get(), program);
-    CollectStrings(r->key.get(), program);
-    CollectStrings(r->value.get(), program);
-    CollectStrings(r->body, program);
-  }
+void CollectStrings(Rule* r, Program* program) {
+  ForEachTerm(r, [&](Term* t) {
+    if (t->kind == TermKind::kScalar && t->value.is_string()) program->strings.Add(t->value);
+  });
 }
 
 // `v` with every object key found in `strings` replaced by the entry there
@@ -719,6 +692,7 @@ StatusOr<std::unique_ptr<Program>> Compile(std::vector<std::unique_ptr<Module>> 
   for (const auto& m : program->modules) {
     for (const auto& r : m->rules) CollectStrings(r.get(), program.get());
   }
+  FoldConstantRefs(program.get());
   return program;
 }
 
@@ -730,6 +704,7 @@ StatusOr<CompiledQuery> CompileQuery(const Program& program, Body body, std::str
   rc.set_file(q.origin);
   Scope scope;
   GOV_RETURN_IF_ERROR(rc.CompileQueryBody(&q.body, &scope));
+  FoldConstantRefs(program, &q.body);
   q.num_slots = rc.num_slots();
   for (const std::string& name : scope.order) {
     if (name.rfind("__", 0) == 0) continue;

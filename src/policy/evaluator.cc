@@ -178,6 +178,18 @@ StatusOr<Value> Evaluator::EvalRule(const RuleNode* node, const Value& input) {
   return *v;
 }
 
+StatusOr<Value> Evaluator::EvalClosed(const Term& term) {
+  st_.input = Value();
+  error_ = Status::Ok();
+  Value result;
+  EvalTerm(term, nullptr, [&](const Value& v) {
+    result = v;
+    return false;
+  });
+  if (!error_.ok()) return error_;
+  return result;
+}
+
 // ---------------------------------------------------------------- errors
 
 bool Evaluator::FailAt(const std::string* file, Location loc, std::string_view code,

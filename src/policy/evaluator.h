@@ -62,6 +62,10 @@ class Evaluator {
   // node above it has rules.
   StatusOr<Value> EvalRule(const RuleNode* node, const Value& input);
 
+  // The first value of `term`, evaluated with no input and no variables
+  // bound; undefined when it has none. REQUIRES: `term` has no variables.
+  StatusOr<Value> EvalClosed(const Term& term);
+
  private:
   // A rule's variables, by slot: the address of the value each is bound to,
   // null while unbound. A binding is made for the duration of a
@@ -77,15 +81,16 @@ class Evaluator {
   bool EvalExprNeg(const Expr& e, Slots f, Cont k);
   bool UnifyPairs(const Term& a, const Term& b, size_t i, Slots f, Cont k);
   bool EvalArgs(const Term& call, size_t end, size_t i, const Value** acc, Slots f, Cont k);
-  // The value of a literal or a bound variable, without evaluating; null
-  // for any other term (and for an unbound variable).
-  static const Value* Immediate(const Term& t, Slots f) {
+  // The value of a literal, a bound variable or a constant ref, without
+  // evaluating; null for any other term (and for an unbound variable).
+  const Value* Immediate(const Term& t, Slots f) const {
     if (t.ground) return &t.value;
     if (t.kind == TermKind::kVar && t.binding == VarBinding::kLocal) return f[t.slot];
+    if (t.constant && !st_.data_mocked) return &t.value;
     return nullptr;
   }
   bool EvalTerm(const Term& t, Slots f, ValueCont k);
-  // EvalTerm for everything but literals and bound variables.
+  // EvalTerm for everything Immediate() does not answer.
   [[gnu::noinline]] bool EvalCompound(const Term& t, Slots f, ValueCont k);
   bool EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
                  ValueVector* acc, Slots f, Cont k);
