@@ -767,10 +767,14 @@ bool Evaluator::EvalRuleChain(const Rule& rule, Slots f, bool* produced, Value* 
     }
     return true;
   };
-  EvalBody(rule.body, 0, f, [&]() {
-    if (rule.value == nullptr) return record(Value::True());
-    return EvalTerm(*rule.value, f, record);
-  });
+  if (rule.body.empty() && rule.value != nullptr) {
+    EvalTerm(*rule.value, f, record);
+  } else {
+    EvalBody(rule.body, 0, f, [&]() {
+      if (rule.value == nullptr) return record(Value::True());
+      return EvalTerm(*rule.value, f, record);
+    });
+  }
   file_ = saved;
   if (!error_.ok()) return false;
   if (!any && rule.else_rule != nullptr) {
@@ -993,6 +997,18 @@ bool Evaluator::BindParams(const Rule& rule, Operands args, size_t i, Slots f, C
                     [&]() { return BindParams(rule, args, i + 1, f, k); });
 }
 
+bool Evaluator::BindPlainParams(const Rule& rule, Operands args, Slots f) {
+  size_t i = 0;
+  for (; i < rule.params.size(); ++i) {
+    const Term& p = *rule.params[i];
+    if (p.kind != TermKind::kVar || p.binding != VarBinding::kLocal || f[p.slot] != nullptr) break;
+    f[p.slot] = &args[i];
+  }
+  if (i == rule.params.size()) return true;
+  while (i-- > 0) f[rule.params[i]->slot] = nullptr;
+  return false;
+}
+
 bool Evaluator::CallFunction(const RuleNode* fn, Operands args, Value* out) {
   if (depth_ >= kMaxCallDepth) {
     const Rule* r = !fn->rules.empty() ? fn->rules[0] : fn->default_rule;
@@ -1005,9 +1021,13 @@ bool Evaluator::CallFunction(const RuleNode* fn, Operands args, Value* out) {
     Frame frame(static_cast<size_t>(r->num_slots));
     Slots f = frame.data();
     bool produced = false;
-    BindParams(*r, args, 0, f, [&]() {
-      return EvalRuleChain(*r, f, &produced, &result, fn, true);
-    });
+    if (BindPlainParams(*r, args, f)) {
+      EvalRuleChain(*r, f, &produced, &result, fn, true);
+    } else {
+      BindParams(*r, args, 0, f, [&]() {
+        return EvalRuleChain(*r, f, &produced, &result, fn, true);
+      });
+    }
     if (!error_.ok()) {
       --depth_;
       return false;

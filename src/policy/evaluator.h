@@ -109,6 +109,9 @@ class Evaluator {
   bool CallBuiltin(const Term& call, const Builtin* builtin, Operands args, Value* out);
   bool CallFunction(const RuleNode* fn, Operands args, Value* out);
   bool BindParams(const Rule& rule, Operands args, size_t i, Slots f, Cont k);
+  // Binds parameters that are distinct variables straight to the operands'
+  // addresses; false (nothing bound) when one is a pattern or repeated.
+  bool BindPlainParams(const Rule& rule, Operands args, Slots f);
   bool EvalCompr(const Term& t, Slots f, ValueCont k);
   bool EvalSomeIn(const Expr& e, Slots f, Cont k);
   bool EvalEvery(const Expr& e, Slots f, Cont k);

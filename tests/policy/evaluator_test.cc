@@ -71,6 +71,22 @@ p := [f(-1), f(0), f(5), g([1, 2])]
   CHECK(X(m) == R"(["neg","zero","pos",3])");
 }
 
+TEST_CASE("Evaluator: function parameters that are patterns or repeated") {
+  // Distinct variables are bound straight to the operands; anything else
+  // unifies, and a parameter that does not match leaves the call undefined.
+  const char* m = R"(package t
+same(x, x) := "same"
+pair([a, b], c) := [a, b, c]
+lit(1, y) := y
+p := [same(1, 1), pair([2, 3], 4), lit(1, "one")]
+q := same(1, 2)
+r := lit(2, "two")
+)";
+  CHECK(X(m) == R"(["same",[2,3,4],"one"])");
+  CHECK(X(m, "x := data.t.q") == "undefined");
+  CHECK(X(m, "x := data.t.r") == "undefined");
+}
+
 TEST_CASE("Evaluator: unification, assignment and comparisons") {
   CHECK(X("package t\np := y if [1, y] = [1, 2]") == "2");
   CHECK(X("package t\np := y if { {\"a\": y} := {\"a\": [1]} }") == "[1]");
