@@ -925,6 +925,21 @@ bool Evaluator::EvalArgs(const Term& call, size_t end, size_t i, const Value** a
 
 bool Evaluator::EvalCall(const Term& call, Slots f, ValueCont k) {
   size_t given = call.args.size() - 1;
+  // The usual call, a builtin given literals and bound variables with no
+  // `with` in effect, goes straight to the builtin: no continuation for the
+  // operands and no mock lookup.
+  constexpr size_t kInline = 8;
+  if (call.target == CallTarget::kBuiltin && given <= kInline && st_.mocks.empty() &&
+      (call.builtin->arity < 0 || given == static_cast<size_t>(call.builtin->arity))) {
+    const Value* args[kInline];
+    size_t i = 0;
+    while (i < given && (args[i] = Immediate(*call.args[i + 1], f)) != nullptr) ++i;
+    if (i == given) {
+      Value result;
+      if (!CallBuiltin(call, call.builtin, Operands(args, given), &result)) return false;
+      return result.defined() ? k(result) : true;
+    }
+  }
   size_t arity;
   if (call.target == CallTarget::kBuiltin) {
     arity = call.builtin->arity < 0 ? given : static_cast<size_t>(call.builtin->arity);
@@ -936,7 +951,6 @@ bool Evaluator::EvalCall(const Term& call, Slots f, ValueCont k) {
   bool has_out = given == arity + 1;
   // Operands are addresses of the values the continuations hold: nothing is
   // copied (copies and their reference counts were 4% of an evaluation).
-  constexpr size_t kInline = 8;
   const Value* inline_args[kInline];
   std::vector<const Value*> heap_args;
   const Value** args = inline_args;
