@@ -73,6 +73,7 @@ StatusOr<PolicyBundle> CompilePolicyModules(
                        rego::Compile(std::move(parsed),
                                      data.is_null() ? rego::Value() : rego::Value::FromJson(data)));
   impl->options = options;
+  impl->decision_rules = AllDecisionRules(*impl->program);
   impl->digest = hash.FinishHex();
   PolicyBundle bundle;
   bundle.impl_ = std::move(impl);
@@ -140,6 +141,7 @@ StatusOr<PolicyBundle> LoadPolicyBundle(const std::string& dir, const BundleOpti
   if (parsed.empty()) return InvalidArgumentError(dir + ": no .rego files in policy directory");
   GOV_ASSIGN_OR_RETURN(impl->program, rego::Compile(std::move(parsed), rego::Value::FromJson(data)));
   impl->options = options;
+  impl->decision_rules = AllDecisionRules(*impl->program);
   impl->digest = hash.FinishHex();
   PolicyBundle bundle;
   bundle.impl_ = std::move(impl);

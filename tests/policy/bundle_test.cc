@@ -180,6 +180,40 @@ violation contains {"msg": "bad", "code": 7} if true
   CHECK(j["namespace"] == "x");
 }
 
+TEST_CASE("Bundle: namespaces with and without data., with and without decision rules") {
+  std::string dir = TempDir("namespaces");
+  Write(dir + "/p.rego", R"(package x.y
+import rego.v1
+deny contains "inner" if input.bad
+warn_size contains "big" if input.big
+)");
+  Write(dir + "/q.rego", "package x.z\nimport rego.v1\nlimit := 3\n");
+  auto b = LoadPolicyBundle(dir);
+  REQUIRE(b.ok());
+  nlohmann::json input = {{"bad", true}, {"big", true}};
+  for (const char* ns : {"x.y", "data.x.y"}) {
+    auto d = b->Evaluate(input, ns);
+    REQUIRE(d.ok());
+    REQUIRE(d->denials.size() == 1);
+    CHECK(d->denials[0].rule == "deny");
+    REQUIRE(d->warnings.size() == 1);
+    CHECK(d->warnings[0].rule == "warn_size");
+    CHECK(d->policy_namespace == ns);
+  }
+  // A package with no deny, warn or exception rules, and one above the
+  // rules: nothing to fail.
+  for (const char* ns : {"x.z", "x"}) {
+    auto d = b->Evaluate(input, ns);
+    REQUIRE(d.ok());
+    CHECK(d->allowed());
+    CHECK(d->warnings.empty());
+  }
+  for (const char* ns : {"x.q", "data", "", "x.y.deny.more"}) {
+    auto d = b->Evaluate(input, ns);
+    CHECK(d.status().code() == StatusCode::kNotFound);
+  }
+}
+
 TEST_CASE("Bundle: digest covers paths and contents") {
   std::string dir = TempDir("digest");
   Write(dir + "/a.rego", "package a\nimport rego.v1\np := 1\n");
