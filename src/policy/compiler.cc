@@ -266,37 +266,38 @@ Status RuleCompiler::CompileWith(With* w, Scope* scope) {
     return CompileError(file_, w->loc, "rego_type_error",
                         "with keyword target must reference existing input, data, or a function");
   }
-  if (names[0] == "input" || names[0] == "data") {
+  const Builtin* builtin = nullptr;
+  const RuleNode* function = nullptr;
+  std::string name;
+  bool found = false;
+  if (names[0] != "input") {
+    // A function may be named by its full path too (with data.p.f as g).
+    GOV_RETURN_IF_ERROR(ResolveCallable(target, scope, &builtin, &function, &name, &found));
+  }
+  if (found) {
+    w->kind = With::Kind::kFunction;
+    w->function = name;
+  } else if (names[0] == "input" || names[0] == "data") {
     w->kind = names[0] == "input" ? With::Kind::kInput : With::Kind::kData;
     for (size_t i = 1; i < names.size(); ++i) w->path.push_back(Value::String(names[i]));
-  } else {
-    const Builtin* builtin = nullptr;
-    const RuleNode* function = nullptr;
-    std::string name;
-    bool found = false;
-    GOV_RETURN_IF_ERROR(ResolveCallable(target, scope, &builtin, &function, &name, &found));
-    if (found) {
-      w->kind = With::Kind::kFunction;
-      w->function = name;
-    } else if (IsRuleName(names[0]) || FindImport(names[0]) != nullptr) {
-      // A package-relative or imported reference to a (non-function) rule.
-      std::vector<std::string> path;
-      if (const Import* imp = FindImport(names[0])) {
-        path = imp->path;
-      } else {
-        path.push_back("data");
-        for (const std::string& p : module_->package) path.push_back(p);
-        path.push_back(names[0]);
-      }
-      for (size_t i = 1; i < names.size(); ++i) path.push_back(names[i]);
-      w->kind = path[0] == "input" ? With::Kind::kInput : With::Kind::kData;
-      for (size_t i = 1; i < path.size(); ++i) w->path.push_back(Value::String(path[i]));
+  } else if (IsRuleName(names[0]) || FindImport(names[0]) != nullptr) {
+    // A package-relative or imported reference to a (non-function) rule.
+    std::vector<std::string> path;
+    if (const Import* imp = FindImport(names[0])) {
+      path = imp->path;
     } else {
-      return CompileError(file_, w->loc, "rego_compile_error",
-                          fmt::format("with keyword target `{}` is not input, data or a known "
-                                      "function",
-                                      Join(names)));
+      path.push_back("data");
+      for (const std::string& p : module_->package) path.push_back(p);
+      path.push_back(names[0]);
     }
+    for (size_t i = 1; i < names.size(); ++i) path.push_back(names[i]);
+    w->kind = path[0] == "input" ? With::Kind::kInput : With::Kind::kData;
+    for (size_t i = 1; i < path.size(); ++i) w->path.push_back(Value::String(path[i]));
+  } else {
+    return CompileError(file_, w->loc, "rego_compile_error",
+                        fmt::format("with keyword target `{}` is not input, data or a known "
+                                    "function",
+                                    Join(names)));
   }
   // A function may be replaced by another function rather than a value.
   if (w->kind == With::Kind::kFunction &&
@@ -306,11 +307,11 @@ Status RuleCompiler::CompileWith(With* w, Scope* scope) {
                                           : (v.args[0]->kind == TermKind::kVar &&
                                              Find(scope, v.args[0]->name) >= 0);
     if (!local) {
-      std::string name;
-      bool found = false;
-      GOV_RETURN_IF_ERROR(
-          ResolveCallable(v, scope, &w->repl_builtin, &w->repl_function, &name, &found));
-      if (found) return Status::Ok();
+      std::string replacement;
+      bool callable = false;
+      GOV_RETURN_IF_ERROR(ResolveCallable(v, scope, &w->repl_builtin, &w->repl_function,
+                                          &replacement, &callable));
+      if (callable) return Status::Ok();
     }
   }
   return CompileTerm(&w->value, scope);

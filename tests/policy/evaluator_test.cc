@@ -126,9 +126,12 @@ a := x if x := q with input.v as 5
 b := x if x := r with data.t.s as 9
 c := x if x := f(1) with f as 3
 d := x if x := time.now_ns() with time.now_ns as 42
-p := [a, b, c, d]
+g(x) := x + 100
+e := x if x := f(1) with data.t.f as 4
+h := x if x := f(1) with data.t.f as data.t.g
+p := [a, b, c, d, e, h]
 )";
-  CHECK(X(m) == "[5,9,3,42]");
+  CHECK(X(m) == "[5,9,3,42,4,101]");
 }
 
 TEST_CASE("Evaluator: strict mode turns builtin errors into errors") {
