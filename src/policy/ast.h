@@ -75,6 +75,9 @@ struct Term {
   const Builtin* builtin = nullptr;
   const RuleNode* function = nullptr;
   std::string call_name;  // "count", "data.test.f": used for `with` mocks and errors
+  // kCall of a function inlined at compile time (policy/inline_functions.h):
+  // its value with the operands in place of the parameters.
+  TermPtr inlined;
 };
 
 // `with <target> as <value>`.

@@ -7,6 +7,7 @@
 
 #include "policy/builtins.h"
 #include "policy/constant_refs.h"
+#include "policy/inline_functions.h"
 
 namespace governance::rego {
 
@@ -694,6 +695,7 @@ StatusOr<std::unique_ptr<Program>> Compile(std::vector<std::unique_ptr<Module>> 
     for (const auto& r : m->rules) CollectStrings(r.get(), program.get());
   }
   FoldConstantRefs(program.get());
+  InlineFunctions(program.get());
   return program;
 }
 

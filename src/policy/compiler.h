@@ -5,9 +5,10 @@
 // checks that the rules sharing a path agree on their kind, resolves every
 // variable to a frame slot or to `input` / `data`, rewrites package-relative
 // and imported names into data references, binds each call to a builtin or a
-// user function, and precomputes ground terms and constant refs
-// (policy/constant_refs.h). After that the evaluator never
-// looks a name up by string.
+// user function, precomputes ground terms and constant refs
+// (policy/constant_refs.h) and inlines one-line functions
+// (policy/inline_functions.h). After that the evaluator never looks a name
+// up by string.
 //
 // Errors are InvalidArgument "<file>:<line>: <rego_*_error>: <what>".
 //

@@ -456,7 +456,20 @@ bool Evaluator::EvalCompound(const Term& t, Slots f, ValueCont k) {
     case TermKind::kObjectCompr:
       return EvalCompr(t, f, k);
     case TermKind::kCall:
+      if (t.inlined != nullptr && st_.mocks.empty() && OperandsBound(t, f)) {
+        return EvalTerm(*t.inlined, f, k);
+      }
       return EvalCall(t, f, k);
+  }
+  return true;
+}
+
+bool Evaluator::OperandsBound(const Term& call, const Slots f) {
+  for (size_t i = 1; i < call.args.size(); ++i) {
+    const Term& a = *call.args[i];
+    if (a.kind == TermKind::kVar && a.binding == VarBinding::kLocal && f[a.slot] == nullptr) {
+      return false;
+    }
   }
   return true;
 }

@@ -104,6 +104,8 @@ class Evaluator {
   bool EvalDataNode(const RuleNode* node, const Value& base, const Term& ref, size_t i, Slots f,
                     ValueCont k);
   bool EvalCall(const Term& call, Slots f, ValueCont k);
+  // No operand of `call` is an unbound variable.
+  static bool OperandsBound(const Term& call, const Slots f);
   bool Invoke(const Term& call, const Builtin* builtin, const RuleNode* function, Operands args,
               Value* out);
   bool CallBuiltin(const Term& call, const Builtin* builtin, Operands args, Value* out);
