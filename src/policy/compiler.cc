@@ -629,8 +629,8 @@ Value InternKeys(const Value& v, const StringTable& strings) {
       ObjectEntries entries;
       entries.reserve(v.entries().size());
       for (const auto& [key, val] : v.entries()) {
-        const Value* interned = key.is_string() ? strings.Find(key.str()) : nullptr;
-        entries.emplace_back(interned != nullptr ? *interned : key, InternKeys(val, strings));
+        const StringTable::Entry* interned = key.is_string() ? strings.Find(key.str()) : nullptr;
+        entries.emplace_back(interned != nullptr ? interned->value : key, InternKeys(val, strings));
       }
       return Value::SortedObject(std::move(entries));
     }

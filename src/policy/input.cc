@@ -231,11 +231,16 @@ Value Convert(const nlohmann::json& json, const StringTable* strings, DigestWrit
       entries.reserve(json.size());
       for (auto it = json.begin(); it != json.end(); ++it) {
         if (!entries.empty()) out->Append(',');
-        if (!AppendAsciiString(it.key(), out)) AppendDumped(nlohmann::json(it.key()), out);
+        // A key the policy names is interned, with its serialised form.
+        const StringTable::Entry* key = strings != nullptr ? strings->Find(it.key()) : nullptr;
+        if (key != nullptr) {
+          out->Append(key->json);
+        } else if (!AppendAsciiString(it.key(), out)) {
+          AppendDumped(nlohmann::json(it.key()), out);
+        }
         out->Append(':');
         Value v = Convert(it.value(), strings, out);
-        const Value* key = strings != nullptr ? strings->Find(it.key()) : nullptr;
-        entries.emplace_back(key != nullptr ? *key : Value::String(it.key()), std::move(v));
+        entries.emplace_back(key != nullptr ? key->value : Value::String(it.key()), std::move(v));
       }
       out->Append('}');
       return Value::SortedObject(std::move(entries));

@@ -1,7 +1,10 @@
 #include "policy/string_table.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
+
+#include "core/document.h"
 
 namespace governance::rego {
 
@@ -50,10 +53,10 @@ size_t StringTable::Probe(uint64_t hash, std::string_view text) const {
   return i;
 }
 
-const Value* StringTable::Find(std::string_view text) const {
+const StringTable::Entry* StringTable::Find(std::string_view text) const {
   if (slots_.empty()) return nullptr;
   const Slot& slot = slots_[Probe(Hash(text), text)];
-  return slot.value.defined() ? &slot.value : nullptr;
+  return slot.value.defined() ? &slot : nullptr;
 }
 
 void StringTable::Add(const Value& s) {
@@ -63,6 +66,11 @@ void StringTable::Add(const Value& s) {
   if (slot.value.defined()) return;
   slot.hash = h;
   slot.value = s;
+  const std::string& text = s.str();
+  bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c != '"' && c != '\\';  // printable ASCII (char is signed)
+  });
+  slot.json = plain ? '"' + text + '"' : CanonicalJson(nlohmann::json(text));
   ++count_;
 }
 

@@ -3,7 +3,9 @@
 // A compiled Program interns its string literals here; converting an input
 // and loading base data take object keys from it, so a literal such as
 // "metrics" in input.spec.metrics and the key it looks up are one
-// representation (Value::Find then matches by address).
+// representation (Value::Find then matches by address). Each entry also keeps
+// its text as CanonicalJson writes it, which an input's digest copies for
+// each key instead of escaping the key again.
 //
 // Open addressing over a power-of-two array with a cheap word-at-a-time
 // hash: looking up every key of every input costs less than the
@@ -17,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,17 +29,20 @@ namespace governance::rego {
 
 class StringTable {
  public:
+  struct Entry {
+    Value value;       // the interned string; undefined in an empty slot
+    std::string json;  // CanonicalJson of the string: quoted and escaped
+    uint64_t hash = 0;
+  };
+
   // Adds string Value `s` unless a string with its text is present.
   void Add(const Value& s);
-  // The interned string with text `text`, or null.
-  const Value* Find(std::string_view text) const;
+  // The entry of the interned string with text `text`, or null.
+  const Entry* Find(std::string_view text) const;
   size_t size() const { return count_; }
 
  private:
-  struct Slot {
-    uint64_t hash = 0;
-    Value value;  // undefined: empty slot
-  };
+  using Slot = Entry;
   static uint64_t Hash(std::string_view text);
   // The slot holding `text`, or the empty slot where it would go.
   // REQUIRES: slots_ is not empty.

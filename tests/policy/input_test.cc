@@ -99,11 +99,11 @@ TEST_CASE("ConvertInput: every byte that needs escaping, at every position") {
 TEST_CASE("ConvertInput: keys taken from a string table convert the same") {
   StringTable strings;
   Value spec = Value::String("spec");
-  Value empty = Value::String("");
   strings.Add(spec);
-  strings.Add(empty);
+  // Keys whose serialised form the table keeps: empty, escaped, non-ASCII.
+  for (const char* key : {"", "q\"\\\t", "\xc3\xa9"}) strings.Add(Value::String(key));
   nlohmann::json j = nlohmann::json::parse(
-      R"({"spec":{"spec":"spec","":1,"specs":[{"spec":null}]},"sp":2,"\u00e9":3})");
+      R"({"spec":{"spec":"spec","":1,"specs":[{"spec":null}]},"sp":2,"\u00e9":3,"q\"\\\t":4})");
   std::string plain_digest;
   Value plain = ConvertInput(j, &plain_digest);
   std::string digest;
@@ -132,13 +132,9 @@ TEST_CASE("DigestWriter: pieces of any size hash like one string") {
   CHECK(w.FinishHex() == "sha256:" + Sha256Hex(all));
 }
 
-}  // namespace governance::rego
-
-namespace governance::rego {
-
 TEST_CASE("ConvertInput: parts of the input outlive the whole") {
-  // Every node shares one arena; a child kept after the root is gone must
-  // keep it alive (ASan in the sanitizer build catches a use after free).
+  // A child kept after the root is gone stays valid (ASan in the sanitizer
+  // build catches a use after free).
   nlohmann::json j = nlohmann::json::parse(
       R"({"spec": {"dependencies": ["a-fairly-long-package-name>=1.0", "b"],
           "model": {"name": "fraud-detector-with-a-long-name", "card": {}}, "tags": []}})");

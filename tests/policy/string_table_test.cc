@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include "core/document.h"
+
 namespace governance::rego {
 namespace {
 
@@ -22,9 +24,10 @@ TEST_CASE("StringTable: finds every string added, by text, and nothing else") {
   table.Add(Value::String(""));
   CHECK(table.size() == 2001);
   for (const Value& v : added) {
-    const Value* found = table.Find(v.str());
+    const StringTable::Entry* found = table.Find(v.str());
     REQUIRE(found != nullptr);
-    CHECK(found->str() == v.str());
+    CHECK(found->value.str() == v.str());
+    CHECK(found->json == CanonicalJson(nlohmann::json(v.str())));
   }
   REQUIRE(table.Find("") != nullptr);
   CHECK(table.Find("k") == nullptr);
@@ -44,8 +47,22 @@ TEST_CASE("StringTable: the first string added for a text stays the interned one
   // address through the table's value.
   Value object = Value::Object({{first, Value::Int(1)}});
   REQUIRE(table.Find("metrics") != nullptr);
-  CHECK(object.Find(*table.Find("metrics")) == object.FindString("metrics"));
+  CHECK(object.Find(table.Find("metrics")->value) == object.FindString("metrics"));
   CHECK(object.Find(second) == object.FindString("metrics"));
+}
+
+TEST_CASE("StringTable: keeps each string's canonical JSON form") {
+  StringTable table;
+  // Escapes, a non-ASCII letter and invalid UTF-8 (replaced, as CanonicalJson does).
+  for (std::string text : {std::string("plain"), std::string("q\"b\\\n\x01"),
+                           std::string("caf\xc3\xa9"), std::string("bad\xff")}) {
+    table.Add(Value::String(text));
+    const StringTable::Entry* e = table.Find(text);
+    REQUIRE(e != nullptr);
+    CHECK(e->json == CanonicalJson(nlohmann::json(text)));
+  }
+  CHECK(table.Find("plain")->json == "\"plain\"");
+  CHECK(table.Find("bad\xff")->json == "\"bad\xef\xbf\xbd\"");
 }
 
 }  // namespace
