@@ -67,25 +67,35 @@ TermPtr Substitute(const Term& t, const std::unordered_map<int, const Term*>& pa
   return c;
 }
 
-void InlineCall(Term* call, const std::string& file) {
-  if (call->kind != TermKind::kCall || call->target != CallTarget::kFunction) return;
-  const Rule* def = InlinableDefinition(*call->function);
-  if (def == nullptr || *def->file != file || call->args.size() != def->params.size() + 1) return;
-  std::unordered_map<int, const Term*> params;
-  for (size_t i = 0; i < def->params.size(); ++i) {
-    const Term& operand = *call->args[i + 1];
-    if (!IsSubstitutable(operand)) return;
-    params[def->params[i]->slot] = &operand;
+class Inliner {
+ public:
+  void Inline(Term* call, const std::string& file) {
+    if (call->kind != TermKind::kCall || call->target != CallTarget::kFunction) return;
+    auto [it, added] = definitions_.try_emplace(call->function, nullptr);
+    if (added) it->second = InlinableDefinition(*call->function);
+    const Rule* def = it->second;
+    if (def == nullptr || *def->file != file || call->args.size() != def->params.size() + 1) return;
+    std::unordered_map<int, const Term*> params;
+    for (size_t i = 0; i < def->params.size(); ++i) {
+      const Term& operand = *call->args[i + 1];
+      if (!IsSubstitutable(operand)) return;
+      params[def->params[i]->slot] = &operand;
+    }
+    call->inlined = Substitute(*def->value, params);
   }
-  call->inlined = Substitute(*def->value, params);
-}
+
+ private:
+  // InlinableDefinition of each function called so far.
+  std::unordered_map<const RuleNode*, const Rule*> definitions_;
+};
 
 }  // namespace
 
 void InlineFunctions(Program* program) {
+  Inliner inliner;
   for (const auto& m : program->modules) {
     for (const auto& r : m->rules) {
-      ForEachTerm(r.get(), [&](Term* t) { InlineCall(t, m->file); });
+      ForEachTerm(r.get(), [&](Term* t) { inliner.Inline(t, m->file); });
     }
   }
 }
