@@ -84,7 +84,7 @@ void PoolFree(void* block, size_t size) noexcept {
   size_t c = ClassOf(size);
   if (c < kClasses && !pool.drained) {
     FreeList& list = pool.lists[c];
-    if (list.count < kMaxCachedBytes / (c * kGranule)) {
+    if ((list.count + 1) * c * kGranule <= kMaxCachedBytes) {  // no division on the hot path
       if (list.count == 0) RegisterDrain();
       Block* b = static_cast<Block*>(block);
       b->next = list.head;
