@@ -239,8 +239,21 @@ bool Evaluator::EvalExprPlain(const Expr& e, Slots f, Cont k) {
   switch (e.kind) {
     case ExprKind::kTerm:
       return EvalTerm(*e.lhs, f, [&](const Value& v) { return v.is_false() ? true : k(); });
-    case ExprKind::kUnify:
     case ExprKind::kAssign:
+      // The usual assignment, x := <term> with x unbound, binds x to each
+      // value of the term without the pattern analysis of Unify.
+      if (e.lhs->kind == TermKind::kVar && e.lhs->binding == VarBinding::kLocal &&
+          f[e.lhs->slot] == nullptr) {
+        const Value*& slot = f[e.lhs->slot];
+        return EvalTerm(*e.rhs, f, [&](const Value& v) {
+          slot = &v;
+          bool r = k();
+          slot = nullptr;
+          return r;
+        });
+      }
+      return Unify(*e.lhs, *e.rhs, f, k);
+    case ExprKind::kUnify:
       return Unify(*e.lhs, *e.rhs, f, k);
     case ExprKind::kSome:
       return k();
