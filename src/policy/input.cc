@@ -35,11 +35,13 @@ std::string DigestWriter::FinishHex() {
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256_Final(md, &ctx_);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "sha256:";
-  out.reserve(7 + 2 * sizeof md);
+  static constexpr std::string_view kPrefix = "sha256:";
+  std::string out(kPrefix.size() + 2 * sizeof md, '\0');
+  kPrefix.copy(out.data(), kPrefix.size());
+  char* hex = out.data() + kPrefix.size();
   for (unsigned char b : md) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xf]);
+    *hex++ = kHex[b >> 4];
+    *hex++ = kHex[b & 0xf];
   }
   return out;
 }
