@@ -4,14 +4,20 @@
 
 namespace governance {
 
-std::string HexEncode(std::string_view bytes) {
+void AppendHex(std::string_view bytes, std::string* out) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  size_t at = out->size();
+  out->resize(at + 2 * bytes.size());  // written in place: no capacity check per digit
+  char* hex = out->data() + at;
   for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xf]);
+    *hex++ = kDigits[c >> 4];
+    *hex++ = kDigits[c & 0xf];
   }
+}
+
+std::string HexEncode(std::string_view bytes) {
+  std::string out;
+  AppendHex(bytes, &out);
   return out;
 }
 

@@ -11,6 +11,8 @@ namespace governance {
 
 // Lowercase hex of `bytes`.
 std::string HexEncode(std::string_view bytes);
+// Appends the lowercase hex of `bytes` to *out.
+void AppendHex(std::string_view bytes, std::string* out);
 // Decodes hex (either case). InvalidArgument on odd length or a non-hex digit.
 StatusOr<std::string> HexDecode(std::string_view hex);
 

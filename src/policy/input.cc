@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/encoding.h"
+
 namespace governance::rego {
 
 DigestWriter::DigestWriter() { SHA256_Init(&ctx_); }
@@ -34,15 +36,10 @@ std::string DigestWriter::FinishHex() {
   Flush();
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256_Final(md, &ctx_);
-  static constexpr char kHex[] = "0123456789abcdef";
-  static constexpr std::string_view kPrefix = "sha256:";
-  std::string out(kPrefix.size() + 2 * sizeof md, '\0');
-  kPrefix.copy(out.data(), kPrefix.size());
-  char* hex = out.data() + kPrefix.size();
-  for (unsigned char b : md) {
-    *hex++ = kHex[b >> 4];
-    *hex++ = kHex[b & 0xf];
-  }
+  std::string out;
+  out.reserve(7 + 2 * sizeof md);
+  out = "sha256:";
+  AppendHex(std::string_view(reinterpret_cast<const char*>(md), sizeof md), &out);
   return out;
 }
 
