@@ -8,7 +8,9 @@
 
 namespace governance::rego {
 
-uint64_t StringTable::Hash(std::string_view text) {
+// Hash and Probe are inlined into Find, which runs for every key of every
+// input object: the two calls were a fifth of its cost.
+[[gnu::always_inline]] inline uint64_t StringTable::Hash(std::string_view text) {
   // Whole words, then the last (overlapping) word or, for short texts, two
   // overlapping halves or three bytes, as wyhash reads them: no byte loop.
   constexpr uint64_t kMul = 0x9e3779b97f4a7c15ULL;
@@ -43,7 +45,8 @@ uint64_t StringTable::Hash(std::string_view text) {
   return h ^ (h >> 32);
 }
 
-size_t StringTable::Probe(uint64_t hash, std::string_view text) const {
+[[gnu::always_inline]] inline size_t StringTable::Probe(uint64_t hash,
+                                                      std::string_view text) const {
   const size_t mask = slots_.size() - 1;
   size_t i = hash & mask;
   while (slots_[i].value.defined() &&
