@@ -433,6 +433,7 @@ Status RuleCompiler::CompileVar(TermPtr* tp, Scope* scope) {
   }
   if (const Import* imp = FindImport(t.name)) {
     *tp = NewPathRef(imp->path, t.loc);
+    if (imp->path[0] == "data") ResolveDataPrefix(tp->get());
     return Status::Ok();
   }
   if (IsRuleName(t.name)) {
@@ -440,6 +441,7 @@ Status RuleCompiler::CompileVar(TermPtr* tp, Scope* scope) {
     path.insert(path.end(), module_->package.begin(), module_->package.end());
     path.push_back(t.name);
     *tp = NewPathRef(path, t.loc);
+    ResolveDataPrefix(tp->get());
     return Status::Ok();
   }
   Declare(scope, t.name, NewSlot());

@@ -9,7 +9,7 @@ namespace {
 
 class ConstantRefs {
  public:
-  explicit ConstantRefs(const Program& program) : program_(program), evaluator_(program, options_) {}
+  explicit ConstantRefs(const Program& program) : evaluator_(program, options_) {}
 
   void Fold(Term* t) {
     if (t->kind != TermKind::kRef || t->constant || !IsConstantRef(*t)) return;
@@ -26,18 +26,14 @@ class ConstantRefs {
     for (size_t i = 1; i < ref.args.size(); ++i) {
       if (!ref.args[i]->ground) return false;
     }
-    // Walk the rule tree as Evaluator::EvalDataNode does: below a rule the
-    // rest of the ref looks inside its value, and a key with no node below
-    // it looks inside base data only.
-    const RuleNode* node = program_.root.get();
-    for (size_t i = 1; i < ref.args.size(); ++i) {
-      if (node->has_rules()) return IsConstantRule(node);
-      const Value& key = ref.args[i]->value;
-      if (!key.is_string()) return true;
-      auto it = node->children.find(key.str());
-      if (it == node->children.end()) return true;
-      node = it->second.get();
-    }
+    // The compiler walked the rule tree along the operands as far as a rule
+    // or a key with no node below it (Term::data_node). Past a rule the rest
+    // of the ref looks inside its value; past a missing key, inside base
+    // data only.
+    const RuleNode* node = ref.data_node;
+    if (node == nullptr) return false;
+    if (node->has_rules()) return IsConstantRule(node);
+    if (1 + ref.data_prefix < ref.args.size()) return true;
     return IsConstantTree(node);
   }
 
@@ -66,7 +62,6 @@ class ConstantRefs {
 
   enum class State { kVisiting, kConstant, kVariable };
 
-  const Program& program_;
   const EvalOptions options_;
   Evaluator evaluator_;
   std::unordered_map<const RuleNode*, State> rules_;
