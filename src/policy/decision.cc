@@ -48,11 +48,8 @@ void CollectDecisionRules(const rego::RuleNode& node, bool by_node,
   by_node = by_node && !node.has_rules();
   if (!node.path.empty()) {
     DecisionRules rules = RulesOf(node, by_node);
-    if (!rules.rules.empty()) {
-      std::string ns;
-      for (const std::string& p : node.path) ns += (ns.empty() ? "" : ".") + p;
-      out->emplace(std::move(ns), std::move(rules));
-    }
+    // Keyed by the namespace: path_text without its "data." prefix.
+    if (!rules.rules.empty()) out->emplace(node.path_text.substr(5), std::move(rules));
   }
   for (const auto& [name, child] : node.children) CollectDecisionRules(*child, by_node, out);
 }
