@@ -78,6 +78,10 @@ struct Term {
   // kCall of a function inlined at compile time (policy/inline_functions.h):
   // its value with the operands in place of the parameters.
   TermPtr inlined;
+  // At most one value and binds nothing once the variables of these slots
+  // are bound (policy/single_terms.h).
+  bool single = false;
+  std::vector<int> single_slots;
 };
 
 // `with <target> as <value>`.

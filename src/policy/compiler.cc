@@ -8,6 +8,7 @@
 #include "policy/builtins.h"
 #include "policy/constant_refs.h"
 #include "policy/inline_functions.h"
+#include "policy/single_terms.h"
 
 namespace governance::rego {
 
@@ -698,6 +699,7 @@ StatusOr<std::unique_ptr<Program>> Compile(std::vector<std::unique_ptr<Module>> 
   }
   FoldConstantRefs(program.get());
   InlineFunctions(program.get());
+  MarkSingleTerms(program.get());
   return program;
 }
 
@@ -710,6 +712,7 @@ StatusOr<CompiledQuery> CompileQuery(const Program& program, Body body, std::str
   Scope scope;
   GOV_RETURN_IF_ERROR(rc.CompileQueryBody(&q.body, &scope));
   FoldConstantRefs(program, &q.body);
+  MarkSingleTerms(&q.body);
   q.num_slots = rc.num_slots();
   for (const std::string& name : scope.order) {
     if (name.rfind("__", 0) == 0) continue;

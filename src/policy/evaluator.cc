@@ -3,8 +3,11 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
+
+#include "policy/single_terms.h"
 
 namespace governance::rego {
 
@@ -33,6 +36,17 @@ const Value* Child(const Value& v, const Value& key) {
     default:
       return nullptr;
   }
+}
+
+// The array, set or object of term kind `kind` with elements `acc` (an
+// object's as key, value, key, value...).
+Value Collection(TermKind kind, ValueVector acc) {
+  if (kind == TermKind::kArray) return Value::Array(std::move(acc));
+  if (kind == TermKind::kSet) return Value::Set(std::move(acc));
+  ObjectEntries entries;
+  entries.reserve(acc.size() / 2);
+  for (size_t i = 0; i + 1 < acc.size(); i += 2) entries.emplace_back(acc[i], acc[i + 1]);
+  return Value::Object(std::move(entries));
 }
 
 Value SetPath(const Value& doc, const std::vector<Value>& path, size_t i, const Value& v) {
@@ -422,7 +436,112 @@ bool Evaluator::EvalTerm(const Term& t, Slots f, ValueCont k) {
   // Literals and bound variables, most of the terms evaluated, without the
   // set-up of the general case below.
   if (const Value* v = Immediate(t, f)) return k(*v);
+  if (t.single) return EvalSingle(t, f, k);
   return EvalCompound(t, f, k);
+}
+
+bool Evaluator::SingleReady(const Term& t, const Slots f) const {
+  if (!st_.mocks.empty() || st_.data_mocked) return false;
+  for (int s : t.single_slots) {
+    if (f[s] == nullptr) return false;
+  }
+  return true;
+}
+
+bool Evaluator::EvalSingle(const Term& t, Slots f, ValueCont k) {
+  if (!SingleReady(t, f)) return EvalCompound(t, f, k);
+  Value tmp;
+  const Value* v;
+  if (!Direct(t, f, &tmp, &v)) return false;
+  return v != nullptr ? k(*v) : true;
+}
+
+bool Evaluator::Direct(const Term& t, Slots f, Value* tmp, const Value** out) {
+  if (const Value* v = Immediate(t, f)) {
+    *out = v;
+    return true;
+  }
+  switch (t.kind) {
+    case TermKind::kVar:  // `input`: a local variable is bound, so Immediate
+      *out = st_.input.defined() ? &st_.input : nullptr;
+      return true;
+    case TermKind::kRef:
+      return DirectRef(t, f, tmp, out);
+    case TermKind::kCall:
+      return DirectCall(t, f, tmp, out);
+    case TermKind::kArray:
+    case TermKind::kSet:
+    case TermKind::kObject: {
+      ValueVector acc;
+      acc.reserve(t.args.size());
+      for (const TermPtr& a : t.args) {
+        Value at;
+        const Value* v;
+        if (!Direct(*a, f, &at, &v)) return false;
+        if (v == nullptr) {
+          *out = nullptr;
+          return true;
+        }
+        acc.push_back(*v);
+      }
+      *tmp = Collection(t.kind, std::move(acc));
+      *out = tmp;
+      return true;
+    }
+    default:  // not single
+      *out = nullptr;
+      return Fail(t, "rego_compile_error", "term evaluated directly is not single");
+  }
+}
+
+bool Evaluator::DirectRef(const Term& ref, Slots f, Value* tmp, const Value** out) {
+  const Term& head = *ref.args[0];
+  const Value* v;
+  size_t i = 1;
+  if (head.kind == TermKind::kVar && head.binding == VarBinding::kData) {
+    // Single: the operands resolved at compile time reach a rule.
+    if (!RuleValue(ref.data_node, &v)) return false;
+    i = 1 + ref.data_prefix;
+  } else if (!Direct(head, f, tmp, &v)) {
+    return false;
+  }
+  for (; v != nullptr && v->defined() && i < ref.args.size(); ++i) {
+    const Term& op = *ref.args[i];
+    if (const Value* key = Immediate(op, f)) {
+      v = Child(*v, *key);
+      continue;
+    }
+    Value key_tmp;
+    const Value* key;
+    if (!Direct(op, f, &key_tmp, &key)) return false;
+    v = key != nullptr ? Child(*v, *key) : nullptr;
+  }
+  *out = v != nullptr && v->defined() ? v : nullptr;
+  return true;
+}
+
+bool Evaluator::DirectCall(const Term& call, Slots f, Value* tmp, const Value** out) {
+  if (call.inlined != nullptr) return Direct(*call.inlined, f, tmp, out);
+  size_t n = call.args.size() - 1;
+  const Value* args[kMaxSingleOperands];
+  // Most operands are literals and variables; only the others need a Value
+  // to hold what they compute, made when needed.
+  std::optional<Value> temps[kMaxSingleOperands];
+  for (size_t i = 0; i < n; ++i) {
+    const Term& op = *call.args[i + 1];
+    if ((args[i] = Immediate(op, f)) != nullptr) continue;
+    if (!Direct(op, f, &temps[i].emplace(), &args[i])) return false;
+    if (args[i] == nullptr) {
+      *out = nullptr;
+      return true;
+    }
+  }
+  bool ok = call.target == CallTarget::kBuiltin
+                ? CallBuiltin(call, call.builtin, Operands(args, n), tmp)
+                : CallFunction(call.function, Operands(args, n), tmp);
+  if (!ok) return false;
+  *out = tmp->defined() ? tmp : nullptr;
+  return true;
 }
 
 bool Evaluator::EvalCompound(const Term& t, Slots f, ValueCont k) {
@@ -447,22 +566,11 @@ bool Evaluator::EvalCompound(const Term& t, Slots f, ValueCont k) {
     case TermKind::kRef:
       return EvalRef(t, f, k);
     case TermKind::kArray:
-    case TermKind::kSet: {
-      ValueVector acc;
-      acc.reserve(t.args.size());
-      return EvalTerms(t.args, 0, &acc, f, [&]() {
-        return k(t.kind == TermKind::kArray ? Value::Array(acc) : Value::Set(acc));
-      });
-    }
+    case TermKind::kSet:
     case TermKind::kObject: {
       ValueVector acc;
       acc.reserve(t.args.size());
-      return EvalTerms(t.args, 0, &acc, f, [&]() {
-        ObjectEntries entries;
-        entries.reserve(acc.size() / 2);
-        for (size_t i = 0; i + 1 < acc.size(); i += 2) entries.emplace_back(acc[i], acc[i + 1]);
-        return k(Value::Object(std::move(entries)));
-      });
+      return EvalTerms(t.args, 0, &acc, f, [&]() { return k(Collection(t.kind, acc)); });
     }
     case TermKind::kArrayCompr:
     case TermKind::kSetCompr:
@@ -951,21 +1059,7 @@ bool Evaluator::EvalArgs(const Term& call, size_t end, size_t i, const Value** a
 
 bool Evaluator::EvalCall(const Term& call, Slots f, ValueCont k) {
   size_t given = call.args.size() - 1;
-  // The usual call, a builtin given literals and bound variables with no
-  // `with` in effect, goes straight to the builtin: no continuation for the
-  // operands and no mock lookup.
   constexpr size_t kInline = 8;
-  if (call.target == CallTarget::kBuiltin && given <= kInline && st_.mocks.empty() &&
-      (call.builtin->arity < 0 || given == static_cast<size_t>(call.builtin->arity))) {
-    const Value* args[kInline];
-    size_t i = 0;
-    while (i < given && (args[i] = Immediate(*call.args[i + 1], f)) != nullptr) ++i;
-    if (i == given) {
-      Value result;
-      if (!CallBuiltin(call, call.builtin, Operands(args, given), &result)) return false;
-      return result.defined() ? k(result) : true;
-    }
-  }
   size_t arity;
   if (call.target == CallTarget::kBuiltin) {
     arity = call.builtin->arity < 0 ? given : static_cast<size_t>(call.builtin->arity);

@@ -90,6 +90,18 @@ class Evaluator {
     return nullptr;
   }
   bool EvalTerm(const Term& t, Slots f, ValueCont k);
+  // EvalTerm for a single term (policy/single_terms.h): computed by Direct
+  // when SingleReady, else as written.
+  [[gnu::noinline]] bool EvalSingle(const Term& t, Slots f, ValueCont k);
+  // The variables of single term `t` are bound and no `with` replaces a
+  // function or data.
+  bool SingleReady(const Term& t, const Slots f) const;
+  // The value of single term `t`, when SingleReady: *out points to it (into
+  // `tmp`, a term, the input or a rule's cached value, all of which outlive
+  // the caller's use) or is null when `t` is undefined. False on error.
+  bool Direct(const Term& t, Slots f, Value* tmp, const Value** out);
+  bool DirectRef(const Term& ref, Slots f, Value* tmp, const Value** out);
+  bool DirectCall(const Term& call, Slots f, Value* tmp, const Value** out);
   // EvalTerm for everything Immediate() does not answer.
   [[gnu::noinline]] bool EvalCompound(const Term& t, Slots f, ValueCont k);
   bool EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
