@@ -3,7 +3,6 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <optional>
 
 #include <fmt/format.h>
 
@@ -522,23 +521,30 @@ bool Evaluator::DirectRef(const Term& ref, Slots f, Value* tmp, const Value** ou
 
 bool Evaluator::DirectCall(const Term& call, Slots f, Value* tmp, const Value** out) {
   if (call.inlined != nullptr) return Direct(*call.inlined, f, tmp, out);
-  size_t n = call.args.size() - 1;
   const Value* args[kMaxSingleOperands];
-  // Most operands are literals and variables; only the others need a Value
-  // to hold what they compute, made when needed.
-  std::optional<Value> temps[kMaxSingleOperands];
-  for (size_t i = 0; i < n; ++i) {
-    const Term& op = *call.args[i + 1];
-    if ((args[i] = Immediate(op, f)) != nullptr) continue;
-    if (!Direct(op, f, &temps[i].emplace(), &args[i])) return false;
-    if (args[i] == nullptr) {
+  return DirectArgs(call, 1, args, f, tmp, out);
+}
+
+bool Evaluator::DirectArgs(const Term& call, size_t i, const Value** args, Slots f, Value* tmp,
+                           const Value** out) {
+  // Most operands are literals and variables; each other one gets a Value to
+  // hold what it computes, here, for as long as the call needs it.
+  size_t end = call.args.size();
+  for (; i < end; ++i) {
+    if ((args[i - 1] = Immediate(*call.args[i], f)) == nullptr) break;
+  }
+  if (i < end) {
+    Value held;
+    if (!Direct(*call.args[i], f, &held, &args[i - 1])) return false;
+    if (args[i - 1] == nullptr) {
       *out = nullptr;
       return true;
     }
+    return DirectArgs(call, i + 1, args, f, tmp, out);
   }
-  bool ok = call.target == CallTarget::kBuiltin
-                ? CallBuiltin(call, call.builtin, Operands(args, n), tmp)
-                : CallFunction(call.function, Operands(args, n), tmp);
+  Operands operands(args, end - 1);
+  bool ok = call.target == CallTarget::kBuiltin ? CallBuiltin(call, call.builtin, operands, tmp)
+                                                : CallFunction(call.function, operands, tmp);
   if (!ok) return false;
   *out = tmp->defined() ? tmp : nullptr;
   return true;

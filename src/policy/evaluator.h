@@ -102,6 +102,9 @@ class Evaluator {
   bool Direct(const Term& t, Slots f, Value* tmp, const Value** out);
   bool DirectRef(const Term& ref, Slots f, Value* tmp, const Value** out);
   bool DirectCall(const Term& call, Slots f, Value* tmp, const Value** out);
+  // Computes operands i.. of `call` into args[i - 1]..., then calls it.
+  bool DirectArgs(const Term& call, size_t i, const Value** args, Slots f, Value* tmp,
+                  const Value** out);
   // EvalTerm for everything Immediate() does not answer.
   [[gnu::noinline]] bool EvalCompound(const Term& t, Slots f, ValueCont k);
   bool EvalTerms(const std::vector<std::unique_ptr<Term>>& terms, size_t i,
