@@ -228,6 +228,35 @@ bool Evaluator::FailStatus(const Term& at, const Status& s) {
 // ---------------------------------------------------------------- bodies
 
 bool Evaluator::EvalBody(const Body& body, size_t i, Slots f, Cont k) {
+  // Tests and assignments of single terms, most of a body, are evaluated
+  // here in turn rather than each with a continuation for the rest.
+  for (; i < body.size(); ++i) {
+    const Expr& e = *body[i];
+    if (!e.withs.empty()) break;
+    if (e.kind == ExprKind::kTerm) {
+      if (!e.lhs->single || !SingleReady(*e.lhs, f)) break;
+      Value tmp;
+      const Value* v;
+      if (!Direct(*e.lhs, f, &tmp, &v)) return false;
+      bool holds = v != nullptr && !v->is_false();
+      if (holds == e.negated) return true;
+      continue;
+    }
+    if (e.kind == ExprKind::kAssign && !e.negated && e.lhs->kind == TermKind::kVar &&
+        e.lhs->binding == VarBinding::kLocal && f[e.lhs->slot] == nullptr && e.rhs->single &&
+        SingleReady(*e.rhs, f)) {
+      Value tmp;
+      const Value* v;
+      if (!Direct(*e.rhs, f, &tmp, &v)) return false;
+      if (v == nullptr) return true;
+      const Value*& slot = f[e.lhs->slot];
+      slot = v;
+      bool r = EvalBody(body, i + 1, f, k);
+      slot = nullptr;
+      return r;
+    }
+    break;
+  }
   if (i == body.size()) return k();
   return EvalExpr(*body[i], f, [&]() { return EvalBody(body, i + 1, f, k); });
 }

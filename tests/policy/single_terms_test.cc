@@ -133,4 +133,45 @@ w := upper(spec.n)
         std::string::npos);
 }
 
+TEST_CASE("Single terms: a body steps through tests and assignments in turn") {
+  auto bundle = CompilePolicyModules({{"m.rego", R"(package t
+spec := object.get(input, "spec", {})
+doubled contains y if { some x in spec.xs; y := x * 2; y > 2 }
+pairs contains [a, b] if { some a in spec.xs; b := a + 1; some c in spec.xs; c == b }
+not_false if { x := spec.n == 2; not x }
+not_true if { not startswith(spec.name, " F") }
+not_undefined if { not spec.missing }
+undefined_assignment if { v := spec.missing; print("reached", v) }
+false_test if { x := spec.n == 2; x }
+value_test := v if { v := spec.n; v; spec.name }
+not_error if { not upper(spec.n) }
+)"}},
+                                     nullptr);
+  REQUIRE_MESSAGE(bundle.ok(), bundle.status().message());
+  nlohmann::json input = {{"spec", {{"name", " Fraud "}, {"n", 1}, {"xs", {1, 2, 3}}}}};
+  std::string printed;
+  auto value = [&](const std::string& rule) -> std::string {
+    QueryOptions opts;
+    opts.input = &input;
+    opts.print = [&](const std::string& s) { printed += s + "\n"; };
+    auto rows = bundle->Query("x := data.t." + rule, opts);
+    REQUIRE_MESSAGE(rows.ok(), rows.status().message());
+    if (rows->empty()) return "undefined";
+    REQUIRE(rows->size() == 1);
+    return (*rows)[0].at("x").dump();
+  };
+  // Each assignment is undone on the way back, so the next value of x binds y anew.
+  CHECK(value("doubled") == "[4,6]");
+  CHECK(value("pairs") == "[[1,2],[2,3]]");
+  CHECK(value("not_false") == "true");
+  CHECK(value("not_true") == "undefined");
+  CHECK(value("not_undefined") == "true");
+  CHECK(value("undefined_assignment") == "undefined");
+  CHECK(printed.empty());
+  CHECK(value("false_test") == "undefined");
+  CHECK(value("value_test") == "1");
+  // Outside strict mode a builtin error leaves the expression undefined.
+  CHECK(value("not_error") == "true");
+}
+
 }  // namespace governance::rego
