@@ -1,5 +1,6 @@
 #include "policy/compiler.h"
 
+#include <functional>
 #include <set>
 #include <unordered_map>
 
@@ -649,6 +650,24 @@ Value InternKeys(const Value& v, const StringTable& strings) {
   }
 }
 
+// Pins the values evaluation copies from the program: base data and each
+// term's literal, precomputed value and base document, inlined calls' and
+// rule heads' too.
+void PinValues(Program* program) {
+  program->data = Value::Pinned(program->data, &program->pinned);
+  std::function<void(Term*)> pin = [&](Term* t) {
+    t->value = Value::Pinned(t->value, &program->pinned);
+    t->data_base = Value::Pinned(t->data_base, &program->pinned);
+    if (t->inlined != nullptr) ForEachTerm(t->inlined.get(), pin);
+  };
+  for (const auto& m : program->modules) {
+    for (const auto& r : m->rules) {
+      ForEachTerm(r.get(), pin);
+      for (const TermPtr& h : r->head_ref) ForEachTerm(h.get(), pin);  // key_terms
+    }
+  }
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Program>> Compile(std::vector<std::unique_ptr<Module>> modules,
@@ -700,6 +719,7 @@ StatusOr<std::unique_ptr<Program>> Compile(std::vector<std::unique_ptr<Module>> 
   FoldConstantRefs(program.get());
   InlineFunctions(program.get());
   MarkSingleTerms(program.get());
+  PinValues(program.get());
   return program;
 }
 

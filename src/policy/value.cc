@@ -17,6 +17,12 @@ std::shared_ptr<const void> MakeRep(Args&&... args) {
   return std::allocate_shared<const Rep>(PoolAllocator<Rep>(), std::forward<Args>(args)...);
 }
 
+// A pointer to `rep` that owns nothing (the aliasing constructor with an
+// empty owner): copying or destroying it touches no count.
+std::shared_ptr<const void> Unowned(const void* rep) {
+  return std::shared_ptr<const void>(std::shared_ptr<const void>(), rep);
+}
+
 }  // namespace
 
 Value Value::Null() {
@@ -57,12 +63,14 @@ Value Value::String(std::string s) {
 
 // Empty composites share one representation each. Most deny and warn rules
 // of a passing manifest produce the empty set, and allocating a fresh one per
-// rule was about one in twelve of an evaluation's allocations.
+// rule was about one in twelve of an evaluation's allocations. It is not
+// counted: threads making empty sets at once would contend for the count.
 namespace {
 
 template <Value::Kind kKind, typename Rep>
 const std::shared_ptr<const void>& EmptyRep() {
-  static const std::shared_ptr<const void> rep = std::make_shared<const Rep>();
+  static const Rep empty;
+  static const std::shared_ptr<const void> rep = Unowned(&empty);
   return rep;
 }
 
@@ -136,8 +144,44 @@ const Value& Value::False() {
 }
 
 const Value& Value::EmptyString() {
-  static const Value v = String("");
+  static const std::string empty;
+  static const Value v = [] {
+    Value s;
+    s.kind_ = Kind::kString;
+    s.rep_ = Unowned(&empty);
+    return s;
+  }();
   return v;
+}
+
+Value Value::Pinned(const Value& v, std::vector<Value>* owners) {
+  if (v.rep_ == nullptr || v.rep_.use_count() == 0) return v;  // a scalar, or pinned
+  Value owner = v;
+  switch (v.kind_) {
+    case Kind::kArray:
+    case Kind::kSet: {
+      ValueVector items;
+      items.reserve(v.items().size());
+      for (const Value& e : v.items()) items.push_back(Pinned(e, owners));
+      owner.rep_ = MakeRep<ValueVector>(std::move(items));
+      break;
+    }
+    case Kind::kObject: {
+      ObjectEntries entries;
+      entries.reserve(v.entries().size());
+      for (const auto& [key, val] : v.entries()) {
+        entries.emplace_back(Pinned(key, owners), Pinned(val, owners));
+      }
+      owner.rep_ = MakeRep<ObjectEntries>(std::move(entries));
+      break;
+    }
+    default:
+      break;  // a string: its representation holds no values
+  }
+  Value pinned = owner;
+  pinned.rep_ = Unowned(owner.rep_.get());
+  owners->push_back(std::move(owner));
+  return pinned;
 }
 
 bool Value::ToInt(int64_t* out) const {

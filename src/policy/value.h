@@ -55,6 +55,14 @@ class Value {
   static Value SortedSet(ValueVector items);
   // REQUIRES: `entries` already sorted by key with unique keys.
   static Value SortedObject(ObjectEntries entries);
+  // `v` with its representation, and those of all its elements, owned by
+  // `*owners` instead of counted: copying the result, or an element taken
+  // from it, changes no count, so threads evaluating one compiled program
+  // do not contend for the counts of its literals and base data. A string
+  // keeps its representation (and address). Pinning a pinned value returns
+  // it unchanged.
+  // REQUIRES: *owners outlives the result and every copy taken from it.
+  static Value Pinned(const Value& v, std::vector<Value>* owners);
   static const Value& True();
   static const Value& False();
   static const Value& EmptyString();

@@ -125,4 +125,37 @@ TEST_CASE("Value: made on one thread, dropped on another, reused for another kin
   CHECK(intact(make(7), 7));
 }
 
+TEST_CASE("Value: a pinned value is held by its owners, not by its copies") {
+  std::vector<Value> owners;
+  Value v = Value::Object({{Value::String("spec"),
+                            Value::Array({Value::String("a"), Value::Set({Value::Int(1)})})},
+                           {Value::String("n"), Value::Int(2)}});
+  const std::string text = v.ToString();
+  Value p = Value::Pinned(v, &owners);
+  CHECK(p == v);
+  // The object, its two keys, the array, its string and the set.
+  CHECK(owners.size() == 6);
+  // Deep: what is taken out of a pinned value is pinned already.
+  const Value* spec = p.FindString("spec");
+  REQUIRE(spec != nullptr);
+  CHECK(&Value::Pinned(*spec, &owners).items() == &spec->items());
+  CHECK(&Value::Pinned(p, &owners).entries() == &p.entries());
+  CHECK(owners.size() == 6);
+  // A string keeps its representation, so lookups by address still match.
+  Value key = Value::String("spec");
+  CHECK(&Value::Pinned(key, &owners).str() == &key.str());
+  CHECK(owners.size() == 7);
+  // Shared empty values and scalars need no owner.
+  for (const Value& e : {Value::Array({}), Value::Set({}), Value::Object({}),
+                         Value::EmptyString(), Value::Int(3), Value::Null()}) {
+    CHECK(Value::Pinned(e, &owners) == e);
+  }
+  CHECK(owners.size() == 7);
+  // The source may go; the owners keep the pinned value and its copies whole.
+  v = Value();
+  Value copy = p;
+  p = Value();
+  CHECK(copy.ToString() == text);
+}
+
 }  // namespace governance::rego
