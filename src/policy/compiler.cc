@@ -654,10 +654,10 @@ Value InternKeys(const Value& v, const StringTable& strings) {
 // term's literal, precomputed value and base document, inlined calls' and
 // rule heads' too.
 void PinValues(Program* program) {
-  program->data = Value::Pinned(program->data, &program->pinned);
+  program->data = program->pinned.Pin(program->data);
   std::function<void(Term*)> pin = [&](Term* t) {
-    t->value = Value::Pinned(t->value, &program->pinned);
-    t->data_base = Value::Pinned(t->data_base, &program->pinned);
+    t->value = program->pinned.Pin(t->value);
+    t->data_base = program->pinned.Pin(t->data_base);
     if (t->inlined != nullptr) ForEachTerm(t->inlined.get(), pin);
   };
   for (const auto& m : program->modules) {

@@ -52,10 +52,10 @@ struct Program {
   // keys are taken from here too, so a literal and the key it looks up are
   // one representation and Value::Find matches them by address.
   StringTable strings;
-  // Owners of the literals, precomputed values and base data that the
-  // compiler pinned (Value::Pinned) once the program was complete: threads
-  // evaluating the program copy those without contending for their counts.
-  std::vector<Value> pinned;
+  // Owns the literals, precomputed values and base data, pinned once the
+  // program is complete: threads evaluating the program copy those without
+  // contending for their counts.
+  ValuePins pinned;
 
   // The node at `path` below data, or null.
   const RuleNode* FindNode(const std::vector<std::string>& path) const;

@@ -68,7 +68,7 @@ void StringTable::Add(const Value& s) {
   Slot& slot = slots_[Probe(h, s.str())];
   if (slot.value.defined()) return;
   slot.hash = h;
-  slot.value = Value::Pinned(s, &owners_);
+  slot.value = pins_.Pin(s);
   const std::string& text = s.str();
   bool plain = std::all_of(text.begin(), text.end(), [](char c) {
     return c >= 0x20 && c != '"' && c != '\\';  // printable ASCII (char is signed)

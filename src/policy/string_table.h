@@ -12,8 +12,8 @@
 // std::unordered_map it replaces (hashing, a division and a node walk), which
 // was 3% of an evaluation.
 //
-// The entries' values are pinned (Value::Pinned) by the table, so copying
-// one from many threads at once changes no shared count.
+// The entries' values are pinned (ValuePins) by the table, so copying one
+// from many threads at once changes no shared count.
 //
 // Thread-safety: Find may be called from many threads; Add may not run
 // concurrently with anything.
@@ -54,7 +54,7 @@ class StringTable {
 
   std::vector<Slot> slots_;  // size is zero or a power of two, at most half full
   size_t count_ = 0;
-  std::vector<Value> owners_;  // of the pinned entry values
+  ValuePins pins_;  // owns the entry values
 };
 
 }  // namespace governance::rego

@@ -154,25 +154,31 @@ const Value& Value::EmptyString() {
   return v;
 }
 
-Value Value::Pinned(const Value& v, std::vector<Value>* owners) {
+Value ValuePins::Pin(const Value& v) {
   if (v.rep_ == nullptr || v.rep_.use_count() == 0) return v;  // a scalar, or pinned
+  auto [it, added] = pinned_.try_emplace(v.rep_.get());
+  if (!added) {
+    Value same = it->second;
+    same.kind_ = v.kind_;  // an array and a set may share a representation
+    return same;
+  }
   Value owner = v;
   switch (v.kind_) {
-    case Kind::kArray:
-    case Kind::kSet: {
+    case Value::Kind::kArray:
+    case Value::Kind::kSet: {
       ValueVector items;
       items.reserve(v.items().size());
-      for (const Value& e : v.items()) items.push_back(Pinned(e, owners));
+      for (const Value& e : v.items()) items.push_back(Pin(e));
       owner.rep_ = MakeRep<ValueVector>(std::move(items));
+      owners_.push_back(v);  // so that no other representation takes its address
       break;
     }
-    case Kind::kObject: {
+    case Value::Kind::kObject: {
       ObjectEntries entries;
       entries.reserve(v.entries().size());
-      for (const auto& [key, val] : v.entries()) {
-        entries.emplace_back(Pinned(key, owners), Pinned(val, owners));
-      }
+      for (const auto& [key, val] : v.entries()) entries.emplace_back(Pin(key), Pin(val));
       owner.rep_ = MakeRep<ObjectEntries>(std::move(entries));
+      owners_.push_back(v);
       break;
     }
     default:
@@ -180,7 +186,9 @@ Value Value::Pinned(const Value& v, std::vector<Value>* owners) {
   }
   Value pinned = owner;
   pinned.rep_ = Unowned(owner.rep_.get());
-  owners->push_back(std::move(owner));
+  owners_.push_back(std::move(owner));
+  // `it` may have moved while elements were pinned.
+  pinned_[v.rep_.get()] = pinned;
   return pinned;
 }
 

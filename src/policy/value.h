@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -55,14 +56,6 @@ class Value {
   static Value SortedSet(ValueVector items);
   // REQUIRES: `entries` already sorted by key with unique keys.
   static Value SortedObject(ObjectEntries entries);
-  // `v` with its representation, and those of all its elements, owned by
-  // `*owners` instead of counted: copying the result, or an element taken
-  // from it, changes no count, so threads evaluating one compiled program
-  // do not contend for the counts of its literals and base data. A string
-  // keeps its representation (and address). Pinning a pinned value returns
-  // it unchanged.
-  // REQUIRES: *owners outlives the result and every copy taken from it.
-  static Value Pinned(const Value& v, std::vector<Value>* owners);
   static const Value& True();
   static const Value& False();
   static const Value& EmptyString();
@@ -128,6 +121,30 @@ class Value {
     double d;
   } scalar_{};
   std::shared_ptr<const void> rep_;
+
+  friend class ValuePins;
+};
+
+// Pins values: a pinned value's representation, and those of all its
+// elements, are owned here instead of counted, so copying it, or an element
+// taken from it, changes no count. Threads evaluating one compiled program
+// copy its literals and base data without contending for their counts.
+//
+// Each representation is pinned once, however many values share it. A
+// string keeps its representation (and address, which Value::Find matches);
+// pinning a pinned value returns it unchanged.
+//
+// Values pinned here must not be used once it is destroyed. Moving it keeps
+// them valid.
+class ValuePins {
+ public:
+  Value Pin(const Value& v);
+  // Values owned: the strings pinned, and each composite pinned with its copy.
+  size_t size() const { return owners_.size(); }
+
+ private:
+  std::vector<Value> owners_;
+  std::unordered_map<const void*, Value> pinned_;  // by the representation pinned
 };
 
 // Three-way comparison in Rego order: negative, zero or positive.

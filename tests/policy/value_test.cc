@@ -126,35 +126,41 @@ TEST_CASE("Value: made on one thread, dropped on another, reused for another kin
 }
 
 TEST_CASE("Value: a pinned value is held by its owners, not by its copies") {
-  std::vector<Value> owners;
+  ValuePins pins;
   Value v = Value::Object({{Value::String("spec"),
                             Value::Array({Value::String("a"), Value::Set({Value::Int(1)})})},
                            {Value::String("n"), Value::Int(2)}});
   const std::string text = v.ToString();
-  Value p = Value::Pinned(v, &owners);
+  Value p = pins.Pin(v);
   CHECK(p == v);
-  // The object, its two keys, the array, its string and the set.
-  CHECK(owners.size() == 6);
+  CHECK(&p.entries() != &v.entries());
+  const size_t owned = pins.size();
+  CHECK(owned > 0);
   // Deep: what is taken out of a pinned value is pinned already.
   const Value* spec = p.FindString("spec");
   REQUIRE(spec != nullptr);
-  CHECK(&Value::Pinned(*spec, &owners).items() == &spec->items());
-  CHECK(&Value::Pinned(p, &owners).entries() == &p.entries());
-  CHECK(owners.size() == 6);
+  CHECK(&pins.Pin(*spec).items() == &spec->items());
+  CHECK(&pins.Pin(p).entries() == &p.entries());
+  // Once: the original's elements, and the original again, pin to the same.
+  CHECK(&pins.Pin(*v.FindString("spec")).items() == &spec->items());
+  CHECK(&pins.Pin(v).entries() == &p.entries());
+  CHECK(pins.size() == owned);
   // A string keeps its representation, so lookups by address still match.
   Value key = Value::String("spec");
-  CHECK(&Value::Pinned(key, &owners).str() == &key.str());
-  CHECK(owners.size() == 7);
+  CHECK(&pins.Pin(key).str() == &key.str());
+  CHECK(pins.size() == owned + 1);
   // Shared empty values and scalars need no owner.
   for (const Value& e : {Value::Array({}), Value::Set({}), Value::Object({}),
                          Value::EmptyString(), Value::Int(3), Value::Null()}) {
-    CHECK(Value::Pinned(e, &owners) == e);
+    CHECK(pins.Pin(e) == e);
   }
-  CHECK(owners.size() == 7);
-  // The source may go; the owners keep the pinned value and its copies whole.
+  CHECK(pins.size() == owned + 1);
+  // The source may go, and the pins may move; the pinned value and its
+  // copies stay whole.
   v = Value();
   Value copy = p;
   p = Value();
+  ValuePins moved = std::move(pins);
   CHECK(copy.ToString() == text);
 }
 
