@@ -156,6 +156,13 @@ const Value& Value::EmptyString() {
 
 Value ValuePins::Pin(const Value& v) {
   if (v.rep_ == nullptr || v.rep_.use_count() == 0) return v;  // a scalar, or pinned
+  if (v.kind_ == Value::Kind::kString) {
+    // Pinned in place: pinning it again only adds an owner.
+    Value pinned = v;
+    pinned.rep_ = Unowned(v.rep_.get());
+    owners_.push_back(v);
+    return pinned;
+  }
   auto [it, added] = pinned_.try_emplace(v.rep_.get());
   if (!added) {
     Value same = it->second;
@@ -182,7 +189,7 @@ Value ValuePins::Pin(const Value& v) {
       break;
     }
     default:
-      break;  // a string: its representation holds no values
+      return v;  // not reached: scalars hold no representation
   }
   Value pinned = owner;
   pinned.rep_ = Unowned(owner.rep_.get());

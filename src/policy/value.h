@@ -139,12 +139,12 @@ class Value {
 class ValuePins {
  public:
   Value Pin(const Value& v);
-  // Values owned: the strings pinned, and each composite pinned with its copy.
+  // Values owned: each string pinned, and each composite with its copy.
   size_t size() const { return owners_.size(); }
 
  private:
   std::vector<Value> owners_;
-  std::unordered_map<const void*, Value> pinned_;  // by the representation pinned
+  std::unordered_map<const void*, Value> pinned_;  // composites, by the representation pinned
 };
 
 // Three-way comparison in Rego order: negative, zero or positive.
