@@ -1,39 +1,31 @@
+// OPENSSL_SUPPRESS_DEPRECATED: see sha256.h for why SHA256_* rather than EVP.
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include "core/sha256.h"
 
-#include <openssl/evp.h>
-
-#include <cstdlib>
+#include <openssl/sha.h>
 
 #include "core/encoding.h"
 
 namespace governance {
 
 struct Sha256::Rep {
-  EVP_MD_CTX* ctx = nullptr;
+  SHA256_CTX ctx;
 };
 
-Sha256::Sha256() : rep_(std::make_unique<Rep>()) {
-  rep_->ctx = EVP_MD_CTX_new();
-  if (rep_->ctx == nullptr || EVP_DigestInit_ex(rep_->ctx, EVP_sha256(), nullptr) != 1) {
-    // Only allocation failure gets here; there is no meaningful recovery.
-    std::abort();
-  }
-}
+Sha256::Sha256() : rep_(std::make_unique<Rep>()) { SHA256_Init(&rep_->ctx); }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(rep_->ctx); }
+Sha256::~Sha256() = default;
 
 void Sha256::Update(std::string_view bytes) { Update(bytes.data(), bytes.size()); }
 
-void Sha256::Update(const void* data, size_t size) {
-  EVP_DigestUpdate(rep_->ctx, data, size);
-}
+void Sha256::Update(const void* data, size_t size) { SHA256_Update(&rep_->ctx, data, size); }
 
 std::string Sha256::Finish() {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(rep_->ctx, out, &len);
-  EVP_DigestInit_ex(rep_->ctx, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<char*>(out), len);
+  unsigned char out[SHA256_DIGEST_LENGTH];
+  SHA256_Final(out, &rep_->ctx);
+  SHA256_Init(&rep_->ctx);
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
 }
 
 std::string Sha256Digest(std::string_view bytes) {
