@@ -4,7 +4,10 @@
 // once per solution, binding variables in the rule's frame before the call
 // and unbinding after, so backtracking needs no trail. A continuation returns
 // false to stop the enumeration (`not` and `every` stop at the first
-// solution); an error also stops it and is kept in the evaluator.
+// solution); an error also stops it and is kept in the evaluator. Terms
+// with one value (policy/single_terms.h) are computed directly instead, and a
+// body's tests and assignments of such terms are taken in a loop, each
+// assignment bound for the rest of the body and unbound on the way back.
 //
 // Rule values are computed once per evaluation and cached by rule-tree node;
 // `with` gives the expression it modifies a fresh cache.
