@@ -656,7 +656,11 @@ Value InternKeys(const Value& v, const StringTable& strings) {
 void PinValues(Program* program) {
   program->data = program->pinned.Pin(program->data);
   std::function<void(Term*)> pin = [&](Term* t) {
-    t->value = program->pinned.Pin(t->value);
+    // A string literal takes the string table's entry: one pinned
+    // representation per text.
+    const StringTable::Entry* interned =
+        t->value.is_string() ? program->strings.Find(t->value.str()) : nullptr;
+    t->value = interned != nullptr ? interned->value : program->pinned.Pin(t->value);
     t->data_base = program->pinned.Pin(t->data_base);
     if (t->inlined != nullptr) ForEachTerm(t->inlined.get(), pin);
   };
