@@ -135,7 +135,8 @@ class Value {
 // pinning a pinned value returns it unchanged.
 //
 // Values pinned here must not be used once it is destroyed. Moving it keeps
-// them valid.
+// them valid. Not thread-safe: a program pins its values while it is
+// compiled, before any thread evaluates it.
 class ValuePins {
  public:
   Value Pin(const Value& v);
