@@ -227,35 +227,40 @@ bool Evaluator::FailStatus(const Term& at, const Status& s) {
 
 // ---------------------------------------------------------------- bodies
 
+namespace {
+
+// `x := <term>` where x is a local variable not yet bound: the usual
+// assignment, which binds x to the term's value without unification.
+bool AssignsUnboundLocal(const Expr& e, const Value* const* f) {
+  return e.kind == ExprKind::kAssign && e.lhs->kind == TermKind::kVar &&
+         e.lhs->binding == VarBinding::kLocal && f[e.lhs->slot] == nullptr;
+}
+
+}  // namespace
+
 bool Evaluator::EvalBody(const Body& body, size_t i, Slots f, Cont k) {
   // Tests and assignments of single terms, most of a body, are evaluated
   // here in turn rather than each with a continuation for the rest.
   for (; i < body.size(); ++i) {
     const Expr& e = *body[i];
-    if (!e.withs.empty()) break;
-    if (e.kind == ExprKind::kTerm) {
-      if (!e.lhs->single || !SingleReady(*e.lhs, f)) break;
-      Value tmp;
-      const Value* v;
-      if (!Direct(*e.lhs, f, &tmp, &v)) return false;
+    const bool test = e.kind == ExprKind::kTerm;
+    const bool assign = !test && !e.negated && AssignsUnboundLocal(e, f);
+    const Term* t = test ? e.lhs.get() : assign ? e.rhs.get() : nullptr;
+    if (t == nullptr || !e.withs.empty() || !t->single || !SingleReady(*t, f)) break;
+    Value tmp;
+    const Value* v;
+    if (!Direct(*t, f, &tmp, &v)) return false;
+    if (test) {
       bool holds = v != nullptr && !v->is_false();
       if (holds == e.negated) return true;
       continue;
     }
-    if (e.kind == ExprKind::kAssign && !e.negated && e.lhs->kind == TermKind::kVar &&
-        e.lhs->binding == VarBinding::kLocal && f[e.lhs->slot] == nullptr && e.rhs->single &&
-        SingleReady(*e.rhs, f)) {
-      Value tmp;
-      const Value* v;
-      if (!Direct(*e.rhs, f, &tmp, &v)) return false;
-      if (v == nullptr) return true;
-      const Value*& slot = f[e.lhs->slot];
-      slot = v;
-      bool r = EvalBody(body, i + 1, f, k);
-      slot = nullptr;
-      return r;
-    }
-    break;
+    if (v == nullptr) return true;
+    const Value*& slot = f[e.lhs->slot];
+    slot = v;
+    bool r = EvalBody(body, i + 1, f, k);
+    slot = nullptr;
+    return r;
   }
   if (i == body.size()) return k();
   return EvalExpr(*body[i], f, [&]() { return EvalBody(body, i + 1, f, k); });
@@ -284,8 +289,7 @@ bool Evaluator::EvalExprPlain(const Expr& e, Slots f, Cont k) {
     case ExprKind::kAssign:
       // The usual assignment, x := <term> with x unbound, binds x to each
       // value of the term without the pattern analysis of Unify.
-      if (e.lhs->kind == TermKind::kVar && e.lhs->binding == VarBinding::kLocal &&
-          f[e.lhs->slot] == nullptr) {
+      if (AssignsUnboundLocal(e, f)) {
         const Value*& slot = f[e.lhs->slot];
         return EvalTerm(*e.rhs, f, [&](const Value& v) {
           slot = &v;
