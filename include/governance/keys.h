@@ -107,6 +107,15 @@ StatusOr<Role> ParseRole(std::string_view name);
 // "approver,deployer" → {kApprover, kDeployer}; rejects empty and unknown names.
 StatusOr<std::vector<Role>> ParseRoles(std::string_view comma_separated);
 
+// The one spelling of an identity: ASCII letters folded to lower case, then
+// only a-z, 0-9 and . _ - @ + (first a letter or digit), at most 128
+// characters. "Alice" becomes "alice"; "alice " (whitespace), a Cyrillic
+// "аlice", "../x" and anything with a control character are InvalidArgument,
+// naming the first offending character. Every identity that enters mgov (key
+// enrolment, admins, exception approvers) passes through here, so look-alikes
+// never count as two people and identities are safe in file names and lines.
+StatusOr<std::string> CanonicalIdentity(std::string_view identity);
+
 // An enrolled key: who holds it and what it may do.
 struct KeyRecord {
   std::string keyid;

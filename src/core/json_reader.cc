@@ -76,4 +76,25 @@ StatusOr<int64_t> JsonReader::Timestamp(const char* name) const {
   return *t;
 }
 
+StatusOr<bool> JsonReader::Bool(const char* name, bool fallback) const {
+  GOV_ASSIGN_OR_RETURN(const nlohmann::json* v, Member(name, false));
+  if (v->is_null()) return fallback;
+  if (!v->is_boolean()) return Error(name, "must be true or false");
+  return v->get<bool>();
+}
+
+Status JsonReader::RequireKnown(std::initializer_list<std::string_view> known) const {
+  GOV_RETURN_IF_ERROR(RequireObject());
+  for (const auto& [key, value] : object_.items()) {
+    bool found = false;
+    for (std::string_view k : known) found = found || k == key;
+    if (!found) {
+      std::string list;
+      for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      return Error(key, "is not a known field (known: " + list + ")");
+    }
+  }
+  return Status();
+}
+
 }  // namespace governance

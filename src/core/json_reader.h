@@ -4,6 +4,7 @@
 #define GOVERNANCE_SRC_CORE_JSON_READER_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ class JsonReader {
   StatusOr<JsonReader> Object(const char* name) const;
   // An RFC 3339 timestamp member, as Unix seconds.
   StatusOr<int64_t> Timestamp(const char* name) const;
+  // A boolean member; `fallback` when absent.
+  StatusOr<bool> Bool(const char* name, bool fallback) const;
+  // InvalidArgument naming the first member not in `known`, so that a
+  // misspelt field is an error rather than a default.
+  Status RequireKnown(std::initializer_list<std::string_view> known) const;
 
   // "origin: /path/name <what>".
   Status Error(const std::string& name, const std::string& what) const;
