@@ -3,17 +3,22 @@
 //
 //   coordinator --workdir DIR
 //
-// It plays every party in turn (a trainer, two approvers, a deployer, a
-// security officer), each with a key of its own: no single key could carry
-// the model from training to production.
+// It plays every party in turn (an admin, a trainer, two approvers, a
+// deployer, a security officer), each with a key of its own: no single key
+// could carry the model from training to production. The admin signs the
+// governance root and enrols the others; every plane then trusts only what
+// that root vouches for.
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
 
+#include "governance/administration.h"
 #include "governance/artifact.h"
 #include "governance/coordinator.h"
 #include "governance/drift.h"
+#include "governance/integrity.h"
 #include "governance/ledger.h"
 #include "governance/store.h"
 
@@ -87,13 +92,25 @@ int main(int argc, char** argv) {
   auto store = Must(gov::OpenStore("sqlite:" + db, options), "open store");
   Must(store->Migrate(), "migrate");
 
-  Step("Enrol keys: one per party, each with only the role it needs");
-  gov::Keyring keyring(*store);
+  Step("The admin signs the governance root; this process pins it");
+  gov::PrivateKey admin = Must(gov::GeneratePrivateKey(), "admin key");
+  gov::InitRequest init;
+  init.admins = {{"platform-admin", admin.public_key()}};
+  init.signing_admins = {&admin};
+  init.online_key = ledger_key.public_key();
+  auto root = Must(gov::InitializeGovernance(*store, init), "initialise governance");
+  gov::PlaneOptions planes;
+  planes.trust = gov::PinnedTrust(root.root.envelope);
+  std::cout << "    root v1 " << root.root.digest.substr(0, 19) << "…, admin threshold 1 of 1\n";
+
+  Step("The admin enrols one key per party, each with only the role it needs");
+  gov::Administration administration(*store, planes);
   auto enrol = [&](const std::string& identity, std::vector<gov::Role> roles) {
     gov::PrivateKey key = Must(gov::GeneratePrivateKey(), "generate key");
-    gov::KeyRecord rec = Must(keyring.Enroll(key.public_key(), identity, roles, "coordinator"),
-                              "enrol key");
-    std::cout << "    " << identity << "  " << rec.keyid.substr(0, 16) << "\n";
+    gov::ChangeOutcome change =
+        Must(administration.EnrollKey(key.public_key(), identity, roles, admin), "enrol key");
+    std::cout << "    " << identity << "  " << key.keyid().substr(0, 16) << "  (" << change.change_id
+              << ")\n";
     return key;
   };
   gov::PrivateKey trainer = enrol("training-pipeline", {gov::Role::kTrainer});
@@ -107,7 +124,7 @@ int main(int argc, char** argv) {
   fs::create_directories(model_dir);
   std::ofstream(model_dir + "/weights.safetensors") << "tensor bytes v1";
   std::ofstream(model_dir + "/config.json") << R"({"layers": 4})";
-  gov::TrainingPlane training(*store);
+  gov::TrainingPlane training(*store, planes);
   gov::TrainingRequest req;
   req.model_id = "fraud-detector";
   req.model_version = "1.4.0";
@@ -118,8 +135,8 @@ int main(int argc, char** argv) {
   std::cout << "    artifact " << out.output.artifact.digest << " (" << out.output.artifact.files.size()
             << " files)\n    training output " << out.digest << "\n";
 
-  Step("Governance plane: alice approves for staging and production (no policy bundle here)");
-  gov::GovernancePlane governance(*store);
+  Step("Governance plane: alice approves for staging and production (the admins required no policy bundle here)");
+  gov::GovernancePlane governance(*store, planes);
   gov::ApprovalRequest approval_req;
   approval_req.environments = {"staging", "production"};
   auto approval = Must(governance.Approve(out.envelope, approval_req, alice), "approve");
@@ -132,8 +149,8 @@ int main(int argc, char** argv) {
             << " distinct approvers (production's floor)\n";
 
   Step("Serving plane: production is refused while only one approver has signed");
-  gov::ServingPlane serving(*store);
-  gov::GateRequest gate{id, "production", "", model_dir, std::nullopt};
+  gov::ServingPlane serving(*store, planes);
+  gov::GateRequest gate{id, "production", "", model_dir, std::nullopt, std::nullopt};
   PrintGates(Must(serving.Verify(gate, "coordinator"), "verify"));
 
   Step("bob co-signs: quorum of two distinct approvers");
@@ -142,7 +159,7 @@ int main(int argc, char** argv) {
             << " approvers, quorum " << (cosign.quorum_met ? "met" : "not met") << "\n";
 
   Step("Deploy to staging, then production (production requires staging first)");
-  gov::GateRequest staging{id, "staging", "", model_dir, std::nullopt};
+  gov::GateRequest staging{id, "staging", "", model_dir, std::nullopt, std::nullopt};
   PrintGates(Must(serving.Deploy(staging, deployer), "deploy staging"));
   auto production = Must(serving.Deploy(gate, deployer), "deploy production");
   PrintGates(production);
@@ -174,10 +191,18 @@ int main(int argc, char** argv) {
   for (const auto& e : entries) {
     std::cout << "    " << e.sequence << "  " << e.type << "  " << e.actor << "\n";
   }
-  gov::LedgerVerification v = gov::VerifyLedger(entries, ledger_key.public_key());
-  std::cout << "    ledger " << (v.ok ? "verifies" : "FAILS") << ": " << v.entries
-            << " entries, Merkle root " << v.root_hash.substr(0, 16) << "…\n";
-  if (!v.ok || denied.promoted || drift.drifted) return 1;
+  gov::IntegrityReport audit;
+  Must(store->Read([&](gov::StoreTransaction& txn) -> gov::Status {
+         GOV_ASSIGN_OR_RETURN(audit, gov::AuditStoreIntegrity(txn, *planes.trust,
+                                                              static_cast<int64_t>(std::time(nullptr)), std::nullopt));
+         return gov::Status();
+       }),
+       "audit");
+  std::cout << "    ledger " << (audit.ledger.ok ? "verifies" : "FAILS") << ": "
+            << audit.ledger.entries << " entries, Merkle root "
+            << audit.ledger.root_hash.substr(0, 16) << "…; " << audit.rows_checked
+            << " rows match it" << (audit.ok() ? "" : " — STORE FAILS its audit") << "\n";
+  if (!audit.ok() || denied.promoted || drift.drifted) return 1;
   std::cout << "\ncoordinator: done — model approved by 2 of 2, deployed, revoked, "
                "re-deploy denied, ledger verified\n";
   return 0;

@@ -1,15 +1,20 @@
-// A governance store on SQLite with enrolled keys, a pinned clock and an
-// artifact on disk: the starting point of the plane and attack tests.
+// A governance store on SQLite with a governance root (one admin), keys the
+// admin enrolled, a pinned clock and an artifact on disk: the starting point
+// of the plane and attack tests.
 #ifndef GOVERNANCE_TESTS_PLANES_FIXTURE_H_
 #define GOVERNANCE_TESTS_PLANES_FIXTURE_H_
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "core/file.h"
+#include "governance/administration.h"
 #include "governance/coordinator.h"
+#include "governance/policy.h"
+#include "governance/state.h"
 #include "governance/store.h"
 #include "test_util.h"
 
@@ -30,7 +35,15 @@ class PlanesFixture {
     store_ = std::move(*store);
     REQUIRE(store_->Migrate().ok());
     plane_options_.clock = [this] { return now_; };
-    keyring_ = std::make_unique<Keyring>(*store_, plane_options_);
+    InitRequest init;
+    init.admins = {{"root-admin", admin_.public_key()}};
+    init.signing_admins = {&admin_};
+    init.online_key = ledger_key_.public_key();
+    auto made = InitializeGovernance(*store_, init, plane_options_);
+    REQUIRE_MESSAGE(made.ok(), made.status().ToString());
+    root_ = made->root.envelope;
+    plane_options_.trust = PinnedTrust(root_);
+    administration_ = std::make_unique<Administration>(*store_, plane_options_);
     trainer_ = Enroll("trainer-ci", {Role::kTrainer, Role::kApprover});
     alice_ = Enroll("alice", {Role::kApprover});
     bob_ = Enroll("bob", {Role::kApprover});
@@ -43,9 +56,34 @@ class PlanesFixture {
   PrivateKey Enroll(const std::string& identity, std::vector<Role> roles) {
     auto key = GeneratePrivateKey();
     REQUIRE(key.ok());
-    auto rec = keyring_->Enroll(key->public_key(), identity, roles, "test");
+    auto rec = administration_->EnrollKey(key->public_key(), identity, roles, admin_);
     REQUIRE_MESSAGE(rec.ok(), rec.status().ToString());
+    REQUIRE(rec->applied);
     return *key;
+  }
+
+  // Writes a policy bundle (one module, one data file) and has the admin
+  // require it for `environments` (all when empty); returns its digest.
+  std::string RequirePolicy(const std::string& rego, const std::string& data_yaml,
+                            std::vector<std::string> environments = {}) {
+    const std::string dir = dir_ / ("policy-" + std::to_string(++policies_));
+    std::filesystem::create_directories(dir);
+    REQUIRE(WriteFileAtomic(dir + "/policy.rego", rego).ok());
+    REQUIRE(WriteFileAtomic(dir + "/data.yaml", data_yaml).ok());
+    auto bundle = LoadPolicyBundle(dir);
+    REQUIRE_MESSAGE(bundle.ok(), bundle.status().ToString());
+    auto out = administration_->RequirePolicy(*bundle, environments, admin_);
+    REQUIRE_MESSAGE(out.ok(), out.status().ToString());
+    REQUIRE(out->applied);
+    return bundle->digest();
+  }
+
+  // Moves the clock on, keeping the store's snapshot fresh as a store in use
+  // would be.
+  void Advance(int64_t seconds) {
+    now_ += seconds;
+    auto refreshed = RefreshSnapshot(*store_, *plane_options_.trust, now_);
+    REQUIRE_MESSAGE(refreshed.ok(), refreshed.status().ToString());
   }
 
   SignedTrainingOutput Train(const std::string& model = "fraud", const std::string& version = "1") {
@@ -55,6 +93,7 @@ class PlanesFixture {
     req.model_version = version;
     req.artifact_path = dir_ / "model.bin";
     req.metrics = {{"accuracy", 0.93}};
+    req.manifest = {{"spec", {{"metrics", req.metrics}}}};
     auto out = training.Record(req, trainer_);
     REQUIRE_MESSAGE(out.ok(), out.status().ToString());
     return *out;
@@ -114,12 +153,15 @@ class PlanesFixture {
   }
 
   TempDir dir_;
+  int policies_ = 0;
   std::string db_path_;
   int64_t now_ = kT0;
   PrivateKey ledger_key_ = *PrivateKey::FromSeed(std::string(32, '\x11'));
+  PrivateKey admin_ = *PrivateKey::FromSeed(std::string(32, '\x22'));
   std::unique_ptr<Store> store_;
   PlaneOptions plane_options_;
-  std::unique_ptr<Keyring> keyring_;
+  Envelope root_;
+  std::unique_ptr<Administration> administration_;
   PrivateKey trainer_ = ledger_key_, alice_ = ledger_key_, bob_ = ledger_key_,
              carol_ = ledger_key_, deployer_ = ledger_key_, alice_second_ = ledger_key_;
 };

@@ -1,36 +1,40 @@
 // The three planes of mgov and the rules that bind them.
 //
 //   auto store = OpenStore("sqlite:.mgov/governance.db", {.ledger_key = ledger_key});
-//   Keyring keyring(**store);
-//   keyring.Enroll(trainer.public_key(), "trainer-ci", {Role::kTrainer});
+//   PlaneOptions options{.trust = PinnedTrust(root_envelope)};
 //
-//   TrainingPlane training(**store);
+//   TrainingPlane training(**store, options);
 //   auto out = training.Record({.model_id = "fraud", .model_version = "3",
 //                               .artifact_path = "model/"}, trainer);
 //
-//   GovernancePlane governance(**store, {}, &policy_validator);
+//   GovernancePlane governance(**store, options);
 //   auto approval = governance.Approve(out->envelope, {.environments = {"production"}}, alice);
-//   governance.Cosign(approval->approval_id, bob);           // quorum: 2 of N
+//   governance.Cosign(approval->approval.approval_id, bob);   // quorum: 2 of N
 //
-//   ServingPlane serving(**store);
-//   auto result = serving.Deploy({.approval_id = approval->approval_id,
+//   ServingPlane serving(**store, options);
+//   auto result = serving.Deploy({.approval_id = approval->approval.approval_id,
 //                                 .environment = "production", .artifact_path = "model/"},
 //                                deployer);
 //   if (!result->promoted) std::cerr << result->FirstFailure()->reason;
 //
 // No single key can carry a model through: the trainer signs the training
 // output, approvers (never the trainer) sign the approval until the
-// environment's quorum of distinct identities is met, and a deployer runs
-// the serving gate, which re-checks everything. Every action, allowed or
-// denied, appends to the evidence ledger in the same transaction.
+// environment's quorum of distinct identities is met, policy is evaluated
+// with the bundle the admins require, and a deployer runs the serving gate,
+// which re-checks everything. Keys, roles and rules come from the chain of
+// admin-signed changes under the pinned root (state.h), never from a table
+// alone. Every action, allowed or denied, appends to the evidence ledger in
+// the same transaction; an action on a store whose state does not verify is
+// refused and records nothing.
 //
 // Thread-safety: the planes hold no mutable state of their own; they are as
-// thread-safe as the Store they use.
+// thread-safe as the Store and TrustStore they use.
 #ifndef GOVERNANCE_COORDINATOR_H_
 #define GOVERNANCE_COORDINATOR_H_
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,86 +42,27 @@
 #include <nlohmann/json.hpp>
 
 #include "governance/artifact.h"
+#include "governance/config.h"
 #include "governance/dsse.h"
 #include "governance/keys.h"
 #include "governance/status.h"
 #include "governance/store.h"
+#include "governance/trust.h"
 #include "governance/types.h"
 
 namespace governance {
 
-inline constexpr int64_t kDefaultTtlSeconds = 90LL * 24 * 3600;
-
-// What an environment demands of every approval used to deploy to it.
-struct EnvironmentRule {
-  std::string name;
-  // Distinct approver identities needed; an approval may ask for more, never fewer.
-  int min_approvers = 1;
-  // Longest validity an approval for this environment may have.
-  int64_t max_ttl_seconds = kDefaultTtlSeconds;
-  // Environments the same artifact must have been deployed to first.
-  std::vector<std::string> requires_prior;
-};
-
-struct GovernanceConfig {
-  // Known environments. Approving for or deploying to any other is refused.
-  // Default: development (1 approver), staging (1), production (2, after staging).
-  std::vector<EnvironmentRule> environments;
-  // Validity of an approval when none is asked for. Default 90 days.
-  int64_t default_ttl_seconds = kDefaultTtlSeconds;
-  // Tolerance for clocks that disagree, applied to not_before and expires_at.
-  // Default 60 s.
-  int64_t clock_skew_seconds = 60;
-
-  static GovernanceConfig Default();
-  const EnvironmentRule* Find(std::string_view environment) const;
-};
-
-nlohmann::json ToJson(const GovernanceConfig& config);
-StatusOr<GovernanceConfig> GovernanceConfigFromJson(const nlohmann::json& j,
-                                                    std::string_view origin);
-// The store's configuration (setting "governance.config"), or the default.
-StatusOr<GovernanceConfig> LoadGovernanceConfig(StoreTransaction& txn);
-
-// The hook through which policy decides whether a training output may be
-// approved. mgov's Rego engine plugs in here (see policy.h).
-class ApprovalValidator {
- public:
-  struct Decision {
-    bool allowed = false;
-    std::vector<std::string> denials;  // every message of every failing rule
-    PolicyRecord record;               // what the approval will record
-  };
-  virtual ~ApprovalValidator() = default;
-  // Evaluates `output` (its manifest) at time `now`. An error means the
-  // policy could not be evaluated (not a denial).
-  virtual StatusOr<Decision> Validate(const TrainingOutput& output, int64_t now) = 0;
-  // True when Validate may be called from several threads at once. Re-evaluating
-  // the deployed fleet then spreads it over the machine's cores. Default: false.
-  virtual bool concurrent() const { return false; }
-};
-
 struct PlaneOptions {
   // Unix seconds. Default: the wall clock.
   std::function<int64_t()> clock;
+  // What this host trusts (trust.h): the pinned governance root and the
+  // newest ledger state seen. Required: without it every action is refused.
+  std::shared_ptr<TrustStore> trust;
 };
 
-// Enrolment and revocation of the keys that sign.
-class Keyring {
- public:
-  explicit Keyring(Store& store, PlaneOptions options = {});
-  // Enrols `key` for `identity` with `roles`; AlreadyExists when enrolled.
-  // `actor` is who enrolled it, for the ledger.
-  StatusOr<KeyRecord> Enroll(const PublicKey& key, const std::string& identity,
-                             const std::vector<Role>& roles, const std::string& actor);
-  // Revokes a key: its signatures stop counting, and approvals it signed fail
-  // the "keys" gate. NotFound / AlreadyExists.
-  Status Revoke(const std::string& keyid, const std::string& reason, const std::string& actor);
-
- private:
-  Store& store_;
-  PlaneOptions options_;
-};
+// Ledger actor of an action that no key signed (a verification, a check
+// recorded without a key).
+inline constexpr char kUnsignedActor[] = "(unsigned)";
 
 // What the training plane is asked to record.
 struct TrainingRequest {
@@ -144,10 +89,11 @@ StatusOr<SignedTrainingOutput> ParseTrainingOutputEnvelope(std::string_view json
 
 class TrainingPlane {
  public:
-  explicit TrainingPlane(Store& store, PlaneOptions options = {});
+  TrainingPlane(Store& store, PlaneOptions options);
   // Hashes the artifact, builds and signs the TrainingOutput with `trainer`
   // (an enrolled, unrevoked key with the trainer role), stores it and
-  // records "training.recorded". PermissionDenied for a key that may not train.
+  // records "training.recorded". PermissionDenied for a key that may not
+  // train, or when the store's governance state does not verify.
   StatusOr<SignedTrainingOutput> Record(const TrainingRequest& request, const PrivateKey& trainer);
 
  private:
@@ -179,26 +125,46 @@ struct CosignOutcome {
   int64_t ledger_sequence = 0;
 };
 
+// A monitoring result about a deployed model, for the evidence ledger.
+struct MonitoringCheck {
+  std::string kind;      // "drift", "fairness", "data-quality"
+  std::string model_id;
+  nlohmann::json result = nlohmann::json::object();
+  double severity = 0;   // 0 (healthy) to 1
+};
+
+struct MonitoringOutcome {
+  int64_t ledger_sequence = 0;                 // the "<kind>.checked" entry
+  std::optional<int64_t> revocation_sequence;  // when the check revoked the model
+  std::string note;  // why nothing was revoked, when revocation was asked for
+};
+
 class GovernancePlane {
  public:
-  // `validator` may be null: approvals then record that no policy was evaluated.
-  GovernancePlane(Store& store, PlaneOptions options = {}, ApprovalValidator* validator = nullptr);
+  GovernancePlane(Store& store, PlaneOptions options);
 
   // Checks the training output's signature (an enrolled trainer key), the
-  // approver (enrolled, unrevoked, approver role, not the trainer) and policy;
-  // then issues the approval signed by `approver`. A "no" is an outcome with
-  // denials and an "approval.denied" ledger entry; malformed input, unknown
-  // environments and a TTL above an environment's maximum are errors.
+  // approver (enrolled, unrevoked, approver role, not the trainer), that
+  // neither the model nor its artifact is revoked, and policy: the bundle
+  // the configuration requires for the requested environments, loaded from
+  // the store by digest and evaluated on the manifest, strict about builtin
+  // errors. Then issues the approval signed by `approver`. A "no" is an
+  // outcome with denials and an "approval.denied" ledger entry; malformed
+  // input, unknown environments, a TTL above an environment's maximum, and
+  // environments that require different bundles are errors.
   StatusOr<ApprovalOutcome> Approve(const Envelope& training_output, const ApprovalRequest& request,
                                     const PrivateKey& approver);
 
-  // Adds `approver`'s signature to an approval, atomically. PermissionDenied
-  // for a key that may not approve this model; AlreadyExists when this key
-  // already signed; FailedPrecondition for a revoked or expired approval.
+  // Adds `approver`'s signature to an approval, atomically, after evaluating
+  // the required policy again, so that every signer vouches for it.
+  // PermissionDenied for a key that may not approve this model, or when
+  // this identity already signed; FailedPrecondition for a revoked or
+  // expired approval.
   StatusOr<CosignOutcome> Cosign(const std::string& approval_id, const PrivateKey& approver);
 
-  // Revocations; `actor` must be an enrolled, unrevoked approver or deployer.
-  // Returns the ledger sequence number.
+  // Revocations, signed by `actor` (an enrolled, unrevoked approver or
+  // deployer). Revoking a model also blocks the artifacts of its approvals
+  // under any model id. Returns the ledger sequence number.
   StatusOr<int64_t> RevokeApproval(const std::string& approval_id, const std::string& reason,
                                    const PrivateKey& actor);
   StatusOr<int64_t> RevokeModel(const std::string& model_id, const std::string& reason,
@@ -207,23 +173,29 @@ class GovernancePlane {
   // One deployed model judged again by the current policy.
   struct Reevaluation {
     Deployment deployment;
+    std::string bundle_digest;  // the bundle its environment requires now; "" none
     bool compliant = true;
     std::vector<std::string> denials;
     bool revoked = false;  // this run revoked its approval
   };
 
-  // Re-evaluates every current deployment's manifest against the validator
-  // (policy changed, or a waiver expired) and records a "policy.reevaluated"
-  // ledger entry. With `revoker`, the approval of every deployment that no
-  // longer complies is revoked. FailedPrecondition without a validator.
-  // Results are in deployment order; a concurrent() validator evaluates the
-  // deployments on all cores.
+  // Re-evaluates every current deployment's manifest with the bundle its
+  // environment requires now (policy changed, or a waiver expired) and
+  // records a "policy.reevaluated" ledger entry. With `revoker`, the
+  // approval of every deployment that no longer complies is revoked. Results
+  // are in deployment order; evaluation runs on all cores.
   StatusOr<std::vector<Reevaluation>> ReevaluateDeployed(const PrivateKey* revoker);
+
+  // Records a monitoring check as "<kind>.checked" evidence. With
+  // `auto_revoke` (the key that signs a revocation), every approval of the
+  // model is revoked once check.severity reaches `revoke_severity`.
+  StatusOr<MonitoringOutcome> RecordCheck(const MonitoringCheck& check,
+                                          const PrivateKey* auto_revoke = nullptr,
+                                          double revoke_severity = 0.8);
 
  private:
   Store& store_;
   PlaneOptions options_;
-  ApprovalValidator* validator_;
 };
 
 struct GateRequest {
@@ -234,34 +206,49 @@ struct GateRequest {
   // Verify this envelope (e.g. a file a serving host received) instead of
   // the stored one; its approval must still be known to the store.
   std::optional<Envelope> envelope;
+  // A digest already known for the artifact (what a deployment recorded),
+  // compared when no artifact_path is given.
+  std::optional<std::string> artifact_digest;
 };
 
-// The names of the serving gate's checks, in order.
+// The names of the serving gate's checks, in order ("deployer" follows for
+// deployments and rollbacks).
 inline constexpr const char* kGateNames[] = {
-    "envelope", "statement",  "signatures", "quorum",   "validity",  "environment",
-    "scope",    "revocation", "keys",       "artifact", "promotion-order", "exceptions"};
+    "trust",    "snapshot",    "envelope", "statement", "signatures",      "quorum",
+    "validity", "environment", "scope",    "policy",    "training",        "revocation",
+    "keys",     "artifact",    "promotion-order", "downgrade", "exceptions"};
 
 class ServingPlane {
  public:
-  explicit ServingPlane(Store& store, PlaneOptions options = {});
+  ServingPlane(Store& store, PlaneOptions options);
 
-  // Runs every gate and records "verify.allowed" or "verify.denied" by `actor`.
-  StatusOr<PromotionResult> Verify(const GateRequest& request, const std::string& actor);
+  // Runs every gate and records "verify.allowed" or "verify.denied".
+  // `requested_by` is noted in the entry as the caller's own claim; no key
+  // signs a verification.
+  StatusOr<PromotionResult> Verify(const GateRequest& request,
+                                   const std::string& requested_by = "");
+
+  // Runs every gate on a read-only view and records nothing (what `mgov
+  // status` shows for each deployment).
+  StatusOr<PromotionResult> Assess(const GateRequest& request);
 
   // Runs every gate plus the deployer's own check ("deployer": enrolled,
-  // unrevoked, deployer role, not the model's trainer); when all pass, records
-  // the deployment. Either way the decision is in the ledger.
+  // unrevoked, deployer role, not the model's trainer, and not one of its
+  // approvers where the environment separates duties); when all pass,
+  // records the deployment, signed by `deployer`. Either way the decision
+  // is in the ledger.
   StatusOr<PromotionResult> Deploy(const GateRequest& request, const PrivateKey& deployer);
 
   // Returns `environment` to the newest earlier deployment of `model_id`
-  // whose approval still passes the gate. NotFound when there is none.
+  // whose approval still passes the gate (the downgrade gate excepted: that
+  // is what a rollback is for), recording `reason`. NotFound when there is none.
   StatusOr<PromotionResult> Rollback(const std::string& model_id, const std::string& environment,
-                                     const PrivateKey& deployer);
+                                     const std::string& reason, const PrivateKey& deployer);
 
  private:
   StatusOr<PromotionResult> Run(const GateRequest& request, const PrivateKey* deployer,
-                                const std::string& actor, const std::string& kind,
-                                const std::optional<std::string>& recorded_artifact_digest);
+                                const std::string& requested_by, const std::string& kind,
+                                const std::string& reason, bool record);
   Store& store_;
   PlaneOptions options_;
 };

@@ -79,11 +79,12 @@ struct LedgerVerification {
 };
 
 // Checks, in order: dense sequence numbers, prev_hash links, each hash, each
-// signature by `ledger_key`, and, when given, that the first
-// checkpoint->size entries have the checkpoint's root (and the checkpoint's
-// signature). Stops at and names the first entry that fails.
+// signature by one of `ledger_keys` (the online keys of the governance
+// root's versions), and, when given, that the first checkpoint->size entries
+// have the checkpoint's root (and that one of the keys signed the
+// checkpoint). Stops at and names the first entry that fails.
 LedgerVerification VerifyLedger(const std::vector<LedgerEntry>& entries,
-                                const PublicKey& ledger_key,
+                                const std::vector<PublicKey>& ledger_keys,
                                 const std::optional<LedgerCheckpoint>& checkpoint = {});
 
 // RFC 6962 Merkle tree over the entries' bodies.

@@ -43,6 +43,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -140,6 +141,10 @@ class PolicyBundle {
   const std::string& directory() const;
   // Relative paths of the files digested, sorted.
   const std::vector<std::string>& files() const;
+  // Every file of a bundle loaded by LoadPolicyBundle, as JSON
+  // ({"files": [{"path", "content" (base64)}], "v0_compatible"}): the form the
+  // governance store keeps a required bundle in.
+  std::string Serialize() const;
 
   // Evaluates `input` (the manifest) against the package `policy_namespace`.
   // InvalidArgument on an evaluation error (e.g. a conflict), naming the file
@@ -160,6 +165,9 @@ class PolicyBundle {
 
  private:
   friend StatusOr<PolicyBundle> LoadPolicyBundle(const std::string&, const BundleOptions&);
+  friend StatusOr<PolicyBundle> CompileBundleFiles(std::vector<std::pair<std::string, std::string>>,
+                                                   const std::string&, const std::string&,
+                                                   const BundleOptions&);
   friend StatusOr<PolicyBundle> CompilePolicyModules(
       const std::vector<std::pair<std::string, std::string>>&, const nlohmann::json&,
       const BundleOptions&);
@@ -173,6 +181,12 @@ class PolicyBundle {
 // NotFound when `dir` is missing; InvalidArgument naming file:line:col on a
 // parse error and file:line on a compile error.
 StatusOr<PolicyBundle> LoadPolicyBundle(const std::string& dir, const BundleOptions& options = {});
+
+// Rebuilds a bundle from Serialize's output; DataLoss when it is malformed or
+// its files do not hash to `expected_digest`. `origin` names it in errors.
+StatusOr<PolicyBundle> LoadSerializedPolicyBundle(std::string_view serialized,
+                                                  std::string_view expected_digest,
+                                                  std::string_view origin);
 
 // Compiles in-memory modules ({file name, source}) with base documents
 // `data` (an object, or null for none).

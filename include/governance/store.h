@@ -26,15 +26,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "governance/dsse.h"
 #include "governance/keys.h"
 #include "governance/ledger.h"
+#include "governance/snapshot.h"
 #include "governance/status.h"
 
 namespace governance {
@@ -62,6 +65,13 @@ struct Revocation {
   std::string reason;
   std::string revoked_by;  // identity
   int64_t revoked_at = 0;
+  // Artifacts blocked with it under any model id (a model's revocation
+  // lists the artifacts of its approvals).
+  std::vector<std::string> artifact_digests;
+  // The statement signed by the revoker (types.h, kRevocationPayloadType).
+  // Empty payload: a revocation made before governance roots, which counts
+  // only when the admins' upgrade change lists it.
+  Envelope envelope;
 };
 
 struct Deployment {
@@ -74,6 +84,29 @@ struct Deployment {
   std::string deployed_by;  // identity
   int64_t deployed_at = 0;
   std::string kind;  // "deploy" or "rollback"
+  // The record signed by the deployer (types.h, kDeploymentPayloadType).
+  // Empty payload: a deployment made before governance roots; it stays in
+  // the history but satisfies no gate.
+  Envelope envelope;
+};
+
+// "sha256:<hex>" of a deployment's signed payload, or, for one made before
+// governance roots, of the canonical JSON of its row.
+std::string DeploymentDigest(const Deployment& deployment);
+
+// A version of the governance root (trust.h), as stored.
+struct RootRecord {
+  int64_t version = 0;
+  std::string state;  // "applied", or "pending" until both thresholds signed
+  Envelope envelope;
+};
+
+// A governance change (administration.h), as stored.
+struct ChangeRecord {
+  std::string change_id;
+  int64_t sequence = 0;  // its place in the chain (also inside the payload)
+  std::string state;     // "pending" or "applied"
+  Envelope envelope;
 };
 
 // The operations available inside one transaction. Reads see the
@@ -82,11 +115,33 @@ class StoreTransaction {
  public:
   virtual ~StoreTransaction() = default;
 
-  // Keys. PutKey: AlreadyExists when the key id is enrolled.
+  // The governance root's versions, oldest first. PutRoot: AlreadyExists for
+  // a stored version; UpdateRoot replaces a version's state and envelope.
+  virtual Status PutRoot(const RootRecord& root) = 0;
+  virtual Status UpdateRoot(const RootRecord& root) = 0;
+  virtual StatusOr<std::vector<RootRecord>> ListRoots() = 0;
+
+  // Governance changes: applied ones by sequence, then pending ones in the
+  // order proposed. PutChange: AlreadyExists for a known id, or for a second
+  // applied change at one sequence. UpdateChange replaces state and envelope.
+  virtual Status PutChange(const ChangeRecord& change) = 0;
+  virtual Status UpdateChange(const ChangeRecord& change) = 0;
+  virtual StatusOr<std::vector<ChangeRecord>> ListChanges() = 0;
+
+  // Policy bundles by digest ("sha256:<hex>", see PolicyBundle::digest()):
+  // `files` is the JSON the bundle serialises to. Putting a known digest again
+  // is a no-op.
+  virtual Status PutPolicyBundle(std::string_view digest, std::string_view files) = 0;
+  virtual StatusOr<std::optional<std::string>> GetPolicyBundle(std::string_view digest) = 0;
+  virtual StatusOr<std::vector<std::string>> ListPolicyBundles() = 0;  // digests, sorted
+
+  // The keyring cache: the effective keys the signed changes establish. Gates
+  // compare it with the changes and fail closed when they disagree.
+  // PutKey: AlreadyExists when the key id is enrolled; UpdateKey: NotFound.
   virtual Status PutKey(const KeyRecord& key) = 0;
+  virtual Status UpdateKey(const KeyRecord& key) = 0;
   virtual StatusOr<KeyRecord> GetKey(std::string_view keyid) = 0;  // NotFound
   virtual StatusOr<std::vector<KeyRecord>> ListKeys() = 0;         // by enrolment
-  virtual Status RevokeKey(std::string_view keyid, std::string_view reason, int64_t at) = 0;
 
   // Training outputs, keyed by digest; putting the same digest again is a no-op.
   virtual Status PutTrainingOutput(const TrainingOutputRecord& record) = 0;
@@ -117,9 +172,11 @@ class StoreTransaction {
   // The newest deployment of every (model, environment).
   virtual StatusOr<std::vector<Deployment>> CurrentDeployments() = 0;
 
-  // Settings: small named JSON documents (environment rules, ledger key...).
+  // Settings: small named documents the store keeps for itself (the
+  // ledger's Merkle frontier). Nothing a gate believes lives here.
   virtual StatusOr<std::optional<std::string>> GetSetting(std::string_view name) = 0;
   virtual Status PutSetting(std::string_view name, std::string_view value) = 0;
+  virtual StatusOr<std::vector<std::pair<std::string, std::string>>> ListSettings() = 0;
 
   // Ledger. Appends a sealed entry after the current last one; FailedPrecondition
   // when the store was opened without a ledger key.
@@ -128,6 +185,17 @@ class StoreTransaction {
   virtual StatusOr<std::vector<LedgerEntry>> ReadLedger(int64_t from = 1,
                                                         int64_t limit = INT64_MAX) = 0;
   virtual StatusOr<int64_t> LedgerSize() = 0;
+  // The entry with the highest sequence; nullopt for an empty ledger.
+  virtual StatusOr<std::optional<LedgerEntry>> LastLedgerEntry() = 0;
+
+  // The snapshot sealed with the last committed change (snapshot.h); nullopt
+  // in a store that never committed one. Written by the store itself.
+  virtual StatusOr<std::optional<Envelope>> GetSnapshot() = 0;
+  // What the store holds now, in the form a snapshot signs. Computed once per
+  // transaction and again after each write.
+  virtual StatusOr<StoreState> CurrentState() = 0;
+  // Rows per table, for CurrentState.
+  virtual StatusOr<std::map<std::string, int64_t>> CountRows() = 0;
 };
 
 struct StoreOptions {

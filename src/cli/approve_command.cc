@@ -2,17 +2,15 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
-#include "cli/policy_setting.h"
 #include "core/file.h"
 #include "core/time.h"
 #include "governance/coordinator.h"
-#include "governance/policy_validator.h"
 
 namespace governance::cli {
 namespace {
 
 struct ApproveOptions {
-  std::string training_output, key, ttl, not_before, out, policy_dir;
+  std::string training_output, key, ttl, not_before, out;
   std::vector<std::string> environments, scopes;
   int quorum = 0;
 };
@@ -37,11 +35,8 @@ StatusOr<Outcome> RunApprove(const ApproveOptions& o, Context& ctx) {
   }
   GOV_ASSIGN_OR_RETURN(PrivateKey key, LoadSigningKey(o.key));
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
-  GOV_ASSIGN_OR_RETURN(std::optional<PolicyBundle> bundle,
-                       LoadConfiguredBundle(*store, o.policy_dir));
-  std::optional<PolicyValidator> validator;
-  if (bundle) validator.emplace(std::move(*bundle));
-  GovernancePlane governance(*store, {}, validator ? &*validator : nullptr);
+  GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  GovernancePlane governance(*store, planes);
   GOV_ASSIGN_OR_RETURN(ApprovalOutcome outcome, governance.Approve(training.envelope, req, key));
   if (outcome.approved && !o.out.empty()) {
     GOV_RETURN_IF_ERROR(WriteFileAtomic(o.out, EnvelopeToJson(outcome.envelope) + "\n"));
@@ -89,8 +84,6 @@ void AddApproveCommand(CLI::App& app, Context& ctx) {
   sub->add_option("--quorum", o->quorum,
                   "Distinct approvers required (default and minimum: the environments' floor)");
   sub->add_option("--out", o->out, "Also write the DSSE envelope here");
-  sub->add_option("--policy", o->policy_dir,
-                  "Evaluate this policy bundle (default: the one `mgov init` configured)");
   sub->callback([o, &ctx] { ctx.Finish("approve", RunApprove(*o, ctx)); });
 }
 

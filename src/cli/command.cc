@@ -1,10 +1,13 @@
 #include "cli/command.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <ostream>
 
 #include <fmt/format.h>
+
+#include "core/digest.h"
 
 namespace governance::cli {
 namespace {
@@ -57,9 +60,35 @@ StatusOr<std::unique_ptr<Store>> Context::OpenStore(bool create) const {
   return governance::OpenStore(url, std::move(options));
 }
 
+std::string Context::TrustDirectory() const {
+  namespace fs = std::filesystem;
+  fs::path home;
+  if (const char* m = std::getenv("MGOV_HOME"); m != nullptr && *m != '\0') {
+    home = m;
+  } else if (const char* x = std::getenv("XDG_CONFIG_HOME"); x != nullptr && *x != '\0') {
+    home = fs::path(x) / "mgov";
+  } else if (const char* h = std::getenv("HOME"); h != nullptr && *h != '\0') {
+    home = fs::path(h) / ".config" / "mgov";
+  } else {
+    home = fs::path(".mgov-trust");
+  }
+  return (home / "trust" / Sha256DigestOf(StoreUrl()).substr(7, 16)).string();
+}
+
+StatusOr<std::shared_ptr<TrustStore>> Context::OpenTrust() const {
+  return OpenTrustDirectory(TrustDirectory(), global.trust);
+}
+
+StatusOr<PlaneOptions> Context::Planes() const {
+  PlaneOptions options;
+  GOV_ASSIGN_OR_RETURN(options.trust, OpenTrust());
+  return options;
+}
+
 void Context::PrintJson(const nlohmann::json& j) const { *out << j.dump(2) << "\n"; }
 
-Outcome PrintPromotion(const Context& ctx, const std::string& action, const PromotionResult& r) {
+Outcome PrintPromotion(const Context& ctx, const std::string& action, const PromotionResult& r,
+                       bool offline) {
   if (ctx.global.json) {
     ctx.PrintJson(ToJson(r));
   } else {
@@ -71,8 +100,11 @@ Outcome PrintPromotion(const Context& ctx, const std::string& action, const Prom
                               g.skipped ? "SKIP" : (g.passed ? "PASS" : "FAIL"), g.name, g.reason);
     }
     const GateCheck* first = r.FirstFailure();
-    *ctx.out << fmt::format("result: {}{} (ledger entry {})\n", r.promoted ? "ALLOWED" : "DENIED",
-                            first ? " at gate " + first->name : "", r.ledger_sequence);
+    *ctx.out << fmt::format("result: {}{} ({})\n", r.promoted ? "ALLOWED" : "DENIED",
+                            first ? " at gate " + first->name : "",
+                            r.ledger_sequence > 0 ? "ledger entry " + std::to_string(r.ledger_sequence)
+                            : offline ? std::string("offline: nothing recorded")
+                                      : std::string("not recorded: the store's state does not verify"));
   }
   return r.promoted ? Outcome::kYes : Outcome::kNo;
 }
@@ -99,9 +131,28 @@ std::string ShortNumber(double value) {
   return fmt::format("{:.4g}", value);
 }
 
-StatusOr<PrivateKey> LoadSigningKey(const std::string& path) {
+StatusOr<Outcome> ReportChange(const Context& ctx, const ChangeOutcome& c) {
+  if (ctx.global.json) {
+    ctx.PrintJson({{"change_id", c.change_id},
+                   {"summary", c.summary},
+                   {"applied", c.applied},
+                   {"signers", c.signatures.signers},
+                   {"threshold", c.signatures.threshold},
+                   {"ledger_sequence", c.ledger_sequence}});
+  } else if (c.applied) {
+    *ctx.out << "applied " << c.change_id << ": " << c.summary << " ("
+             << c.signatures.Describe() << ", ledger entry " << c.ledger_sequence << ")\n";
+  } else {
+    *ctx.out << "proposed " << c.change_id << ": " << c.summary << "\n"
+             << "not in effect yet: " << c.signatures.Describe()
+             << "; another admin runs `mgov admin sign " << c.change_id << " --key FILE`\n";
+  }
+  return c.applied ? Outcome::kYes : Outcome::kNo;
+}
+
+StatusOr<PrivateKey> LoadSigningKey(const std::string& path, const char* option) {
   auto key = LoadPrivateKey(path);
-  if (!key.ok()) return key.status().WithContext("--key");
+  if (!key.ok()) return key.status().WithContext(option);
   return key;
 }
 

@@ -20,7 +20,10 @@
 
 #include "governance/keys.h"
 #include "governance/status.h"
+#include "governance/administration.h"
+#include "governance/coordinator.h"
 #include "governance/store.h"
+#include "governance/trust.h"
 #include "governance/types.h"
 
 namespace governance::cli {
@@ -36,9 +39,13 @@ struct GlobalOptions {
   // Store URL: a path or sqlite:PATH for SQLite, postgresql://… for PostgreSQL.
   // Default: $MGOV_STORE, else .mgov/governance.db under the current directory.
   std::string store;
-  // The ledger signing key. Default: $MGOV_LEDGER_KEY, else ledger.key beside
-  // a SQLite store, else .mgov/ledger.key.
+  // The ledger signing key (the store's online key). Default:
+  // $MGOV_LEDGER_KEY, else ledger.key beside a SQLite store, else
+  // .mgov/ledger.key.
   std::string ledger_key;
+  // A governance root file to trust (--trust, $MGOV_TRUST). Default: the
+  // root pinned for this store on this host (TrustDirectory()).
+  std::string trust;
   // Machine-readable output on stdout.
   bool json = false;
 };
@@ -64,13 +71,24 @@ struct Context {
   // is missing, unless `create`.
   StatusOr<std::unique_ptr<Store>> OpenStore(bool create = false) const;
 
+  // Where this host keeps what it trusts for the configured store:
+  // $MGOV_HOME/trust/<first 16 hex digits of SHA-256(store URL)>, with
+  // MGOV_HOME defaulting to $XDG_CONFIG_HOME/mgov, else ~/.config/mgov.
+  std::string TrustDirectory() const;
+  // The trust store: the pinned root (global.trust when given, else the
+  // directory's root.json) and the ledger mark kept in the directory.
+  StatusOr<std::shared_ptr<TrustStore>> OpenTrust() const;
+  // Options for the planes: the trust store and the wall clock.
+  StatusOr<PlaneOptions> Planes() const;
+
   // Prints `j` (indented) on `out`.
   void PrintJson(const nlohmann::json& j) const;
 };
 
 // Prints a gate result as an aligned table, or JSON with --json; returns
-// kYes when promoted.
-Outcome PrintPromotion(const Context& ctx, const std::string& action, const PromotionResult& r);
+// kYes when promoted. `offline`: verified from a bundle, which records nothing.
+Outcome PrintPromotion(const Context& ctx, const std::string& action, const PromotionResult& r,
+                       bool offline = false);
 
 // Prints rows as left-aligned columns, two spaces apart (the last column
 // unpadded).
@@ -79,8 +97,12 @@ void PrintTable(std::ostream& out, const std::vector<std::vector<std::string>>& 
 // A number for tables: 4 significant digits, or scientific below 1e-3.
 std::string ShortNumber(double value);
 
+// Prints the outcome of a governance change: applied (kYes), or waiting for
+// more admin signatures (kNo: the change is not in effect).
+StatusOr<Outcome> ReportChange(const Context& ctx, const ChangeOutcome& change);
+
 // Reads a private key file, naming the option in errors.
-StatusOr<PrivateKey> LoadSigningKey(const std::string& path);
+StatusOr<PrivateKey> LoadSigningKey(const std::string& path, const char* option = "--key");
 
 // Each subcommand's file defines one of these.
 void AddInitCommand(CLI::App& app, Context& ctx);
@@ -98,6 +120,10 @@ void AddPolicyCommand(CLI::App& app, Context& ctx);
 // Adds `reevaluate` under the `policy` subcommand.
 void AddPolicyReevaluateCommand(CLI::App& policy, Context& ctx);
 void AddStatusCommand(CLI::App& app, Context& ctx);
+// mgov admin (admin_command.cc), mgov root (root_command.cc), mgov snapshot.
+void AddAdminCommand(CLI::App& app, Context& ctx);
+void AddRootCommand(CLI::App& app, Context& ctx);
+void AddSnapshotCommand(CLI::App& app, Context& ctx);
 
 // mgov drift (drift_command.cc) and mgov fairness (fairness_command.cc).
 void AddDriftCommand(CLI::App& app, Context& ctx);

@@ -14,7 +14,8 @@ struct CosignOptions {
 StatusOr<Outcome> RunCosign(const CosignOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(PrivateKey key, LoadSigningKey(o.key));
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
-  GovernancePlane governance(*store);
+  GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  GovernancePlane governance(*store, planes);
   GOV_ASSIGN_OR_RETURN(CosignOutcome c, governance.Cosign(o.approval_id, key));
   if (ctx.global.json) {
     ctx.PrintJson({{"approval_id", o.approval_id},

@@ -12,7 +12,8 @@ struct DeployOptions {
 StatusOr<Outcome> RunDeploy(const DeployOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(PrivateKey key, LoadSigningKey(o.key));
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
-  ServingPlane serving(*store);
+  GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  ServingPlane serving(*store, planes);
   GateRequest req;
   req.approval_id = o.approval_id;
   req.environment = o.environment;

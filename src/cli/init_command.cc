@@ -1,24 +1,36 @@
-// mgov init: create (or migrate) the governance store and its ledger key.
+// mgov init: create (or migrate, or upgrade) the governance store, its
+// ledger key and its governance root, and pin the root on this host.
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "cli/command.h"
-#include "cli/policy_setting.h"
+#include "cli/default_bundle.h"
 #include "core/document.h"
 #include "core/file.h"
+#include "core/time.h"
+#include "governance/administration.h"
 #include "governance/coordinator.h"
-#include "governance/authority.h"
+#include "governance/state.h"
 
 namespace governance::cli {
 namespace {
 
 struct InitOptions {
-  std::string config_file;  // environment rules (YAML/JSON); default rules when empty
-  std::string policy_dir;   // bundle approvals are evaluated against
-  bool no_policy = false;   // approvals record that no policy was evaluated
+  std::string admin_key;                 // signs the root; generated when missing
+  std::string admin_identity;            // default: the key file's stem
+  std::vector<std::string> admins;       // more admins: [NAME=]PUBFILE
+  int admin_threshold = 1;
+  std::string root_ttl;                  // default 365d
+  std::string config_file;               // environment rules (YAML/JSON)
+  std::string policy_dir;                // bundle approvals are evaluated against
+  bool no_policy = false;                // require no policy bundle
 };
 
 // Writes the built-in bundle under `dir` unless a bundle is already there, so
-// that a team's edits to it survive `mgov init` being run again.
+// that a team's copy survives `mgov init` being run again. The store keeps
+// its own copy; editing these files changes nothing until an admin requires
+// the edited bundle (`mgov admin policy`).
 Status InstallDefaultBundle(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -32,34 +44,111 @@ Status InstallDefaultBundle(const std::string& dir) {
   return Status();
 }
 
-StatusOr<Outcome> RunInit(const InitOptions& opts, Context& ctx) {
-  namespace fs = std::filesystem;
-  std::optional<GovernanceConfig> config;
-  if (!opts.config_file.empty()) {
-    GOV_ASSIGN_OR_RETURN(nlohmann::json doc, LoadDocument(opts.config_file));
-    GOV_ASSIGN_OR_RETURN(config, GovernanceConfigFromJson(doc, opts.config_file));
+// "alice=keys/alice.pub" or "keys/alice.pub" (identity "alice").
+StatusOr<AdminKey> ParseAdmin(const std::string& spec) {
+  std::string name, file = spec;
+  if (size_t eq = spec.find('='); eq != std::string::npos) {
+    name = spec.substr(0, eq);
+    file = spec.substr(eq + 1);
+  } else {
+    name = std::filesystem::path(file).stem().string();
   }
-  if (opts.no_policy && !opts.policy_dir.empty()) {
+  GOV_ASSIGN_OR_RETURN(PublicKey key, LoadPublicKey(file));
+  auto identity = CanonicalIdentity(name);
+  if (!identity.ok()) return identity.status().WithContext("--admin " + spec);
+  return AdminKey{*identity, key};
+}
+
+// The admin key of --admin-key, generated (0600) when the file is missing.
+StatusOr<PrivateKey> AdminKeyFile(const std::string& path, bool* generated) {
+  namespace fs = std::filesystem;
+  *generated = false;
+  if (fs::exists(path)) return LoadSigningKey(path, "--admin-key");
+  if (auto parent = fs::path(path).parent_path(); !parent.empty()) {
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) return InvalidArgumentError("cannot create " + parent.string() + ": " + ec.message());
+  }
+  GOV_ASSIGN_OR_RETURN(PrivateKey key, GeneratePrivateKey());
+  GOV_RETURN_IF_ERROR(SavePrivateKey(key, path));
+  GOV_RETURN_IF_ERROR(
+      SavePublicKey(key.public_key(), fs::path(path).replace_extension(".pub").string()));
+  *generated = true;
+  return key;
+}
+
+StatusOr<std::optional<PolicyBundle>> ChoosePolicy(const InitOptions& o, const Context& ctx,
+                                                   std::optional<std::string> legacy_dir) {
+  namespace fs = std::filesystem;
+  if (o.no_policy) return std::optional<PolicyBundle>();
+  std::string dir = o.policy_dir;
+  if (dir.empty() && legacy_dir && !legacy_dir->empty()) dir = *legacy_dir;
+  if (dir.empty()) {
+    dir = (fs::path(ctx.LedgerKeyPath()).parent_path() / "policies").string();
+    GOV_RETURN_IF_ERROR(InstallDefaultBundle(dir));
+  }
+  auto bundle = LoadPolicyBundle(fs::absolute(dir).lexically_normal().string());
+  if (!bundle.ok()) return bundle.status().WithContext("policy bundle " + dir);
+  return std::optional<PolicyBundle>(std::move(*bundle));
+}
+
+// A store that already has a root: only the admins change its rules.
+StatusOr<Outcome> Reconfigure(const InitOptions& o, Context& ctx, Store& store) {
+  GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  if (o.config_file.empty() && o.policy_dir.empty() && !o.no_policy) {
+    StateVerdict verdict;
+    GOV_RETURN_IF_ERROR(store.Read([&](StoreTransaction& txn) -> Status {
+      GOV_ASSIGN_OR_RETURN(verdict, VerifyStoreState(txn, *planes.trust, NowSeconds()));
+      return Status();
+    }));
+    GOV_RETURN_IF_ERROR(verdict.ToStatus());
+    *ctx.out << "already initialised: " << store.url() << ", governance root v"
+             << verdict.state.root().version << "\n";
+    return Outcome::kYes;
+  }
+  if (o.admin_key.empty()) {
+    return PermissionDeniedError(
+        "changing the environment rules or the required policy of an initialised store is a "
+        "governance change; it needs the admin threshold (pass --admin-key)");
+  }
+  GOV_ASSIGN_OR_RETURN(PrivateKey admin, LoadSigningKey(o.admin_key, "--admin-key"));
+  Administration administration(store, planes);
+  StatusOr<ChangeOutcome> out = Status();
+  if (!o.config_file.empty()) {
+    GOV_ASSIGN_OR_RETURN(nlohmann::json doc, LoadDocument(o.config_file));
+    GOV_ASSIGN_OR_RETURN(GovernanceConfig config, GovernanceConfigFromJson(doc, o.config_file));
+    out = administration.SetConfig(config, admin);
+  } else if (o.no_policy) {
+    GovernanceConfig config;
+    GOV_RETURN_IF_ERROR(store.Read([&](StoreTransaction& txn) -> Status {
+      GOV_ASSIGN_OR_RETURN(StateVerdict v, VerifyStoreState(txn, *planes.trust, NowSeconds()));
+      GOV_RETURN_IF_ERROR(v.ToStatus());
+      config = v.state.config;
+      return Status();
+    }));
+    for (auto& e : config.environments) e.policy_bundle.clear();
+    out = administration.SetConfig(config, admin);
+  } else {
+    GOV_ASSIGN_OR_RETURN(std::optional<PolicyBundle> bundle, ChoosePolicy(o, ctx, std::nullopt));
+    out = administration.RequirePolicy(*bundle, {}, admin);
+  }
+  GOV_RETURN_IF_ERROR(out.status());
+  return ReportChange(ctx, *out);
+}
+
+StatusOr<Outcome> RunInit(const InitOptions& o, Context& ctx) {
+  namespace fs = std::filesystem;
+  if (o.no_policy && !o.policy_dir.empty()) {
     return InvalidArgumentError("--policy and --no-policy exclude each other");
   }
   const std::string url = ctx.StoreUrl();
-  std::string policy_dir;
-  if (!opts.no_policy) {
-    policy_dir = opts.policy_dir.empty()
-                     ? (fs::path(ctx.LedgerKeyPath()).parent_path() / "policies").string()
-                     : opts.policy_dir;
-    policy_dir = fs::absolute(policy_dir).lexically_normal().string();
-    if (opts.policy_dir.empty()) GOV_RETURN_IF_ERROR(InstallDefaultBundle(policy_dir));
-    // Refuse a bundle that does not load before recording it anywhere.
-    auto bundle = LoadPolicyBundle(policy_dir);
-    if (!bundle.ok()) return bundle.status().WithContext("policy bundle " + policy_dir);
-  }
   if (url.rfind("sqlite:", 0) == 0) {
     fs::path parent = fs::path(url.substr(7)).parent_path();
     std::error_code ec;
     fs::create_directories(parent, ec);
     if (ec) return InvalidArgumentError("cannot create " + parent.string() + ": " + ec.message());
   }
+  // The online key: it signs the ledger and the store's snapshots.
   const std::string key_path = ctx.LedgerKeyPath();
   bool new_key = false;
   if (!fs::exists(key_path)) {
@@ -77,45 +166,108 @@ StatusOr<Outcome> RunInit(const InitOptions& opts, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, std::move(opened));
   GOV_ASSIGN_OR_RETURN(PrivateKey ledger_key, LoadPrivateKey(key_path));
   GOV_RETURN_IF_ERROR(store->Migrate());
-  const std::string pub_pem = ledger_key.public_key().ToPem();
-  GOV_RETURN_IF_ERROR(store->Transact([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(auto pinned, txn.GetSetting("ledger.public_key"));
-    if (pinned && *pinned != pub_pem) {
-      return FailedPreconditionError("the store's ledger was started with another key; " +
-                                     key_path + " does not match it");
-    }
-    bool changed = false;
-    if (!pinned) {
-      GOV_RETURN_IF_ERROR(txn.PutSetting("ledger.public_key", pub_pem));
-      changed = true;
-    }
-    if (config) {
-      GOV_RETURN_IF_ERROR(txn.PutSetting("governance.config", ToJson(*config).dump()));
-      changed = true;
-    }
-    GOV_ASSIGN_OR_RETURN(auto current_policy, txn.GetSetting(kPolicyBundleSetting));
-    if (!policy_dir.empty() && current_policy != policy_dir) {
-      GOV_RETURN_IF_ERROR(txn.PutSetting(kPolicyBundleSetting, policy_dir));
-      changed = true;
-    }
-    if (!changed) return Status();
-    GOV_ASSIGN_OR_RETURN(GovernanceConfig effective, LoadGovernanceConfig(txn));
-    return txn
-        .AppendLedger({"store.initialized", LocalActor(), url,
-                       {{"ledger_keyid", ledger_key.keyid()},
-                        {"config", ToJson(effective)},
-                        {"policy_bundle", policy_dir}}})
-        .status();
-  }));
   GOV_ASSIGN_OR_RETURN(int version, store->SchemaVersion());
+
+  bool has_root = false;
+  std::optional<std::string> legacy_config, legacy_policy, legacy_ledger_key;
+  GOV_RETURN_IF_ERROR(store->Read([&](StoreTransaction& txn) -> Status {
+    GOV_ASSIGN_OR_RETURN(auto roots, txn.ListRoots());
+    has_root = !roots.empty();
+    GOV_ASSIGN_OR_RETURN(legacy_config, txn.GetSetting("governance.config"));
+    GOV_ASSIGN_OR_RETURN(legacy_policy, txn.GetSetting("policy.bundle_dir"));
+    GOV_ASSIGN_OR_RETURN(legacy_ledger_key, txn.GetSetting("ledger.public_key"));
+    return Status();
+  }));
+  if (has_root) return Reconfigure(o, ctx, *store);
+
+  if (o.admin_key.empty()) {
+    return InvalidArgumentError(
+        "mgov init needs --admin-key FILE: the first admin of the governance root, who signs "
+        "it and every later governance change (the file is created, 0600, when missing)");
+  }
+  if (legacy_ledger_key && !legacy_ledger_key->empty() &&
+      *legacy_ledger_key != ledger_key.public_key().ToPem()) {
+    return FailedPreconditionError("the store's ledger was started with another key; " +
+                                   key_path + " does not match it");
+  }
+  bool generated = false;
+  GOV_ASSIGN_OR_RETURN(PrivateKey admin, AdminKeyFile(o.admin_key, &generated));
+  InitRequest request;
+  request.online_key = ledger_key.public_key();
+  std::string identity = o.admin_identity.empty() ? fs::path(o.admin_key).stem().string()
+                                                  : o.admin_identity;
+  auto canonical = CanonicalIdentity(identity);
+  if (!canonical.ok()) {
+    return canonical.status().WithContext("admin identity (from --admin-key's file name; "
+                                          "set --admin-identity)");
+  }
+  request.admins.push_back({*canonical, admin.public_key()});
+  for (const auto& spec : o.admins) {
+    GOV_ASSIGN_OR_RETURN(AdminKey a, ParseAdmin(spec));
+    request.admins.push_back(std::move(a));
+  }
+  request.admin_threshold = o.admin_threshold;
+  request.signing_admins = {&admin};
+  if (!o.root_ttl.empty()) {
+    auto ttl = ParseDurationSeconds(o.root_ttl);
+    if (!ttl.ok()) return ttl.status().WithContext("--root-ttl");
+    request.root_ttl_seconds = *ttl;
+  }
+  if (!o.config_file.empty()) {
+    GOV_ASSIGN_OR_RETURN(nlohmann::json doc, LoadDocument(o.config_file));
+    GOV_ASSIGN_OR_RETURN(request.config, GovernanceConfigFromJson(doc, o.config_file));
+  } else if (legacy_config && !legacy_config->empty()) {
+    GOV_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJson(*legacy_config, "the store's old rules"));
+    GOV_ASSIGN_OR_RETURN(request.config, GovernanceConfigFromJson(doc, "the store's old rules"));
+  }
+  GOV_ASSIGN_OR_RETURN(request.policy, ChoosePolicy(o, ctx, legacy_policy));
+
+  GOV_ASSIGN_OR_RETURN(std::shared_ptr<TrustStore> trust,
+                       OpenTrustDirectory(ctx.TrustDirectory()));
+  PlaneOptions planes;
+  planes.trust = trust;
+  GOV_ASSIGN_OR_RETURN(InitOutcome outcome, InitializeGovernance(*store, request, planes));
+  // This host trusts the root it just made; serving hosts pin the export.
+  GOV_RETURN_IF_ERROR(trust->AdvanceRoot(outcome.root.envelope));
+
   if (ctx.global.json) {
-    ctx.PrintJson({{"store", url}, {"schema_version", version},
-                   {"ledger_key", key_path}, {"ledger_keyid", ledger_key.keyid()},
-                   {"policy_bundle", policy_dir}});
+    nlohmann::json changes = nlohmann::json::array();
+    for (const auto& c : outcome.changes) {
+      changes.push_back({{"change_id", c.change_id}, {"summary", c.summary},
+                         {"applied", c.applied}});
+    }
+    ctx.PrintJson({{"store", url},
+                   {"schema_version", version},
+                   {"ledger_key", key_path},
+                   {"ledger_keyid", ledger_key.keyid()},
+                   {"root_digest", outcome.root.digest},
+                   {"root_applied", outcome.root_applied},
+                   {"admin_keyid", admin.keyid()},
+                   {"admin_key_generated", generated},
+                   {"trust_directory", ctx.TrustDirectory()},
+                   {"upgraded", outcome.upgraded},
+                   {"policy_bundle", request.policy ? request.policy->digest() : ""},
+                   {"changes", changes}});
   } else {
-    *ctx.out << "initialised " << url << " (schema v" << version << ")\n"
+    *ctx.out << "initialised " << url << " (schema v" << version << ")"
+             << (outcome.upgraded ? ", upgraded: its keys and revocations now count under the "
+                                    "admins' signature"
+                                  : "")
+             << "\n"
              << "ledger key " << key_path << " (" << ledger_key.keyid().substr(0, 16) << ")\n"
-             << "policy bundle " << (policy_dir.empty() ? "none (--no-policy)" : policy_dir) << "\n";
+             << "governance root v1 " << outcome.root.digest.substr(0, 19) << "…: "
+             << request.admins.size() << " admin(s), threshold " << request.admin_threshold
+             << (outcome.root_applied ? "" : " (waiting for more admin signatures: "
+                                             "mgov admin sign root-v1)")
+             << "\n"
+             << "admin key " << o.admin_key << " (" << admin.keyid().substr(0, 16) << ")"
+             << (generated ? ", generated: keep it offline" : "") << "\n"
+             << "pinned for this host in " << ctx.TrustDirectory()
+             << "; give serving hosts `mgov root export`\n"
+             << "policy bundle "
+             << (request.policy ? request.policy->digest() + " required in every environment"
+                                : std::string("none required (--no-policy)"))
+             << "\n";
   }
   return Outcome::kYes;
 }
@@ -125,15 +277,27 @@ StatusOr<Outcome> RunInit(const InitOptions& opts, Context& ctx) {
 void AddInitCommand(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<InitOptions>();
   CLI::App* sub = app.add_subcommand(
-      "init", "Create or migrate the governance store and its ledger key (idempotent)");
+      "init", "Create the governance store, its ledger key and its governance root (signed by "
+              "the admins), or migrate it; with --config/--policy on an initialised store, "
+              "propose new rules");
+  sub->add_option("--admin-key", opts->admin_key,
+                  "Admin private key that signs the root (created 0600 when missing)");
+  sub->add_option("--admin-identity", opts->admin_identity,
+                  "Identity of --admin-key's admin (default: its file name without extension)");
+  sub->add_option("--admin", opts->admins,
+                  "Another admin: [NAME=]PUBFILE (repeatable; NAME defaults to the file name)");
+  sub->add_option("--admin-threshold", opts->admin_threshold,
+                  "Admin signatures each governance change needs (default 1)");
+  sub->add_option("--root-ttl", opts->root_ttl,
+                  "Validity of the root before admins must renew it (default 365d)");
   sub->add_option("--config", opts->config_file,
                   "Environment rules (YAML/JSON): environments[{name, min_approvers, max_ttl, "
-                  "requires_prior}], default_ttl, clock_skew");
+                  "requires_prior, separation_of_duties, policy_bundle}], default_ttl, "
+                  "clock_skew, snapshot_ttl");
   sub->add_option("--policy", opts->policy_dir,
-                  "Policy bundle directory approvals are evaluated against (default: install the "
-                  "built-in bundle beside the store)");
-  sub->add_flag("--no-policy", opts->no_policy,
-                "Issue approvals without policy evaluation (recorded as not-evaluated)");
+                  "Policy bundle to require (default: the built-in bundle, installed beside the "
+                  "store)");
+  sub->add_flag("--no-policy", opts->no_policy, "Require no policy bundle");
   sub->callback([opts, &ctx] { ctx.Finish("init", RunInit(*opts, ctx)); });
 }
 

@@ -8,7 +8,9 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/time.h"
+#include "governance/integrity.h"
 #include "governance/ledger.h"
+#include "governance/state.h"
 
 namespace governance::cli {
 namespace {
@@ -17,37 +19,9 @@ struct LedgerOptions {
   int64_t from = 1;
   int64_t limit = 0;  // 0: all
   std::string checkpoint;
-  std::string public_key;
   std::string out;
   int64_t sequence = 0;
 };
-
-struct TrustedKey {
-  PublicKey key;
-  std::string source;
-};
-
-// The ledger's public key: a pinned file (--ledger-pub, else ledger.pub
-// beside the ledger key) is trusted over the copy inside the store.
-StatusOr<TrustedKey> LedgerPublicKey(const LedgerOptions& o, Context& ctx, Store& store) {
-  std::optional<std::string> stored;
-  GOV_RETURN_IF_ERROR(store.Read([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(stored, txn.GetSetting("ledger.public_key"));
-    return Status();
-  }));
-  std::string pinned = o.public_key;
-  if (pinned.empty()) {
-    pinned = std::filesystem::path(ctx.LedgerKeyPath()).replace_extension(".pub").string();
-    if (!std::filesystem::exists(pinned)) pinned.clear();
-  }
-  if (!pinned.empty()) {
-    GOV_ASSIGN_OR_RETURN(PublicKey key, LoadPublicKey(pinned));
-    return TrustedKey{key, pinned};
-  }
-  if (!stored) return FailedPreconditionError("the store has no ledger key; run `mgov init`");
-  GOV_ASSIGN_OR_RETURN(PublicKey key, PublicKey::FromPem(*stored, "stored ledger key"));
-  return TrustedKey{key, "the store (pin a ledger.pub file for stronger assurance)"};
-}
 
 StatusOr<std::vector<LedgerEntry>> ReadAll(Store& store, int64_t from = 1,
                                            int64_t limit = INT64_MAX) {
@@ -86,41 +60,70 @@ StatusOr<Outcome> RunList(const LedgerOptions& o, Context& ctx) {
 }
 
 StatusOr<Outcome> RunVerify(const LedgerOptions& o, Context& ctx) {
-  GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
-  GOV_ASSIGN_OR_RETURN(TrustedKey trusted, LedgerPublicKey(o, ctx, *store));
   std::optional<LedgerCheckpoint> checkpoint;
   if (!o.checkpoint.empty()) {
     GOV_ASSIGN_OR_RETURN(nlohmann::json j, LoadDocument(o.checkpoint));
     GOV_ASSIGN_OR_RETURN(checkpoint, LedgerCheckpointFromJson(j, o.checkpoint));
   }
-  GOV_ASSIGN_OR_RETURN(auto entries, ReadAll(*store));
-  LedgerVerification v = VerifyLedger(entries, trusted.key, checkpoint);
+  GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
+  GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  IntegrityReport r;
+  GOV_RETURN_IF_ERROR(store->Read([&](StoreTransaction& txn) -> Status {
+    GOV_ASSIGN_OR_RETURN(r, AuditStoreIntegrity(txn, *planes.trust, NowSeconds(), checkpoint));
+    return Status();
+  }));
   if (ctx.global.json) {
-    ctx.PrintJson({{"ok", v.ok},
-                   {"entries", entries.size()},
-                   {"verified", v.entries},
-                   {"first_bad_sequence", v.first_bad_sequence},
-                   {"reason", v.reason},
-                   {"root_hash", v.root_hash},
-                   {"ledger_keyid", trusted.key.keyid()},
-                   {"key_source", trusted.source}});
-  } else if (v.ok) {
-    *ctx.out << fmt::format("ledger OK: {} entries, Merkle root {}\nsigned by ledger key {} from {}\n",
-                            v.entries, v.root_hash, trusted.key.keyid().substr(0, 16),
-                            trusted.source);
+    nlohmann::json problems = nlohmann::json::array();
+    for (const auto& p : r.problems) problems.push_back({{"table", p.table}, {"problem", p.what}});
+    ctx.PrintJson({{"ok", r.ok()},
+                   {"entries", r.ledger.entries},
+                   {"first_bad_sequence", r.ledger.first_bad_sequence},
+                   {"reason", r.ledger.reason},
+                   {"root_hash", r.ledger.root_hash},
+                   {"trust_problem", r.trust_problem},
+                   {"snapshot_problem", r.snapshot_problem},
+                   {"snapshot_stale", r.snapshot_stale},
+                   {"rows_checked", r.rows_checked},
+                   {"table_problems", problems}});
+    return r.ok() ? Outcome::kYes : Outcome::kNo;
+  }
+  if (r.ledger.ok) {
+    *ctx.out << fmt::format("ledger OK: {} entries, Merkle root {}, each signed by an online key "
+                            "of the governance root\n",
+                            r.ledger.entries, r.ledger.root_hash);
     if (checkpoint) *ctx.out << "consistent with checkpoint of " << checkpoint->size << " entries\n";
   } else {
     *ctx.out << fmt::format("ledger FAILED at entry {}: {}\n({} entries verified before it)\n",
-                            v.first_bad_sequence, v.reason, v.entries);
+                            r.ledger.first_bad_sequence, r.ledger.reason, r.ledger.entries);
   }
-  return v.ok ? Outcome::kYes : Outcome::kNo;
+  if (!r.trust_problem.empty()) *ctx.out << "governance state FAILED: " << r.trust_problem << "\n";
+  if (!r.snapshot_problem.empty()) *ctx.out << "snapshot FAILED: " << r.snapshot_problem << "\n";
+  for (const auto& p : r.problems) *ctx.out << "table " << p.table << " FAILED: " << p.what << "\n";
+  if (r.ok()) {
+    *ctx.out << "store OK: " << r.rows_checked
+             << " rows match the ledger, the signed changes and the snapshot\n";
+  }
+  if (r.snapshot_stale) {
+    *ctx.out << "note: the snapshot is older than the freshness window; gates refuse until "
+                "`mgov snapshot` re-signs it\n";
+  }
+  return r.ok() ? Outcome::kYes : Outcome::kNo;
 }
 
 StatusOr<Outcome> RunCheckpoint(const LedgerOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
+  GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
   GOV_ASSIGN_OR_RETURN(PrivateKey key, LoadPrivateKey(ctx.LedgerKeyPath()));
-  GOV_ASSIGN_OR_RETURN(auto entries, ReadAll(*store));
-  LedgerVerification v = VerifyLedger(entries, key.public_key());
+  std::vector<LedgerEntry> entries;
+  LedgerVerification v;
+  GOV_RETURN_IF_ERROR(store->Read([&](StoreTransaction& txn) -> Status {
+    GOV_ASSIGN_OR_RETURN(StateVerdict verdict, VerifyStoreState(txn, *planes.trust, NowSeconds(),
+                                                                /*require_fresh=*/false));
+    if (!verdict.trusted()) return verdict.ToStatus();
+    GOV_ASSIGN_OR_RETURN(entries, txn.ReadLedger());
+    v = VerifyLedger(entries, LedgerKeys(verdict.state.roots));
+    return Status();
+  }));
   if (!v.ok) {
     return DataLossError(fmt::format("refusing to checkpoint a ledger that fails at entry {}: {}",
                                      v.first_bad_sequence, v.reason));
@@ -131,7 +134,11 @@ StatusOr<Outcome> RunCheckpoint(const LedgerOptions& o, Context& ctx) {
     *ctx.out << json;
   } else {
     GOV_RETURN_IF_ERROR(WriteFileAtomic(o.out, json));
-    *ctx.err << "wrote checkpoint of " << entries.size() << " entries to " << o.out << "\n";
+    if (ctx.global.json) {
+      ctx.PrintJson({{"size", entries.size()}, {"root_hash", v.root_hash}, {"out", o.out}});
+    } else {
+      *ctx.err << "wrote checkpoint of " << entries.size() << " entries to " << o.out << "\n";
+    }
   }
   return Outcome::kYes;
 }
@@ -171,11 +178,10 @@ void AddLedgerCommand(CLI::App& app, Context& ctx) {
   list->callback([o, &ctx] { ctx.Finish("ledger list", RunList(*o, ctx)); });
 
   CLI::App* verify = ledger->add_subcommand(
-      "verify", "Check the hash chain, signatures and Merkle root; name the first bad entry");
+      "verify", "Check the hash chain, signatures and Merkle root, the governance state, and "
+                "every table against the ledger; name the first bad entry and each bad table");
   verify->add_option("--checkpoint", o->checkpoint,
                      "A checkpoint saved earlier (mgov ledger checkpoint): catches truncation");
-  verify->add_option("--ledger-pub", o->public_key,
-                     "The ledger public key to trust (default: ledger.pub beside the ledger key)");
   verify->callback([o, &ctx] { ctx.Finish("ledger verify", RunVerify(*o, ctx)); });
 
   CLI::App* checkpoint = ledger->add_subcommand(

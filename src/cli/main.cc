@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
   if (env_ledger_key != nullptr) ctx.global.ledger_key = env_ledger_key;
   app.add_option("--ledger-key", ctx.global.ledger_key,
                  "Ledger signing key (default $MGOV_LEDGER_KEY, else ledger.key beside the store)");
+  const char* env_trust = std::getenv("MGOV_TRUST");
+  if (env_trust != nullptr) ctx.global.trust = env_trust;
+  app.add_option("--trust", ctx.global.trust,
+                 "Governance root to trust (default $MGOV_TRUST, else the root pinned for this "
+                 "store on this host)");
 
   // Building every subcommand's options is most of a short command's CPU
   // time, so a command named first on the line is the only one built;
@@ -41,7 +46,8 @@ int main(int argc, char** argv) {
       {"revoke", cli::AddRevokeCommand},     {"export", cli::AddExportCommand},
       {"ledger", cli::AddLedgerCommand},     {"policy", cli::AddPolicyCommand},
       {"status", cli::AddStatusCommand},     {"drift", cli::AddDriftCommand},
-      {"fairness", cli::AddFairnessCommand},
+      {"fairness", cli::AddFairnessCommand}, {"admin", cli::AddAdminCommand},
+      {"root", cli::AddRootCommand},         {"snapshot", cli::AddSnapshotCommand},
   };
   if (argc > 1 && argv[1][0] != '-') {
     auto named = std::find_if(std::begin(kCommands), std::end(kCommands),

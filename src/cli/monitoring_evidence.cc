@@ -4,7 +4,6 @@
 
 #include <utility>
 
-#include "governance/authority.h"
 #include "governance/coordinator.h"
 #include "governance/store.h"
 
@@ -39,30 +38,14 @@ StatusOr<Evidence> RecordEvidence(const EvidenceOptions& o, Context& ctx, std::s
   Evidence evidence;
   evidence.model = o.model;
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
-  GOV_RETURN_IF_ERROR(store->Transact([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(LedgerEntry e, txn.AppendLedger({std::string(check) + ".checked",
-                                                          LocalActor(), o.model, result}));
-    evidence.ledger_sequence = e.sequence;
-    return Status();
-  }));
-  if (!o.auto_revoke) return evidence;
-  if (severity < o.revoke_severity) {
-    evidence.note = fmt::format("severity {:.2f} is below the revoke severity {:.2f}", severity,
-                                o.revoke_severity);
-    return evidence;
-  }
-  GovernancePlane plane(*store);
-  StatusOr<int64_t> revoked =
-      plane.RevokeModel(o.model,
-                        fmt::format("{} severity {:.2f} >= {:.2f} (mgov {} --auto-revoke)", check,
-                                    severity, o.revoke_severity, check),
-                        *key);
-  if (revoked.status().code() == StatusCode::kNotFound) {
-    evidence.note = revoked.status().message();  // no approvals: nothing to revoke
-    return evidence;
-  }
-  if (!revoked.ok()) return revoked.status();
-  evidence.revocation_sequence = *revoked;
+  GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  GovernancePlane plane(*store, planes);
+  GOV_ASSIGN_OR_RETURN(MonitoringOutcome out,
+                       plane.RecordCheck({std::string(check), o.model, result, severity},
+                                         o.auto_revoke ? &*key : nullptr, o.revoke_severity));
+  evidence.ledger_sequence = out.ledger_sequence;
+  evidence.revocation_sequence = out.revocation_sequence;
+  evidence.note = out.note;
   return evidence;
 }
 

@@ -2,15 +2,12 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
-#include "cli/policy_setting.h"
 #include "governance/coordinator.h"
-#include "governance/policy_validator.h"
 
 namespace governance::cli {
 namespace {
 
 struct ReevaluateOptions {
-  std::string policy_dir;
   bool revoke = false;
   std::string key;
 };
@@ -22,12 +19,8 @@ StatusOr<Outcome> RunReevaluate(const ReevaluateOptions& o, Context& ctx) {
     GOV_ASSIGN_OR_RETURN(key, LoadSigningKey(o.key));
   }
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
-  GOV_ASSIGN_OR_RETURN(std::optional<PolicyBundle> bundle, LoadConfiguredBundle(*store, o.policy_dir));
-  if (!bundle) {
-    return FailedPreconditionError("the store has no policy bundle; pass --policy DIR");
-  }
-  PolicyValidator validator(*bundle);
-  GovernancePlane governance(*store, {}, &validator);
+  GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  GovernancePlane governance(*store, planes);
   GOV_ASSIGN_OR_RETURN(auto results, governance.ReevaluateDeployed(o.revoke ? &*key : nullptr));
   bool all_ok = true;
   nlohmann::json arr = nlohmann::json::array();
@@ -37,18 +30,21 @@ StatusOr<Outcome> RunReevaluate(const ReevaluateOptions& o, Context& ctx) {
                    {"model_version", r.deployment.model_version},
                    {"environment", r.deployment.environment},
                    {"approval_id", r.deployment.approval_id},
+                   {"policy_bundle", r.bundle_digest},
                    {"compliant", r.compliant},
                    {"denials", r.denials},
                    {"revoked", r.revoked}});
   }
   if (ctx.global.json) {
-    ctx.PrintJson({{"bundle_digest", validator.bundle().digest()}, {"deployments", arr}});
+    ctx.PrintJson({{"deployments", arr}});
   } else {
-    *ctx.out << fmt::format("re-evaluated {} deployment(s) against {}\n", results.size(),
-                            validator.bundle().digest());
+    *ctx.out << fmt::format("re-evaluated {} deployment(s) against the bundles their "
+                            "environments require\n", results.size());
     for (const auto& r : results) {
-      *ctx.out << fmt::format("  {:<12} {:<16} {:<8} {}{}\n", r.deployment.environment,
+      *ctx.out << fmt::format("  {:<12} {:<16} {:<8} {:<20} {}{}\n", r.deployment.environment,
                               r.deployment.model_id, r.deployment.model_version,
+                              r.bundle_digest.empty() ? "no policy required"
+                                                      : r.bundle_digest.substr(0, 19) + "…",
                               r.compliant ? "complies" : "NO LONGER COMPLIES",
                               r.revoked ? " (approval revoked)" : "");
       for (const auto& d : r.denials) *ctx.out << "      - " << d << "\n";
@@ -64,7 +60,6 @@ void AddPolicyReevaluateCommand(CLI::App& policy, Context& ctx) {
   CLI::App* sub = policy.add_subcommand(
       "reevaluate",
       "Re-evaluate every deployed model against the policy (exit 1 when one no longer complies)");
-  sub->add_option("--policy", o->policy_dir, "Policy bundle (default: the store's)");
   sub->add_flag("--revoke", o->revoke, "Revoke the approvals of models that no longer comply");
   sub->add_option("--key", o->key, "Approver or deployer key that signs the revocations");
   sub->callback([o, &ctx] { ctx.Finish("policy reevaluate", RunReevaluate(*o, ctx)); });

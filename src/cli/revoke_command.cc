@@ -15,7 +15,8 @@ StatusOr<Outcome> RunRevoke(const RevokeOptions& o, Context& ctx) {
   }
   GOV_ASSIGN_OR_RETURN(PrivateKey key, LoadSigningKey(o.key));
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
-  GovernancePlane governance(*store);
+  GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  GovernancePlane governance(*store, planes);
   const bool model = !o.model.empty();
   GOV_ASSIGN_OR_RETURN(int64_t seq, model ? governance.RevokeModel(o.model, o.reason, key)
                                           : governance.RevokeApproval(o.approval_id, o.reason, key));

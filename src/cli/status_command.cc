@@ -4,46 +4,47 @@
 #include "cli/command.h"
 #include "core/time.h"
 #include "governance/coordinator.h"
-#include "serving/gate.h"
+#include "governance/state.h"
 
 namespace governance::cli {
 namespace {
 
 StatusOr<Outcome> RunStatus(Context& ctx) {
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
+  GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
   nlohmann::json deployments = nlohmann::json::array();
   int64_t approvals = 0, keys = 0, ledger = 0, revocations = 0;
   bool all_ok = true;
+  std::vector<Deployment> current;
   GOV_RETURN_IF_ERROR(store->Read([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(auto current, txn.CurrentDeployments());
-    for (const auto& d : current) {
-      GateInputs in;
-      in.approval_id = d.approval_id;
-      in.environment = d.environment;
-      in.artifact_digest = d.artifact_digest;
-      in.artifact_origin = "the deployed artifact";
-      in.now = NowSeconds();
-      GOV_ASSIGN_OR_RETURN(PromotionResult r, EvaluateGate(txn, in));
-      const GateCheck* bad = r.FirstFailure();
-      all_ok = all_ok && bad == nullptr;
-      deployments.push_back({{"model_id", d.model_id},
-                             {"model_version", d.model_version},
-                             {"environment", d.environment},
-                             {"approval_id", d.approval_id},
-                             {"deployed_at", FormatRfc3339(d.deployed_at)},
-                             {"deployed_by", d.deployed_by},
-                             {"compliant", bad == nullptr},
-                             {"problem", bad ? bad->name + ": " + bad->reason : ""}});
-    }
+    GOV_ASSIGN_OR_RETURN(StateVerdict v, VerifyStoreState(txn, *planes.trust, NowSeconds()));
+    GOV_RETURN_IF_ERROR(v.ToStatus());
+    GOV_ASSIGN_OR_RETURN(current, txn.CurrentDeployments());
     GOV_ASSIGN_OR_RETURN(auto all, txn.ListApprovals());
     approvals = static_cast<int64_t>(all.size());
-    GOV_ASSIGN_OR_RETURN(auto k, txn.ListKeys());
-    keys = static_cast<int64_t>(k.size());
+    keys = static_cast<int64_t>(v.state.keys.size());
     GOV_ASSIGN_OR_RETURN(ledger, txn.LedgerSize());
-    GOV_ASSIGN_OR_RETURN(auto revs, txn.ListRevocations());
-    revocations = static_cast<int64_t>(revs.size());
+    revocations = static_cast<int64_t>(v.state.revocations.size());
     return Status();
   }));
+  ServingPlane serving(*store, planes);
+  for (const auto& d : current) {
+    GateRequest req;
+    req.approval_id = d.approval_id;
+    req.environment = d.environment;
+    req.artifact_digest = d.artifact_digest;
+    GOV_ASSIGN_OR_RETURN(PromotionResult r, serving.Assess(req));
+    const GateCheck* bad = r.FirstFailure();
+    all_ok = all_ok && bad == nullptr;
+    deployments.push_back({{"model_id", d.model_id},
+                           {"model_version", d.model_version},
+                           {"environment", d.environment},
+                           {"approval_id", d.approval_id},
+                           {"deployed_at", FormatRfc3339(d.deployed_at)},
+                           {"deployed_by", d.deployed_by},
+                           {"compliant", bad == nullptr},
+                           {"problem", bad ? bad->name + ": " + bad->reason : ""}});
+  }
   if (ctx.global.json) {
     ctx.PrintJson({{"store", store->url()},
                    {"keys", keys},

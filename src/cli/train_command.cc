@@ -48,7 +48,8 @@ StatusOr<Outcome> RunTrain(const TrainOptions& o, Context& ctx) {
   }
   GOV_ASSIGN_OR_RETURN(PrivateKey key, LoadSigningKey(o.key));
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
-  TrainingPlane training(*store);
+  GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  TrainingPlane training(*store, planes);
   GOV_ASSIGN_OR_RETURN(SignedTrainingOutput out, training.Record(req, key));
   const std::string envelope = EnvelopeToJson(out.envelope) + "\n";
   if (!o.out.empty()) GOV_RETURN_IF_ERROR(WriteFileAtomic(o.out, envelope));

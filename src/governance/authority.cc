@@ -1,37 +1,48 @@
 #include "governance/authority.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
-
 #include "core/time.h"
 
 namespace governance {
 
-StatusOr<Authority> CheckAuthority(StoreTransaction& txn, std::string_view keyid, Role role) {
+Authority CheckAuthority(const GovernanceState& state, std::string_view keyid, Role role) {
   Authority a;
-  auto key = txn.GetKey(keyid);
-  if (key.status().code() == StatusCode::kNotFound) {
+  const KeyRecord* key = state.FindKey(keyid);
+  if (!key) {
     a.refusal = "key " + std::string(keyid.substr(0, 16)) + " is not enrolled";
     return a;
   }
-  GOV_RETURN_IF_ERROR(key.status());
-  a.key = std::move(*key);
-  if (a.key->revoked) {
-    a.refusal = "key " + a.key->keyid.substr(0, 16) + " (" + a.key->identity +
-                ") was revoked: " + a.key->revocation_reason;
-  } else if (!a.key->HasRole(role)) {
-    a.refusal = "key " + a.key->keyid.substr(0, 16) + " (" + a.key->identity + ") lacks the " +
+  a.key = *key;
+  if (key->revoked) {
+    a.refusal = "key " + key->keyid.substr(0, 16) + " (" + key->identity +
+                ") was revoked: " + key->revocation_reason;
+  } else if (!key->HasRole(role)) {
+    a.refusal = "key " + key->keyid.substr(0, 16) + " (" + key->identity + ") lacks the " +
                 std::string(RoleName(role)) + " role";
   }
   return a;
 }
 
+StatusOr<GovernanceState> LoadTrustedState(StoreTransaction& txn, const PlaneOptions& options,
+                                           int64_t now) {
+  if (!options.trust) {
+    return PermissionDeniedError(
+        "trust: no trust anchor: pin the governance root (PlaneOptions::trust)");
+  }
+  GOV_ASSIGN_OR_RETURN(StateVerdict verdict, VerifyStoreState(txn, *options.trust, now));
+  GOV_RETURN_IF_ERROR(verdict.ToStatus());
+  return std::move(verdict.state);
+}
+
+bool IsStateRefusal(const Status& status) {
+  if (status.code() != StatusCode::kPermissionDenied) return false;
+  const std::string& m = status.message();
+  return m.rfind("trust: ", 0) == 0 || m.rfind("snapshot: ", 0) == 0;
+}
+
 int64_t NowUnder(const std::function<int64_t()>& clock) { return clock ? clock() : NowSeconds(); }
 
-std::string LocalActor() {
-  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
-  return "uid:" + std::to_string(::getuid());
+std::string ActorName(const Authority& who, const PrivateKey& key) {
+  return who.key ? who.key->identity : "key:" + key.keyid().substr(0, 16);
 }
 
 }  // namespace governance

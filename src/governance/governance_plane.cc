@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <map>
 #include <optional>
+#include <set>
 
 #include "core/digest.h"
 #include "core/document.h"
@@ -8,32 +10,33 @@
 #include "core/time.h"
 #include "governance/authority.h"
 #include "governance/coordinator.h"
+#include "governance/policy_validator.h"
 #include "governance/quorum.h"
+#include "governance/required_policy.h"
+#include "governance/statements.h"
 
 namespace governance {
 namespace {
 
 // Records a refused action in its own transaction, then returns `refusal`.
+// A refusal of the state itself is returned as it is: nothing is recorded on
+// top of a store that does not verify.
 Status RecordRefusal(Store& store, const std::string& type, const std::string& actor,
                      const std::string& subject, const Status& refusal) {
+  if (IsStateRefusal(refusal)) return refusal;
   Status s = store.Transact([&](StoreTransaction& txn) {
     return txn.AppendLedger({type, actor, subject, {{"reason", refusal.message()}}}).status();
   });
   return s.ok() ? refusal : s;
 }
 
-// The identity behind `key`, or its short key id when it is not enrolled.
-std::string ActorName(const Authority& who, const PrivateKey& key) {
-  return who.key ? who.key->identity : "key:" + key.keyid().substr(0, 16);
-}
-
 // The trainer's signature on a training output: by an enrolled, unrevoked
-// trainer key of the identity the output names, and valid.
-StatusOr<std::string> CheckTrainerSignature(StoreTransaction& txn, const Envelope& env,
-                                            const TrainingOutput& out) {
+// trainer key of the identity the output names, and valid. "" when it is.
+std::string CheckTrainerSignature(const GovernanceState& state, const Envelope& env,
+                                  const TrainingOutput& out) {
   for (const auto& sig : env.signatures) {
     if (sig.keyid != out.trainer_keyid) continue;
-    GOV_ASSIGN_OR_RETURN(Authority who, CheckAuthority(txn, sig.keyid, Role::kTrainer));
+    Authority who = CheckAuthority(state, sig.keyid, Role::kTrainer);
     if (!who.allowed()) return "training output signer: " + who.refusal;
     if (who.key->identity != out.trainer) {
       return "training output names trainer \"" + out.trainer + "\" but key " +
@@ -41,19 +44,59 @@ StatusOr<std::string> CheckTrainerSignature(StoreTransaction& txn, const Envelop
     }
     auto pub = PublicKey::FromPem(who.key->public_key_pem, "enrolled key");
     if (!pub.ok() || !VerifySignature(env, sig, *pub)) {
-      return std::string("the trainer's signature on the training output does not verify "
-                         "(the training output was altered)");
+      return "the trainer's signature on the training output does not verify "
+             "(the training output was altered)";
     }
-    return std::string();
+    return "";
   }
   return "the training output carries no signature by its trainer key " +
          out.trainer_keyid.substr(0, 16);
 }
 
+// Why `model_id` or `artifact_digest` may not be approved: revoked. "" when not.
+std::string RevokedBecause(const GovernanceState& state, const std::string& model_id,
+                           const std::string& artifact_digest) {
+  for (const auto& v : state.revocations) {
+    if (v.kind == Revocation::Kind::kModel && v.target == model_id) {
+      return "model " + model_id + " is revoked: " + v.reason;
+    }
+    if (std::find(v.artifact_digests.begin(), v.artifact_digests.end(), artifact_digest) !=
+        v.artifact_digests.end()) {
+      return "artifact " + artifact_digest.substr(0, 19) + "… was revoked with " +
+             (v.kind == Revocation::Kind::kModel ? "model " : "approval ") + v.target + ": " +
+             v.reason;
+    }
+  }
+  return "";
+}
+
+// Evaluates the bundle the environments require on `out`; nullopt when none
+// is required. An evaluation error is a denial: what cannot be evaluated is
+// not allowed.
+StatusOr<std::optional<PolicyValidator::Decision>> EvaluateRequired(
+    StoreTransaction& txn, const GovernanceState& state, const std::vector<std::string>& envs,
+    const TrainingOutput& out, int64_t now) {
+  GOV_ASSIGN_OR_RETURN(std::string digest, RequiredBundleDigest(state.config, envs));
+  if (digest.empty()) return std::optional<PolicyValidator::Decision>();
+  GOV_ASSIGN_OR_RETURN(PolicyBundle bundle, LoadRequiredBundle(txn, digest));
+  PolicyValidator validator(std::move(bundle));
+  auto decision = validator.Validate(out, now);
+  if (decision.ok()) return std::optional<PolicyValidator::Decision>(std::move(*decision));
+  PolicyValidator::Decision denied;
+  denied.denials.push_back("the policy could not be evaluated: " + decision.status().message());
+  denied.record.bundle_digest = digest;
+  return std::optional<PolicyValidator::Decision>(std::move(denied));
+}
+
+StatusOr<TrainingOutput> ParseTrainingPayload(const Envelope& env, const std::string& origin) {
+  GOV_ASSIGN_OR_RETURN(nlohmann::json payload, ParseJson(env.payload, origin));
+  return TrainingOutputFromJson(payload, origin);
+}
+
 }  // namespace
 
-GovernancePlane::GovernancePlane(Store& store, PlaneOptions options, ApprovalValidator* validator)
-    : store_(store), options_(std::move(options)), validator_(validator) {}
+GovernancePlane::GovernancePlane(Store& store, PlaneOptions options)
+    : store_(store), options_(std::move(options)) {}
 
 StatusOr<ApprovalOutcome> GovernancePlane::Approve(const Envelope& training_output,
                                                    const ApprovalRequest& request,
@@ -63,64 +106,51 @@ StatusOr<ApprovalOutcome> GovernancePlane::Approve(const Envelope& training_outp
                                 training_output.payload_type + "\", want " +
                                 std::string(kTrainingOutputPayloadType));
   }
-  GOV_ASSIGN_OR_RETURN(nlohmann::json payload,
-                       ParseJson(training_output.payload, "training output payload"));
   GOV_ASSIGN_OR_RETURN(TrainingOutput out,
-                       TrainingOutputFromJson(payload, "training output payload"));
+                       ParseTrainingPayload(training_output, "training output payload"));
   if (request.environments.empty()) {
     return InvalidArgumentError("an approval needs at least one environment");
-  }
-  const int64_t now = NowUnder(options_.clock);
-
-  GovernanceConfig config;
-  GOV_RETURN_IF_ERROR(store_.Read([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(config, LoadGovernanceConfig(txn));
-    return Status();
-  }));
-  const int64_t ttl = request.ttl_seconds.value_or(config.default_ttl_seconds);
-  if (ttl <= 0) return InvalidArgumentError("approval TTL must be positive");
-  int floor = 1;
-  for (const auto& env : request.environments) {
-    const EnvironmentRule* rule = config.Find(env);
-    if (!rule) {
-      std::vector<std::string> known;
-      for (const auto& e : config.environments) known.push_back(e.name);
-      return InvalidArgumentError("unknown environment \"" + env + "\" (known: " +
-                                  JoinList(known, ", ") + ")");
-    }
-    if (ttl > rule->max_ttl_seconds) {
-      return InvalidArgumentError("TTL " + FormatDuration(ttl) + " exceeds the maximum of " +
-                                  FormatDuration(rule->max_ttl_seconds) + " for " + env);
-    }
-    floor = std::max(floor, rule->min_approvers);
   }
   if (request.required_approvers < 0 || request.required_approvers > 100) {
     return InvalidArgumentError("quorum must be 1 to 100");
   }
-
-  std::optional<ApprovalValidator::Decision> decision;
-  if (validator_) {
-    GOV_ASSIGN_OR_RETURN(decision, validator_->Validate(out, now));
-  }
-
+  const int64_t now = NowUnder(options_.clock);
   ApprovalOutcome outcome;
   GOV_RETURN_IF_ERROR(store_.Transact([&](StoreTransaction& txn) -> Status {
     outcome = ApprovalOutcome();
-    GOV_ASSIGN_OR_RETURN(std::string trainer_problem,
-                         CheckTrainerSignature(txn, training_output, out));
+    GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options_, now));
+    const GovernanceConfig& config = state.config;
+    const int64_t ttl = request.ttl_seconds.value_or(config.default_ttl_seconds);
+    if (ttl <= 0) return InvalidArgumentError("approval TTL must be positive");
+    int floor = 1;
+    for (const auto& env : request.environments) {
+      const EnvironmentRule* rule = config.Find(env);
+      if (!rule) {
+        std::vector<std::string> known;
+        for (const auto& e : config.environments) known.push_back(e.name);
+        return InvalidArgumentError("unknown environment \"" + env + "\" (known: " +
+                                    JoinList(known, ", ") + ")");
+      }
+      if (ttl > rule->max_ttl_seconds) {
+        return InvalidArgumentError("TTL " + FormatDuration(ttl) + " exceeds the maximum of " +
+                                    FormatDuration(rule->max_ttl_seconds) + " for " + env);
+      }
+      floor = std::max(floor, rule->min_approvers);
+    }
+    GOV_ASSIGN_OR_RETURN(std::optional<PolicyValidator::Decision> decision,
+                         EvaluateRequired(txn, state, request.environments, out, now));
+
+    std::string trainer_problem = CheckTrainerSignature(state, training_output, out);
     if (!trainer_problem.empty()) outcome.denials.push_back(trainer_problem);
-    GOV_ASSIGN_OR_RETURN(Authority who, CheckAuthority(txn, approver.keyid(), Role::kApprover));
+    Authority who = CheckAuthority(state, approver.keyid(), Role::kApprover);
     if (!who.allowed()) {
       outcome.denials.push_back("approver: " + who.refusal);
     } else if (who.key->identity == out.trainer) {
       outcome.denials.push_back("separation of duties: " + out.trainer +
                                 " trained this model and cannot approve it");
     }
-    GOV_ASSIGN_OR_RETURN(auto model_revoked,
-                         txn.FindRevocation(Revocation::Kind::kModel, out.model_id));
-    if (model_revoked) {
-      outcome.denials.push_back("model " + out.model_id + " is revoked: " + model_revoked->reason);
-    }
+    std::string revoked = RevokedBecause(state, out.model_id, out.artifact.digest);
+    if (!revoked.empty()) outcome.denials.push_back(revoked);
     if (decision) {
       outcome.warnings = decision->record.warnings;
       for (const auto& d : decision->denials) outcome.denials.push_back("policy: " + d);
@@ -174,7 +204,10 @@ StatusOr<ApprovalOutcome> GovernancePlane::Approve(const Envelope& training_outp
                            {"expires_at", FormatRfc3339(a.expires_at)},
                            {"required_approvers", a.required_approvers},
                            {"policy_bundle", a.policy.bundle_digest},
-                           {"warnings", a.policy.warnings}}}));
+                           {"warnings", a.policy.warnings},
+                           {"statement_digest", Sha256DigestOf(outcome.envelope.payload)},
+                           {"training_output_digest", training_digest},
+                           {"keyid", approver.keyid()}}}));
     outcome.approved = true;
     outcome.ledger_sequence = e.sequence;
     return Status();
@@ -186,50 +219,72 @@ StatusOr<CosignOutcome> GovernancePlane::Cosign(const std::string& approval_id,
                                                 const PrivateKey& approver) {
   CosignOutcome outcome;
   std::string actor = "key:" + approver.keyid().substr(0, 16);
+  const int64_t now = NowUnder(options_.clock);
   Status s = store_.Transact([&](StoreTransaction& txn) -> Status {
     outcome = CosignOutcome();
+    GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options_, now));
     GOV_ASSIGN_OR_RETURN(ApprovalRecord record, txn.GetApproval(approval_id));
     GOV_ASSIGN_OR_RETURN(ModelApproval a, ParseApprovalStatement(record.envelope.payload,
                                                                  "approval " + approval_id));
-    GOV_ASSIGN_OR_RETURN(Authority who, CheckAuthority(txn, approver.keyid(), Role::kApprover));
+    Authority who = CheckAuthority(state, approver.keyid(), Role::kApprover);
     if (who.key) actor = who.key->identity;
     if (!who.allowed()) return PermissionDeniedError("cannot co-sign: " + who.refusal);
     if (who.key->identity == a.trainer) {
       return PermissionDeniedError("separation of duties: " + a.trainer +
                                    " trained this model and cannot approve it");
     }
-    GOV_ASSIGN_OR_RETURN(auto revoked, txn.FindRevocation(Revocation::Kind::kApproval, approval_id));
-    if (revoked) {
-      return FailedPreconditionError("approval " + approval_id + " is revoked: " + revoked->reason);
+    for (const auto& v : state.revocations) {
+      if (v.kind == Revocation::Kind::kApproval && v.target == approval_id) {
+        return FailedPreconditionError("approval " + approval_id + " is revoked: " + v.reason);
+      }
     }
-    GOV_ASSIGN_OR_RETURN(auto model_revoked, txn.FindRevocation(Revocation::Kind::kModel, a.model_id));
-    if (model_revoked) {
-      return FailedPreconditionError("model " + a.model_id + " is revoked: " +
-                                     model_revoked->reason);
-    }
-    if (NowUnder(options_.clock) >= a.expires_at) {
+    std::string revoked = RevokedBecause(state, a.model_id, a.artifact_digest);
+    if (!revoked.empty()) return FailedPreconditionError(revoked);
+    if (now >= a.expires_at) {
       return FailedPreconditionError("approval " + approval_id + " expired at " +
                                      FormatRfc3339(a.expires_at));
     }
-    GOV_ASSIGN_OR_RETURN(QuorumCount before, CountQuorum(txn, record.envelope, a.trainer));
+    QuorumCount before = CountQuorum(state, record.envelope, a.trainer);
     if (std::find(before.approvers.begin(), before.approvers.end(), who.key->identity) !=
         before.approvers.end()) {
-      return AlreadyExistsError(who.key->identity + " already approved " + approval_id +
-                                "; a second key of the same identity adds nothing");
+      return PermissionDeniedError(who.key->identity + " already approved " + approval_id +
+                                   "; a second signature of the same identity adds nothing");
+    }
+    // Every signer vouches for the policy decision: evaluate it again.
+    GOV_ASSIGN_OR_RETURN(std::string required, RequiredBundleDigest(state.config, a.environments));
+    if (required != a.policy.bundle_digest) {
+      return PermissionDeniedError(
+          "approval " + approval_id + " was evaluated with policy bundle " +
+          (a.policy.bundle_digest.empty() ? std::string("none") : a.policy.bundle_digest) +
+          ", but its environments now require " + (required.empty() ? "none" : required) +
+          "; approve it again");
+    }
+    GOV_ASSIGN_OR_RETURN(TrainingOutputRecord t, txn.GetTrainingOutput(a.training_output_digest));
+    GOV_ASSIGN_OR_RETURN(TrainingOutput out, ParseTrainingPayload(t.envelope, t.digest));
+    std::string trainer_problem = CheckTrainerSignature(state, t.envelope, out);
+    if (!trainer_problem.empty() || Sha256DigestOf(t.envelope.payload) != a.training_output_digest) {
+      return PermissionDeniedError("cannot co-sign: the approval's training output does not "
+                                   "verify: " + trainer_problem);
+    }
+    GOV_ASSIGN_OR_RETURN(std::optional<PolicyValidator::Decision> decision,
+                         EvaluateRequired(txn, state, a.environments, out, now));
+    if (decision && !decision->allowed) {
+      return PermissionDeniedError("cannot co-sign: policy now denies " + a.model_id + ": " +
+                                   JoinList(decision->denials, "; "));
     }
     EnvelopeSignature sig{approver.keyid(),
                           approver.Sign(PreAuthEncoding(record.envelope.payload_type,
                                                         record.envelope.payload))};
     GOV_RETURN_IF_ERROR(txn.AddApprovalSignature(approval_id, sig));
     record.envelope.signatures.push_back(sig);
-    GOV_ASSIGN_OR_RETURN(QuorumCount after, CountQuorum(txn, record.envelope, a.trainer));
-    GOV_ASSIGN_OR_RETURN(GovernanceConfig config, LoadGovernanceConfig(txn));
+    QuorumCount after = CountQuorum(state, record.envelope, a.trainer);
     outcome.distinct_approvers = static_cast<int>(after.approvers.size());
-    outcome.required_approvers = RequiredApprovers(a, config, a.environments);
+    outcome.required_approvers = RequiredApprovers(a, state.config, a.environments);
     outcome.quorum_met = outcome.distinct_approvers >= outcome.required_approvers;
     GOV_ASSIGN_OR_RETURN(LedgerEntry e,
                          txn.AppendLedger({"approval.cosigned", actor, approval_id,
                                            {{"keyid", approver.keyid()},
+                                            {"signature_digest", Sha256DigestOf(sig.sig)},
                                             {"distinct_approvers", outcome.distinct_approvers},
                                             {"required_approvers", outcome.required_approvers}}}));
     outcome.ledger_sequence = e.sequence;
@@ -250,16 +305,26 @@ StatusOr<int64_t> Revoke(Store& store, const PlaneOptions& options, Revocation::
   if (reason.empty()) return InvalidArgumentError("a revocation needs a reason");
   const char* what = kind == Revocation::Kind::kApproval ? "approval" : "model";
   std::string actor = "key:" + actor_key.keyid().substr(0, 16);
+  const int64_t now = NowUnder(options.clock);
   int64_t sequence = 0;
   Status s = store.Transact([&](StoreTransaction& txn) -> Status {
+    GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options, now));
+    Revocation v;
+    v.kind = kind;
+    v.target = target;
+    v.reason = reason;
+    v.revoked_at = now;
     if (kind == Revocation::Kind::kApproval) {
       GOV_RETURN_IF_ERROR(txn.GetApproval(target).status());
     } else {
       GOV_ASSIGN_OR_RETURN(auto approvals, txn.ListApprovals(target));
       if (approvals.empty()) return NotFoundError("no approvals for model " + target);
+      std::set<std::string> artifacts;
+      for (const auto& a : approvals) artifacts.insert(a.artifact_digest);
+      v.artifact_digests.assign(artifacts.begin(), artifacts.end());
     }
-    GOV_ASSIGN_OR_RETURN(Authority approver, CheckAuthority(txn, actor_key.keyid(), Role::kApprover));
-    GOV_ASSIGN_OR_RETURN(Authority deployer, CheckAuthority(txn, actor_key.keyid(), Role::kDeployer));
+    Authority approver = CheckAuthority(state, actor_key.keyid(), Role::kApprover);
+    Authority deployer = CheckAuthority(state, actor_key.keyid(), Role::kDeployer);
     if (approver.key) actor = approver.key->identity;
     if (!approver.allowed() && !deployer.allowed()) {
       return PermissionDeniedError(std::string("cannot revoke: ") +
@@ -268,11 +333,16 @@ StatusOr<int64_t> Revoke(Store& store, const PlaneOptions& options, Revocation::
                                         : "the key needs the approver or deployer role (" +
                                               approver.refusal + ")"));
     }
-    GOV_RETURN_IF_ERROR(
-        txn.PutRevocation({kind, target, reason, actor, NowUnder(options.clock)}));
+    v.revoked_by = actor;
+    v.envelope = {std::string(kRevocationPayloadType), RevocationPayload(v, state.domain()), {}};
+    AddSignature(v.envelope, actor_key);
+    GOV_RETURN_IF_ERROR(txn.PutRevocation(v));
     GOV_ASSIGN_OR_RETURN(LedgerEntry e,
                          txn.AppendLedger({std::string(what) + ".revoked", actor, target,
-                                           {{"reason", reason}}}));
+                                           {{"reason", reason},
+                                            {"artifact_digests", v.artifact_digests},
+                                            {"revocation_digest",
+                                             Sha256DigestOf(v.envelope.payload)}}}));
     sequence = e.sequence;
     return Status();
   });
@@ -297,40 +367,61 @@ StatusOr<int64_t> GovernancePlane::RevokeModel(const std::string& model_id,
   return Revoke(store_, options_, Revocation::Kind::kModel, model_id, reason, actor);
 }
 
-}  // namespace governance
-
-namespace governance {
-
 StatusOr<std::vector<GovernancePlane::Reevaluation>> GovernancePlane::ReevaluateDeployed(
     const PrivateKey* revoker) {
-  if (!validator_) return FailedPreconditionError("re-evaluation needs a policy bundle");
   const int64_t now = NowUnder(options_.clock);
   struct Target {
     Deployment deployment;
     TrainingOutput output;
+    std::string digest;  // the bundle required for its environment
   };
   std::vector<Target> targets;
+  std::map<std::string, PolicyValidator> validators;
+  std::string actor = kUnsignedActor;
   GOV_RETURN_IF_ERROR(store_.Read([&](StoreTransaction& txn) -> Status {
     targets.clear();
+    validators.clear();
+    GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options_, now));
+    if (revoker) {
+      Authority who = CheckAuthority(state, revoker->keyid(), Role::kApprover);
+      actor = ActorName(who, *revoker);
+    }
     GOV_ASSIGN_OR_RETURN(auto deployments, txn.CurrentDeployments());
     for (auto& d : deployments) {
       GOV_ASSIGN_OR_RETURN(ApprovalRecord record, txn.GetApproval(d.approval_id));
       GOV_ASSIGN_OR_RETURN(ModelApproval a, ParseApprovalStatement(record.envelope.payload,
                                                                    "approval " + d.approval_id));
       GOV_ASSIGN_OR_RETURN(TrainingOutputRecord t, txn.GetTrainingOutput(a.training_output_digest));
-      GOV_ASSIGN_OR_RETURN(nlohmann::json payload, ParseJson(t.envelope.payload, t.digest));
-      GOV_ASSIGN_OR_RETURN(TrainingOutput out, TrainingOutputFromJson(payload, t.digest));
-      targets.push_back({std::move(d), std::move(out)});
+      GOV_ASSIGN_OR_RETURN(TrainingOutput out, ParseTrainingPayload(t.envelope, t.digest));
+      const EnvironmentRule* rule = state.config.Find(d.environment);
+      std::string digest = rule ? rule->policy_bundle : std::string();
+      if (!digest.empty() && !validators.count(digest)) {
+        GOV_ASSIGN_OR_RETURN(PolicyBundle bundle, LoadRequiredBundle(txn, digest));
+        validators.emplace(digest, PolicyValidator(std::move(bundle)));
+      }
+      targets.push_back({std::move(d), std::move(out), std::move(digest)});
     }
     return Status();
   }));
-  std::vector<std::optional<StatusOr<ApprovalValidator::Decision>>> decisions(targets.size());
-  ParallelFor(targets.size(), validator_->concurrent() ? 0 : 1,
-              [&](size_t i) { decisions[i] = validator_->Validate(targets[i].output, now); });
+  std::vector<std::optional<StatusOr<PolicyValidator::Decision>>> decisions(targets.size());
+  ParallelFor(targets.size(), 0, [&](size_t i) {
+    if (targets[i].digest.empty()) return;
+    decisions[i] = validators.at(targets[i].digest).Validate(targets[i].output, now);
+  });
   std::vector<Reevaluation> results;
   for (size_t i = 0; i < targets.size(); ++i) {
-    GOV_ASSIGN_OR_RETURN(ApprovalValidator::Decision d, std::move(*decisions[i]));
-    results.push_back({targets[i].deployment, d.allowed, std::move(d.denials), false});
+    Reevaluation r{targets[i].deployment, targets[i].digest, true, {}, false};
+    if (decisions[i]) {
+      if (decisions[i]->ok()) {
+        r.compliant = (*decisions[i])->allowed;
+        r.denials = std::move((*decisions[i])->denials);
+      } else {
+        r.compliant = false;
+        r.denials.push_back("the policy could not be evaluated: " +
+                            decisions[i]->status().message());
+      }
+    }
+    results.push_back(std::move(r));
   }
   nlohmann::json findings = nlohmann::json::array();
   for (auto& r : results) {
@@ -348,18 +439,67 @@ StatusOr<std::vector<GovernancePlane::Reevaluation>> GovernancePlane::Reevaluate
     findings.push_back({{"model_id", r.deployment.model_id},
                         {"environment", r.deployment.environment},
                         {"approval_id", r.deployment.approval_id},
+                        {"policy_bundle", r.bundle_digest},
                         {"denials", r.denials},
                         {"revoked", r.revoked}});
   }
-  GOV_RETURN_IF_ERROR(store_.Transact([&](StoreTransaction& txn) {
+  GOV_RETURN_IF_ERROR(store_.Transact([&](StoreTransaction& txn) -> Status {
+    GOV_RETURN_IF_ERROR(LoadTrustedState(txn, options_, now).status());
     return txn
-        .AppendLedger({"policy.reevaluated", revoker ? "key:" + revoker->keyid().substr(0, 16)
-                                                     : LocalActor(),
-                       "deployments",
+        .AppendLedger({"policy.reevaluated", actor, "deployments",
                        {{"deployments", targets.size()}, {"non_compliant", findings}}})
         .status();
   }));
   return results;
+}
+
+StatusOr<MonitoringOutcome> GovernancePlane::RecordCheck(const MonitoringCheck& check,
+                                                         const PrivateKey* auto_revoke,
+                                                         double revoke_severity) {
+  if (check.kind.empty() || check.model_id.empty()) {
+    return InvalidArgumentError("a monitoring check needs a kind and a model id");
+  }
+  if (!(check.severity >= 0 && check.severity <= 1)) {
+    return InvalidArgumentError("a check's severity must be between 0 and 1");
+  }
+  if (!(revoke_severity > 0 && revoke_severity <= 1)) {
+    return InvalidArgumentError("the revoke severity must be in (0, 1]");
+  }
+  const int64_t now = NowUnder(options_.clock);
+  MonitoringOutcome outcome;
+  GOV_RETURN_IF_ERROR(store_.Transact([&](StoreTransaction& txn) -> Status {
+    GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options_, now));
+    std::string actor = kUnsignedActor;
+    if (auto_revoke) {
+      Authority who = CheckAuthority(state, auto_revoke->keyid(), Role::kApprover);
+      actor = ActorName(who, *auto_revoke);
+    }
+    nlohmann::json details = check.result;
+    if (!details.is_object()) details = {{"result", details}};
+    details["severity"] = check.severity;
+    GOV_ASSIGN_OR_RETURN(LedgerEntry e,
+                         txn.AppendLedger({check.kind + ".checked", actor, check.model_id, details}));
+    outcome.ledger_sequence = e.sequence;
+    return Status();
+  }));
+  if (!auto_revoke) return outcome;
+  if (check.severity < revoke_severity) {
+    outcome.note = "severity " + std::to_string(check.severity).substr(0, 4) +
+                   " is below the revoke severity " + std::to_string(revoke_severity).substr(0, 4);
+    return outcome;
+  }
+  StatusOr<int64_t> revoked = RevokeModel(
+      check.model_id,
+      check.kind + " severity " + std::to_string(check.severity).substr(0, 4) +
+          " >= " + std::to_string(revoke_severity).substr(0, 4) + " (automatic revocation)",
+      *auto_revoke);
+  if (revoked.status().code() == StatusCode::kNotFound) {
+    outcome.note = revoked.status().message();  // no approvals: nothing to revoke
+    return outcome;
+  }
+  GOV_RETURN_IF_ERROR(revoked.status());
+  outcome.revocation_sequence = *revoked;
+  return outcome;
 }
 
 }  // namespace governance

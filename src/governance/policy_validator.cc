@@ -4,8 +4,8 @@
 
 namespace governance {
 
-StatusOr<ApprovalValidator::Decision> PolicyValidator::Validate(const TrainingOutput& output,
-                                                                int64_t now) {
+StatusOr<PolicyValidator::Decision> PolicyValidator::Validate(const TrainingOutput& output,
+                                                              int64_t now) const {
   EvaluateOptions options;
   options.policy_namespace = namespace_;
   options.now_unix_seconds = now;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include "governance/authority.h"
 
 namespace governance {
 
@@ -16,8 +15,8 @@ std::string JoinList(const std::vector<std::string>& items, const char* last) {
   return out;
 }
 
-StatusOr<QuorumCount> CountQuorum(StoreTransaction& txn, const Envelope& envelope,
-                                  const std::string& trainer) {
+QuorumCount CountQuorum(const GovernanceState& state, const Envelope& envelope,
+                        const std::string& trainer) {
   QuorumCount q;
   std::set<std::string> seen_keys, counted;
   for (size_t i = 0; i < envelope.signatures.size(); ++i) {
@@ -27,13 +26,12 @@ StatusOr<QuorumCount> CountQuorum(StoreTransaction& txn, const Envelope& envelop
       q.duplicate_keyids.push_back(short_id);
       continue;
     }
-    auto key = txn.GetKey(sig.keyid);
-    if (key.status().code() == StatusCode::kNotFound) {
+    const KeyRecord* key = state.FindKey(sig.keyid);
+    if (!key) {
       q.bad_signatures.push_back("signature " + std::to_string(i + 1) + " is by unknown key " +
                                  short_id);
       continue;
     }
-    GOV_RETURN_IF_ERROR(key.status());
     auto pub = PublicKey::FromPem(key->public_key_pem, "enrolled key " + short_id);
     if (!pub.ok() || !VerifySignature(envelope, sig, *pub)) {
       q.bad_signatures.push_back("signature " + std::to_string(i + 1) + " (key " + short_id +

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "governance/coordinator.h"
+#include "governance/config.h"
+#include "governance/state.h"
+#include "governance/types.h"
 #include "governance/dsse.h"
-#include "governance/store.h"
 
 namespace governance {
 
@@ -27,9 +28,10 @@ struct QuorumCount {
   std::vector<std::string> duplicate_keyids;
 };
 
-// Examines every signature of `envelope`. `trainer` never counts.
-StatusOr<QuorumCount> CountQuorum(StoreTransaction& txn, const Envelope& envelope,
-                                  const std::string& trainer);
+// Examines every signature of `envelope` against the effective keyring.
+// `trainer` never counts.
+QuorumCount CountQuorum(const GovernanceState& state, const Envelope& envelope,
+                        const std::string& trainer);
 
 // The strictest of what the approval asks and what each of `environments`
 // demands (unknown environments add nothing).

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/document.h"
+#include "core/encoding.h"
 #include "core/file.h"
 #include "governance/policy.h"
 #include "policy/bundle_impl.h"
@@ -80,40 +81,21 @@ StatusOr<PolicyBundle> CompilePolicyModules(
   return bundle;
 }
 
-StatusOr<PolicyBundle> LoadPolicyBundle(const std::string& dir, const BundleOptions& options) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return NotFoundError(dir + ": policy directory does not exist");
-  if (!fs::is_directory(dir, ec)) return InvalidArgumentError(dir + ": not a directory");
-  std::vector<std::string> files;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
-  if (ec) return ErrnoToStatus(ec.value(), "reading policy directory", dir);
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) return ErrnoToStatus(ec.value(), "reading policy directory", dir);
-    const fs::path& p = it->path();
-    std::string name = p.filename().string();
-    if (!name.empty() && name[0] == '.') {
-      if (it->is_directory()) it.disable_recursion_pending();
-      continue;
-    }
-    if (!it->is_regular_file()) continue;
-    if (EndsWith(name, ".rego") || IsDataFile(name)) {
-      files.push_back(fs::relative(p, dir).generic_string());
-    }
-  }
-  std::sort(files.begin(), files.end());
+// Parses and compiles bundle files ({relative path, content}, sorted by path);
+// `base` prefixes paths in error messages, `directory` is where they came from.
+StatusOr<PolicyBundle> CompileBundleFiles(std::vector<std::pair<std::string, std::string>> files,
+                                          const std::string& base, const std::string& directory,
+                                          const BundleOptions& options) {
   auto impl = std::make_shared<PolicyBundle::Impl>();
-  impl->directory = dir;
-  impl->files = files;
+  impl->directory = directory;
   std::vector<std::unique_ptr<rego::Module>> parsed;
   rego::ParseOptions popts;
   popts.v0_compatible = options.v0_compatible;
   nlohmann::json data = nlohmann::json::object();
   rego::DigestWriter hash;
-  std::string base = dir;
-  if (!base.empty() && base.back() != '/') base += '/';
-  for (const std::string& rel : files) {
+  for (const auto& [rel, content] : files) {
+    impl->files.push_back(rel);
     std::string full = base + rel;
-    GOV_ASSIGN_OR_RETURN(std::string content, ReadFile(full));
     hash.Append(rel);
     hash.Append('\0');
     hash.Append(std::to_string(content.size()));
@@ -138,13 +120,86 @@ StatusOr<PolicyBundle> LoadPolicyBundle(const std::string& dir, const BundleOpti
     GOV_ASSIGN_OR_RETURN(auto m, rego::ParseModule(content, full, popts));
     parsed.push_back(std::move(m));
   }
-  if (parsed.empty()) return InvalidArgumentError(dir + ": no .rego files in policy directory");
+  if (parsed.empty()) return InvalidArgumentError(base + ": no .rego files in policy bundle");
   GOV_ASSIGN_OR_RETURN(impl->program, rego::Compile(std::move(parsed), rego::Value::FromJson(data)));
   impl->options = options;
   impl->decision_rules = AllDecisionRules(*impl->program);
   impl->digest = hash.FinishHex();
+  impl->sources = std::move(files);
   PolicyBundle bundle;
   bundle.impl_ = std::move(impl);
+  return bundle;
+}
+
+StatusOr<PolicyBundle> LoadPolicyBundle(const std::string& dir, const BundleOptions& options) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return NotFoundError(dir + ": policy directory does not exist");
+  if (!fs::is_directory(dir, ec)) return InvalidArgumentError(dir + ": not a directory");
+  std::vector<std::string> names;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  if (ec) return ErrnoToStatus(ec.value(), "reading policy directory", dir);
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) return ErrnoToStatus(ec.value(), "reading policy directory", dir);
+    const fs::path& p = it->path();
+    std::string name = p.filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file()) continue;
+    if (EndsWith(name, ".rego") || IsDataFile(name)) {
+      names.push_back(fs::relative(p, dir).generic_string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  std::string base = dir;
+  if (!base.empty() && base.back() != '/') base += '/';
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const std::string& rel : names) {
+    GOV_ASSIGN_OR_RETURN(std::string content, ReadFile(base + rel));
+    files.emplace_back(rel, std::move(content));
+  }
+  return CompileBundleFiles(std::move(files), base, dir, options);
+}
+
+std::string PolicyBundle::Serialize() const {
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& [path, content] : impl_->sources) {
+    files.push_back({{"path", path}, {"content", Base64Encode(content)}});
+  }
+  return CanonicalJson({{"files", files}, {"v0_compatible", impl_->options.v0_compatible}});
+}
+
+StatusOr<PolicyBundle> LoadSerializedPolicyBundle(std::string_view serialized,
+                                                  std::string_view expected_digest,
+                                                  std::string_view origin) {
+  const std::string o(origin);
+  auto j = nlohmann::json::parse(serialized, nullptr, false);
+  if (!j.is_object() || !j.contains("files") || !j["files"].is_array() ||
+      !j.contains("v0_compatible") || !j["v0_compatible"].is_boolean()) {
+    return DataLossError(o + ": not a serialised policy bundle");
+  }
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& f : j["files"]) {
+    if (!f.is_object() || !f.contains("path") || !f["path"].is_string() ||
+        !f.contains("content") || !f["content"].is_string()) {
+      return DataLossError(o + ": a file entry is malformed");
+    }
+    auto content = Base64Decode(f["content"].get<std::string>());
+    if (!content.ok()) return DataLossError(o + ": a file's content is not base64");
+    files.emplace_back(f["path"].get<std::string>(), std::move(*content));
+  }
+  if (!std::is_sorted(files.begin(), files.end())) {
+    return DataLossError(o + ": files are not in path order");
+  }
+  BundleOptions options;
+  options.v0_compatible = j["v0_compatible"].get<bool>();
+  auto bundle = CompileBundleFiles(std::move(files), o + ":", "", options);
+  if (!bundle.ok()) return bundle.status().WithContext(o);
+  if (bundle->digest() != expected_digest) {
+    return DataLossError(o + ": its files hash to " + bundle->digest() + ", not " +
+                         std::string(expected_digest) + " (edited in the store)");
+  }
   return bundle;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "governance/policy.h"
@@ -47,6 +48,8 @@ struct PolicyBundle::Impl {
   std::string digest;
   std::string directory;
   std::vector<std::string> files;
+  // {relative path, content} of every file, sorted: what Serialize writes.
+  std::vector<std::pair<std::string, std::string>> sources;
 };
 
 }  // namespace governance

@@ -1,9 +1,13 @@
 #include "serving/gate.h"
 
 #include <algorithm>
+#include <charconv>
 
+#include "core/digest.h"
+#include "core/document.h"
 #include "core/time.h"
 #include "governance/quorum.h"
+#include "governance/statements.h"
 
 namespace governance {
 namespace {
@@ -27,16 +31,177 @@ class GateReport {
   void Check(const char* name, bool ok, std::string pass_reason, std::string fail_reason) {
     ok ? Pass(name, std::move(pass_reason)) : Fail(name, std::move(fail_reason));
   }
+  // Every gate after `from` fails with `reason`.
+  void FailRest(size_t from, const std::string& reason) {
+    for (size_t i = from; i < std::size(kGateNames); ++i) Fail(kGateNames[i], reason);
+  }
 
  private:
   PromotionResult& result_;
 };
 
+// A model version as numbers: "v1.4.0", "2", "1.10.0-rc1". nullopt when the
+// text is not of that shape (then versions are not compared).
+struct Version {
+  std::vector<uint64_t> parts;
+  bool prerelease = false;
+};
+
+std::optional<Version> ParseVersion(std::string_view text) {
+  if (!text.empty() && (text[0] == 'v' || text[0] == 'V')) text.remove_prefix(1);
+  Version v;
+  size_t dash = text.find('-');
+  v.prerelease = dash != std::string_view::npos;
+  std::string_view core = text.substr(0, dash);
+  while (true) {
+    size_t dot = core.find('.');
+    std::string_view part = core.substr(0, dot);
+    uint64_t n = 0;
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), n);
+    if (part.empty() || ec != std::errc() || end != part.data() + part.size()) return std::nullopt;
+    v.parts.push_back(n);
+    if (dot == std::string_view::npos) break;
+    core.remove_prefix(dot + 1);
+  }
+  return v;
+}
+
+// <0, 0, >0; nullopt when either is not a version.
+std::optional<int> CompareVersions(const std::string& a, const std::string& b) {
+  auto va = ParseVersion(a), vb = ParseVersion(b);
+  if (!va || !vb) return std::nullopt;
+  size_t n = std::max(va->parts.size(), vb->parts.size());
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t x = i < va->parts.size() ? va->parts[i] : 0;
+    uint64_t y = i < vb->parts.size() ? vb->parts[i] : 0;
+    if (x != y) return x < y ? -1 : 1;
+  }
+  if (va->prerelease != vb->prerelease) return va->prerelease ? -1 : 1;
+  return a == b ? 0 : std::optional<int>();  // "1.0-rc1" vs "1.0-rc2": not ordered here
+}
+
+// Why the approval's training output does not vouch for it; "" when it does.
+std::string CheckTraining(const GovernanceState& state, GateFacts& facts, const ModelApproval& a,
+                          Status* error) {
+  auto record = facts.TrainingOutput(a.training_output_digest);
+  if (!record.ok()) {
+    *error = record.status();
+    return "";
+  }
+  if (!*record) return "the approval's training output " + a.training_output_digest.substr(0, 19) +
+                       "… is not available";
+  const TrainingOutputRecord& t = **record;
+  if (Sha256DigestOf(t.envelope.payload) != a.training_output_digest ||
+      t.envelope.payload_type != kTrainingOutputPayloadType) {
+    return "the stored training output does not hash to the digest the approval names (edited)";
+  }
+  auto payload = ParseJson(t.envelope.payload, "training output");
+  if (!payload.ok()) return payload.status().message();
+  auto out = TrainingOutputFromJson(*payload, "training output");
+  if (!out.ok()) return out.status().message();
+  if (out->model_id != a.model_id || out->model_version != a.model_version ||
+      out->artifact.digest != a.artifact_digest || out->trainer != a.trainer) {
+    return "the training output is for " + out->model_id + " " + out->model_version +
+           " by " + out->trainer + ", not what the approval says";
+  }
+  for (const auto& sig : t.envelope.signatures) {
+    if (sig.keyid != out->trainer_keyid) continue;
+    Authority who = CheckAuthority(state, sig.keyid, Role::kTrainer);
+    if (!who.allowed()) return "training output signer: " + who.refusal;
+    if (who.key->identity != out->trainer) {
+      return "the training output's key belongs to " + who.key->identity + ", not " + out->trainer;
+    }
+    auto pub = PublicKey::FromPem(who.key->public_key_pem, "enrolled key");
+    if (pub.ok() && VerifySignature(t.envelope, sig, *pub)) return "";
+    return "the trainer's signature on the training output does not verify";
+  }
+  return "the training output carries no signature by its trainer key";
+}
+
+std::string DescribeDeployment(const Deployment& d) {
+  return d.model_id + " " + d.model_version + " (" + d.approval_id + ", " + d.kind + " at " +
+         FormatRfc3339(d.deployed_at) + ")";
+}
+
 }  // namespace
 
-StatusOr<PromotionResult> EvaluateGate(StoreTransaction& txn, const GateInputs& in) {
-  GOV_ASSIGN_OR_RETURN(ApprovalRecord record, txn.GetApproval(in.approval_id));
-  GOV_ASSIGN_OR_RETURN(GovernanceConfig config, LoadGovernanceConfig(txn));
+StatusOr<ApprovalRecord> StoreFacts::Approval(const std::string& approval_id) {
+  return txn_.GetApproval(approval_id);
+}
+
+StatusOr<std::optional<TrainingOutputRecord>> StoreFacts::TrainingOutput(const std::string& digest) {
+  auto t = txn_.GetTrainingOutput(digest);
+  if (t.status().code() == StatusCode::kNotFound) return std::optional<TrainingOutputRecord>();
+  GOV_RETURN_IF_ERROR(t.status());
+  return std::optional<TrainingOutputRecord>(std::move(*t));
+}
+
+StatusOr<std::vector<Deployment>> StoreFacts::History(const std::string& model_id,
+                                                      const std::string& environment) {
+  return txn_.DeploymentHistory(model_id, environment);
+}
+
+StatusOr<VerifiedHistory> VerifyHistory(const GovernanceState& state, GateFacts& facts,
+                                        const std::string& model_id,
+                                        const std::string& environment) {
+  VerifiedHistory h;
+  GOV_ASSIGN_OR_RETURN(h.deployments, facts.History(model_id, environment));
+  const std::string where = "the deployment history of " + model_id + " in " + environment;
+  for (size_t i = 0; i < h.deployments.size(); ++i) {
+    const Deployment& d = h.deployments[i];
+    const std::string previous = i + 1 < h.deployments.size()
+                                     ? DeploymentDigest(h.deployments[i + 1]) : std::string();
+    if (d.envelope.payload.empty()) {
+      // Made before governance roots: kept as history, vouching for nothing,
+      // and only ever older than every signed record.
+      for (size_t j = i; j < h.deployments.size(); ++j) {
+        if (!h.deployments[j].envelope.payload.empty()) {
+          h.problem = where + " has an unsigned record " + std::to_string(d.id) +
+                      " after signed ones";
+          return h;
+        }
+      }
+      break;
+    }
+    const std::string name = where + ": record " + std::to_string(d.id);
+    auto s = ParseDeploymentPayload(d.envelope.payload, "deployment " + std::to_string(d.id));
+    if (d.envelope.payload_type != kDeploymentPayloadType || !s.ok()) {
+      h.problem = name + " is not a deployment statement";
+      return h;
+    }
+    const Deployment& st = s->deployment;
+    if (st.environment != d.environment || st.model_id != d.model_id ||
+        st.model_version != d.model_version || st.approval_id != d.approval_id ||
+        st.artifact_digest != d.artifact_digest || st.deployed_by != d.deployed_by ||
+        st.deployed_at != d.deployed_at || st.kind != d.kind || s->domain != state.domain()) {
+      h.problem = name + " differs from its signed statement (edited)";
+      return h;
+    }
+    if (s->previous != previous) {
+      h.problem = name + " does not follow the record before it (a deployment was removed or "
+                         "inserted)";
+      return h;
+    }
+    bool signed_ok = false;
+    for (const auto& sig : d.envelope.signatures) {
+      const KeyRecord* key = state.FindKey(sig.keyid);
+      if (!key || key->identity != d.deployed_by || !key->HasRole(Role::kDeployer)) continue;
+      if (key->revoked && key->revoked_at <= d.deployed_at) continue;
+      auto pub = PublicKey::FromPem(key->public_key_pem, "enrolled key");
+      signed_ok = signed_ok || (pub.ok() && VerifySignature(d.envelope, sig, *pub));
+    }
+    if (!signed_ok) {
+      h.problem = name + " is not signed by an enrolled deployer key of " + d.deployed_by;
+      return h;
+    }
+  }
+  return h;
+}
+
+StatusOr<PromotionResult> EvaluateGate(const StateVerdict& verdict, GateFacts& facts,
+                                       const GateInputs& in) {
+  GOV_ASSIGN_OR_RETURN(ApprovalRecord record, facts.Approval(in.approval_id));
+  const GovernanceState& state = verdict.state;
   const Envelope& env = in.envelope ? *in.envelope : record.envelope;
 
   PromotionResult result;
@@ -46,6 +211,25 @@ StatusOr<PromotionResult> EvaluateGate(StoreTransaction& txn, const GateInputs& 
   result.model_id = record.model_id;
   result.model_version = record.model_version;
   GateReport gate(result);
+
+  // trust and snapshot
+  if (!verdict.trusted()) {
+    gate.Fail("trust", verdict.trust_problem);
+    gate.FailRest(1, "not checked: the governance state does not verify");
+    return result;
+  }
+  gate.Pass("trust", "root v" + std::to_string(state.root().version) + " (" +
+                         std::to_string(state.root().admin_threshold) + " of " +
+                         std::to_string(state.root().admins.size()) + " admins), " +
+                         std::to_string(state.changes.size()) + " signed changes, " +
+                         std::to_string(state.keys.size()) + " keys");
+  gate.Check("snapshot", verdict.snapshot_problem.empty(),
+             state.snapshot ? "signed by the online key at " +
+                                  FormatRfc3339(state.snapshot->issued_at) + " over " +
+                                  std::to_string(state.snapshot->state.ledger_size) +
+                                  " ledger entries, and it matches"
+                            : std::string(),
+             verdict.snapshot_problem);
 
   // envelope
   std::vector<std::string> keyids;
@@ -71,9 +255,7 @@ StatusOr<PromotionResult> EvaluateGate(StoreTransaction& txn, const GateInputs& 
   auto statement = ParseApprovalStatement(env.payload, "approval " + in.approval_id);
   if (!statement.ok()) {
     gate.Fail("statement", statement.status().message());
-    for (size_t i = 2; i < std::size(kGateNames); ++i) {
-      gate.Fail(kGateNames[i], "not checked: the statement is invalid");
-    }
+    gate.FailRest(4, "not checked: the statement is invalid");
     return result;
   }
   const ModelApproval& a = *statement;
@@ -82,7 +264,8 @@ StatusOr<PromotionResult> EvaluateGate(StoreTransaction& txn, const GateInputs& 
                                in.approval_id);
   } else if (env.payload != record.envelope.payload) {
     gate.Fail("statement", "the statement differs from the one stored for " + in.approval_id);
-  } else if (a.artifact_digest != record.artifact_digest || a.model_id != record.model_id) {
+  } else if (a.artifact_digest != record.artifact_digest || a.model_id != record.model_id ||
+             a.model_version != record.model_version) {
     gate.Fail("statement", "the statement's subject differs from the stored approval");
   } else {
     gate.Pass("statement", "in-toto statement for " + a.model_id + " " + a.model_version +
@@ -90,7 +273,8 @@ StatusOr<PromotionResult> EvaluateGate(StoreTransaction& txn, const GateInputs& 
   }
 
   // signatures and quorum
-  GOV_ASSIGN_OR_RETURN(QuorumCount q, CountQuorum(txn, env, a.trainer));
+  const GovernanceConfig& config = state.config;
+  QuorumCount q = CountQuorum(state, env, a.trainer);
   gate.Check("signatures", q.bad_signatures.empty(),
              "every signature verifies with an enrolled key", JoinList(q.bad_signatures, "; "));
   const int required = RequiredApprovers(a, config, {in.environment});
@@ -100,20 +284,28 @@ StatusOr<PromotionResult> EvaluateGate(StoreTransaction& txn, const GateInputs& 
   if (!q.approvers.empty()) counted += " (" + JoinList(q.approvers) + ")";
   if (!q.not_counted.empty()) counted += "; not counted: " + JoinList(q.not_counted, "; ");
   const EnvironmentRule* rule = config.Find(in.environment);
-  if (rule && rule->min_approvers > a.required_approvers && required > static_cast<int>(q.approvers.size())) {
+  if (rule && rule->min_approvers > a.required_approvers &&
+      required > static_cast<int>(q.approvers.size())) {
     counted += "; " + in.environment + " requires at least " +
                std::to_string(rule->min_approvers) + " approvers";
   }
   gate.Check("quorum", static_cast<int>(q.approvers.size()) >= required, counted, counted);
 
-  // validity
+  // validity, with the environment's current maximum TTL
   const int64_t skew = config.clock_skew_seconds;
+  int64_t expires = a.expires_at;
+  std::string capped;
+  if (rule && a.not_before + rule->max_ttl_seconds < expires) {
+    expires = a.not_before + rule->max_ttl_seconds;
+    capped = " (" + in.environment + " allows approvals of at most " +
+             FormatDuration(rule->max_ttl_seconds) + ")";
+  }
   if (in.now + skew < a.not_before) {
     gate.Fail("validity", "not valid before " + FormatRfc3339(a.not_before));
-  } else if (in.now - skew >= a.expires_at) {
-    gate.Fail("validity", "expired at " + FormatRfc3339(a.expires_at));
+  } else if (in.now - skew >= expires) {
+    gate.Fail("validity", "expired at " + FormatRfc3339(expires) + capped);
   } else {
-    gate.Pass("validity", "valid until " + FormatRfc3339(a.expires_at));
+    gate.Pass("validity", "valid until " + FormatRfc3339(expires) + capped);
   }
 
   // environment and scope
@@ -134,20 +326,53 @@ StatusOr<PromotionResult> EvaluateGate(StoreTransaction& txn, const GateInputs& 
                "approved for scopes " + JoinList(a.scopes, ", ") + ", not " + in.scope);
   }
 
-  // revocation
-  GOV_ASSIGN_OR_RETURN(auto approval_rev, txn.FindRevocation(Revocation::Kind::kApproval, a.approval_id));
-  GOV_ASSIGN_OR_RETURN(auto model_rev, txn.FindRevocation(Revocation::Kind::kModel, a.model_id));
-  if (approval_rev) {
-    gate.Fail("revocation", "approval revoked by " + approval_rev->revoked_by + " at " +
-                                FormatRfc3339(approval_rev->revoked_at) + ": " +
-                                approval_rev->reason);
-  } else if (model_rev) {
-    gate.Fail("revocation", "model " + a.model_id + " revoked by " + model_rev->revoked_by +
-                                " at " + FormatRfc3339(model_rev->revoked_at) + ": " +
-                                model_rev->reason);
+  // policy
+  const std::string required_bundle = rule ? rule->policy_bundle : std::string();
+  if (required_bundle.empty()) {
+    gate.Pass("policy", in.environment + " requires no policy bundle");
+  } else if (!a.policy.evaluated) {
+    gate.Fail("policy", in.environment + " requires policy bundle " +
+                            required_bundle.substr(0, 19) +
+                            "…; the approval was issued without policy");
   } else {
-    gate.Pass("revocation", "neither the approval nor the model is revoked");
+    gate.Check("policy", a.policy.bundle_digest == required_bundle,
+               "evaluated with the required bundle " + required_bundle.substr(0, 19) + "…" +
+                   (a.policy.warnings.empty()
+                        ? std::string()
+                        : " (" + std::to_string(a.policy.warnings.size()) + " warning(s))"),
+               in.environment + " requires policy bundle " + required_bundle.substr(0, 19) +
+                   "…; the approval was evaluated with " + a.policy.bundle_digest.substr(0, 19) +
+                   "…");
   }
+
+  // training
+  Status facts_error;
+  std::string training_problem = CheckTraining(state, facts, a, &facts_error);
+  GOV_RETURN_IF_ERROR(facts_error);
+  gate.Check("training", training_problem.empty(),
+             "training output signed by " + a.trainer + ", an enrolled trainer", training_problem);
+
+  // revocation
+  std::string revoked;
+  for (const auto& v : state.revocations) {
+    const bool blocks_artifact = Contains(v.artifact_digests, a.artifact_digest);
+    const char* what = v.kind == Revocation::Kind::kApproval ? "approval" : "model";
+    if (v.kind == Revocation::Kind::kApproval && v.target == a.approval_id) {
+      revoked = "approval revoked by " + v.revoked_by + " at " + FormatRfc3339(v.revoked_at) +
+                ": " + v.reason;
+    } else if (v.kind == Revocation::Kind::kModel && v.target == a.model_id) {
+      revoked = "model " + a.model_id + " revoked by " + v.revoked_by + " at " +
+                FormatRfc3339(v.revoked_at) + ": " + v.reason;
+    } else if (blocks_artifact) {
+      revoked = "artifact " + a.artifact_digest.substr(0, 19) + "… was revoked with " + what +
+                " " + v.target + " by " + v.revoked_by + ": " + v.reason;
+    } else {
+      continue;
+    }
+    break;
+  }
+  gate.Check("revocation", revoked.empty(),
+             "neither the approval, the model nor its artifact is revoked", revoked);
 
   // keys
   gate.Check("keys", q.revoked_keys.empty(), "no signing key is revoked",
@@ -164,28 +389,73 @@ StatusOr<PromotionResult> EvaluateGate(StoreTransaction& txn, const GateInputs& 
                    "… (artifact substituted)");
   }
 
-  // promotion order
-  std::vector<std::string> missing;
-  if (rule) {
-    for (const auto& prior : rule->requires_prior) {
-      GOV_ASSIGN_OR_RETURN(auto history, txn.DeploymentHistory(a.model_id, prior));
-      bool found = false;
-      for (const auto& d : history) found = found || d.artifact_digest == a.artifact_digest;
-      if (!found) missing.push_back(prior);
-    }
-  }
+  // promotion order, on verified deployment records only
   if (!rule || rule->requires_prior.empty()) {
     gate.Pass("promotion-order", in.environment + " has no prerequisite environment");
   } else {
-    gate.Check("promotion-order", missing.empty(),
-               "already deployed to " + JoinList(rule->requires_prior),
-               in.environment + " requires this artifact in " + JoinList(missing) + " first");
+    std::vector<std::string> missing, problems;
+    for (const auto& prior : rule->requires_prior) {
+      GOV_ASSIGN_OR_RETURN(VerifiedHistory h, VerifyHistory(state, facts, a.model_id, prior));
+      if (!h.problem.empty()) {
+        problems.push_back(h.problem);
+        continue;
+      }
+      bool found = false;
+      for (const auto& d : h.deployments) {
+        found = found || (!d.envelope.payload.empty() && d.artifact_digest == a.artifact_digest);
+      }
+      if (!found) missing.push_back(prior);
+    }
+    if (!problems.empty()) {
+      gate.Fail("promotion-order", JoinList(problems, "; "));
+    } else {
+      gate.Check("promotion-order", missing.empty(),
+                 "already deployed to " + JoinList(rule->requires_prior),
+                 in.environment + " requires this artifact in " + JoinList(missing) + " first");
+    }
+  }
+
+  // downgrade: never backwards except by a rollback
+  GOV_ASSIGN_OR_RETURN(VerifiedHistory here, VerifyHistory(state, facts, a.model_id, in.environment));
+  const Deployment* current = here.current();
+  if (!here.problem.empty()) {
+    gate.Fail("downgrade", here.problem);
+  } else if (in.kind == "rollback") {
+    gate.Pass("downgrade", "a rollback goes back on purpose, and records why");
+  } else if (!current || current->envelope.payload.empty()) {
+    gate.Pass("downgrade", "nothing signed is deployed in " + in.environment + " yet");
+  } else if (current->approval_id == a.approval_id) {
+    gate.Pass("downgrade", "this approval is what " + in.environment + " runs now");
+  } else {
+    auto current_record = facts.Approval(current->approval_id);
+    std::optional<ModelApproval> running;
+    if (current_record.ok()) {
+      auto parsed = ParseApprovalStatement(current_record->envelope.payload, "current approval");
+      if (parsed.ok()) running = std::move(*parsed);
+    }
+    std::optional<int> order =
+        running ? CompareVersions(a.model_version, running->model_version) : std::nullopt;
+    // Versions decide when they are ordered; the same or unordered versions
+    // go by when their approvals were issued.
+    const bool older = order && *order != 0 ? *order < 0
+                                            : (running && a.issued_at < running->issued_at);
+    if (!running) {
+      gate.Fail("downgrade", "the approval " + current->approval_id + " that " + in.environment +
+                                 " runs is not available to compare with");
+    } else {
+      gate.Check("downgrade", !older,
+                 "newer than what " + in.environment + " runs: " + DescribeDeployment(*current),
+                 a.model_id + " " + a.model_version + " (" + a.approval_id + ") is older than " +
+                     DescribeDeployment(*current) +
+                     "; going back takes `mgov rollback`, which records why");
+    }
   }
 
   // exceptions
   std::vector<std::string> problems;
   for (const auto& e : a.policy.exceptions) {
-    if (!Contains(q.approvers, e.approver)) {
+    auto approver = CanonicalIdentity(e.approver);
+    if (!approver.ok() || !Contains(q.approvers, *approver)) {
       problems.push_back("exception for " + e.rule + " names approver " + e.approver +
                          ", who has not signed");
     }
@@ -204,6 +474,28 @@ StatusOr<PromotionResult> EvaluateGate(StoreTransaction& txn, const GateInputs& 
 
   result.promoted = result.FirstFailure() == nullptr;
   return result;
+}
+
+void CheckDeployer(const GovernanceState& state, const Authority& who, const ModelApproval& a,
+                   PromotionResult& result) {
+  GateCheck g{"deployer", who.allowed(), false, ""};
+  const EnvironmentRule* rule = state.config.Find(result.environment);
+  if (!who.allowed()) {
+    g.reason = who.refusal;
+  } else if (who.key->identity == a.trainer) {
+    g.passed = false;
+    g.reason = "separation of duties: " + who.key->identity + " trained this model and cannot "
+                                                              "deploy it";
+  } else if (rule && rule->separation_of_duties &&
+             Contains(result.verified_approvers, who.key->identity)) {
+    g.passed = false;
+    g.reason = "separation of duties: " + who.key->identity + " approved this model, and " +
+               result.environment + " does not let an approver deploy what they approved";
+  } else {
+    g.reason = who.key->identity + " holds the deployer role";
+  }
+  result.gates.push_back(std::move(g));
+  result.promoted = result.FirstFailure() == nullptr;
 }
 
 }  // namespace governance

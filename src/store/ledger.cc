@@ -76,8 +76,14 @@ LedgerCheckpoint SignCheckpoint(int64_t size, const std::string& root_hash,
 }
 
 LedgerVerification VerifyLedger(const std::vector<LedgerEntry>& entries,
-                                const PublicKey& ledger_key,
+                                const std::vector<PublicKey>& ledger_keys,
                                 const std::optional<LedgerCheckpoint>& checkpoint) {
+  auto key_of = [&](const std::string& keyid) -> const PublicKey* {
+    for (const auto& k : ledger_keys) {
+      if (k.keyid() == keyid) return &k;
+    }
+    return nullptr;
+  };
   LedgerVerification v;
   auto fail = [&](int64_t seq, std::string reason) {
     v.ok = false;
@@ -86,10 +92,10 @@ LedgerVerification VerifyLedger(const std::vector<LedgerEntry>& entries,
     return v;
   };
   if (checkpoint) {
-    if (checkpoint->keyid != ledger_key.keyid() ||
-        !ledger_key.Verify(CheckpointMessage(checkpoint->size, checkpoint->root_hash),
-                           checkpoint->signature)) {
-      return fail(0, "the checkpoint is not signed by the ledger key " + ledger_key.keyid());
+    const PublicKey* key = key_of(checkpoint->keyid);
+    if (!key || !key->Verify(CheckpointMessage(checkpoint->size, checkpoint->root_hash),
+                             checkpoint->signature)) {
+      return fail(0, "the checkpoint is not signed by an online key of the governance root");
     }
     if (checkpoint->size > static_cast<int64_t>(entries.size())) {
       return fail(static_cast<int64_t>(entries.size()) + 1,
@@ -117,9 +123,10 @@ LedgerVerification VerifyLedger(const std::vector<LedgerEntry>& entries,
     if (HexEncode(digest) != e.hash) {
       return fail(e.sequence, "content does not match its hash (the entry was edited)");
     }
-    if (e.signer_keyid != ledger_key.keyid() || !ledger_key.Verify(digest, e.signature)) {
-      return fail(e.sequence, "signature is not by the ledger key " + ledger_key.keyid() +
-                                  " (the entry was forged or re-written)");
+    const PublicKey* key = key_of(e.signer_keyid);
+    if (!key || !key->Verify(digest, e.signature)) {
+      return fail(e.sequence, "signature is not by an online key of the governance root "
+                              "(the entry was forged, re-written or signed by a replaced key)");
     }
     prev = e.hash;
     leaves.push_back(MerkleLeafHash(body));

@@ -7,11 +7,16 @@
 #include "core/time.h"
 #include "governance/store.h"
 #include "store/sql_schema.h"
+#include "store/store_state.h"
 
 namespace governance {
 namespace {
 
 struct MemoryState {
+  std::vector<RootRecord> roots;       // by version
+  std::vector<ChangeRecord> changes;   // in the order put
+  std::map<std::string, std::string, std::less<>> bundles;
+  std::optional<Envelope> snapshot;
   std::vector<KeyRecord> keys;  // in enrolment order
   std::map<std::string, TrainingOutputRecord, std::less<>> training_outputs;
   std::vector<ApprovalRecord> approvals;  // in creation order
@@ -26,10 +31,98 @@ class MemoryTransaction final : public StoreTransaction {
   MemoryTransaction(MemoryState& state, const StoreOptions& options, bool read_only)
       : s_(state), options_(options), read_only_(read_only) {}
 
+  bool wrote() const { return wrote_; }
+  Status Seal(int64_t now) {
+    GOV_ASSIGN_OR_RETURN(Envelope snapshot, SealSnapshot(*this, *options_.ledger_key, now));
+    s_.snapshot = std::move(snapshot);
+    return Status();
+  }
+
+  Status PutRoot(const RootRecord& r) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    for (const auto& existing : s_.roots) {
+      if (existing.version == r.version) {
+        return AlreadyExistsError("root v" + std::to_string(r.version) + " exists");
+      }
+    }
+    s_.roots.push_back(r);
+    std::sort(s_.roots.begin(), s_.roots.end(),
+              [](const RootRecord& a, const RootRecord& b) { return a.version < b.version; });
+    return Status();
+  }
+  Status UpdateRoot(const RootRecord& r) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    for (auto& existing : s_.roots) {
+      if (existing.version == r.version) {
+        existing = r;
+        return Status();
+      }
+    }
+    return NotFoundError("no root v" + std::to_string(r.version));
+  }
+  StatusOr<std::vector<RootRecord>> ListRoots() override { return s_.roots; }
+
+  Status PutChange(const ChangeRecord& c) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    for (const auto& existing : s_.changes) {
+      if (existing.change_id == c.change_id) {
+        return AlreadyExistsError("governance change " + c.change_id + " exists");
+      }
+    }
+    s_.changes.push_back(c);
+    return Status();
+  }
+  Status UpdateChange(const ChangeRecord& c) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    for (auto& existing : s_.changes) {
+      if (existing.change_id == c.change_id) {
+        existing = c;
+        return Status();
+      }
+    }
+    return NotFoundError("no governance change " + c.change_id);
+  }
+  StatusOr<std::vector<ChangeRecord>> ListChanges() override {
+    std::vector<ChangeRecord> out;
+    for (const auto& c : s_.changes) {
+      if (c.state == "applied") out.push_back(c);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const ChangeRecord& a, const ChangeRecord& b) {
+      return a.sequence < b.sequence;
+    });
+    for (const auto& c : s_.changes) {
+      if (c.state != "applied") out.push_back(c);
+    }
+    return out;
+  }
+
+  Status PutPolicyBundle(std::string_view digest, std::string_view files) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    s_.bundles.emplace(std::string(digest), std::string(files));
+    return Status();
+  }
+  StatusOr<std::optional<std::string>> GetPolicyBundle(std::string_view digest) override {
+    auto it = s_.bundles.find(digest);
+    if (it == s_.bundles.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+  StatusOr<std::vector<std::string>> ListPolicyBundles() override {
+    std::vector<std::string> out;
+    for (const auto& [digest, files] : s_.bundles) out.push_back(digest);
+    return out;
+  }
+
   Status PutKey(const KeyRecord& k) override {
     GOV_RETURN_IF_ERROR(Writable());
     if (FindKey(k.keyid)) return AlreadyExistsError("key " + k.keyid + " is already enrolled");
     s_.keys.push_back(k);
+    return Status();
+  }
+  Status UpdateKey(const KeyRecord& k) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    KeyRecord* existing = FindKey(k.keyid);
+    if (!existing) return NotFoundError("no enrolled key " + k.keyid);
+    *existing = k;
     return Status();
   }
   StatusOr<KeyRecord> GetKey(std::string_view keyid) override {
@@ -42,16 +135,6 @@ class MemoryTransaction final : public StoreTransaction {
       return std::tie(a.enrolled_at, a.keyid) < std::tie(b.enrolled_at, b.keyid);
     });
     return keys;
-  }
-  Status RevokeKey(std::string_view keyid, std::string_view reason, int64_t at) override {
-    GOV_RETURN_IF_ERROR(Writable());
-    KeyRecord* k = FindKey(keyid);
-    if (!k) return NotFoundError("no enrolled key " + std::string(keyid));
-    if (k->revoked) return AlreadyExistsError("key " + k->keyid + " is already revoked");
-    k->revoked = true;
-    k->revoked_at = at;
-    k->revocation_reason = std::string(reason);
-    return Status();
   }
 
   Status PutTrainingOutput(const TrainingOutputRecord& t) override {
@@ -168,16 +251,19 @@ class MemoryTransaction final : public StoreTransaction {
     s_.settings[std::string(name)] = std::string(value);
     return Status();
   }
+  StatusOr<std::vector<std::pair<std::string, std::string>>> ListSettings() override {
+    return std::vector<std::pair<std::string, std::string>>(s_.settings.begin(),
+                                                            s_.settings.end());
+  }
 
   StatusOr<LedgerEntry> AppendLedger(const LedgerEvent& event) override {
     GOV_RETURN_IF_ERROR(Writable());
-    if (!options_.ledger_key) {
-      return FailedPreconditionError("the store was opened without its ledger key");
-    }
     int64_t now = options_.clock ? options_.clock() : NowSeconds();
     s_.ledger.push_back(SealLedgerEntry(event, s_.ledger.empty() ? nullptr : &s_.ledger.back(),
                                         now, *options_.ledger_key));
-    return s_.ledger.back();
+    LedgerEntry appended = s_.ledger.back();
+    GOV_RETURN_IF_ERROR(ExtendLedgerFrontier(*this, appended));
+    return appended;
   }
   StatusOr<std::vector<LedgerEntry>> ReadLedger(int64_t from, int64_t limit) override {
     std::vector<LedgerEntry> out;
@@ -187,10 +273,50 @@ class MemoryTransaction final : public StoreTransaction {
     return out;
   }
   StatusOr<int64_t> LedgerSize() override { return static_cast<int64_t>(s_.ledger.size()); }
+  StatusOr<std::optional<LedgerEntry>> LastLedgerEntry() override {
+    if (s_.ledger.empty()) return std::optional<LedgerEntry>();
+    return std::optional<LedgerEntry>(s_.ledger.back());
+  }
+
+  StatusOr<std::optional<Envelope>> GetSnapshot() override { return s_.snapshot; }
+  StatusOr<StoreState> CurrentState() override {
+    if (!state_) {
+      GOV_ASSIGN_OR_RETURN(StoreState st, ComputeStoreState(*this));
+      state_ = std::move(st);
+    }
+    return *state_;
+  }
+  StatusOr<std::map<std::string, int64_t>> CountRows() override {
+    int64_t signatures = 0;
+    for (const auto& a : s_.approvals) signatures += static_cast<int64_t>(a.envelope.signatures.size());
+    return std::map<std::string, int64_t>{
+        {"roots", static_cast<int64_t>(s_.roots.size())},
+        {"governance_changes", static_cast<int64_t>(s_.changes.size())},
+        {"keys", static_cast<int64_t>(s_.keys.size())},
+        {"policy_bundles", static_cast<int64_t>(s_.bundles.size())},
+        {"training_outputs", static_cast<int64_t>(s_.training_outputs.size())},
+        {"approvals", static_cast<int64_t>(s_.approvals.size())},
+        {"approval_signatures", signatures},
+        {"revocations", static_cast<int64_t>(s_.revocations.size())},
+        {"deployments", static_cast<int64_t>(s_.deployments.size())},
+        {"settings", static_cast<int64_t>(s_.settings.size())}};
+  }
 
  private:
-  Status Writable() const {
+  // Every write goes through here: the first one checks that the store is
+  // still what its last snapshot signed.
+  Status Writable() {
     if (read_only_) return FailedPreconditionError("write attempted in a read-only view");
+    if (!options_.ledger_key) {
+      return FailedPreconditionError(
+          "the store was opened without its ledger key, which signs every change");
+    }
+    if (!checked_) {
+      GOV_RETURN_IF_ERROR(CheckBeforeWrite(*this, *options_.ledger_key));
+      checked_ = true;
+    }
+    wrote_ = true;
+    state_.reset();
     return Status();
   }
   KeyRecord* FindKey(std::string_view keyid) {
@@ -209,6 +335,9 @@ class MemoryTransaction final : public StoreTransaction {
   MemoryState& s_;
   const StoreOptions& options_;
   const bool read_only_;
+  bool checked_ = false;
+  bool wrote_ = false;
+  std::optional<StoreState> state_;
 };
 
 class MemoryStore final : public Store {
@@ -220,6 +349,9 @@ class MemoryStore final : public Store {
     MemoryState draft = state_;
     MemoryTransaction txn(draft, options_, /*read_only=*/false);
     GOV_RETURN_IF_ERROR(fn(txn));
+    if (txn.wrote()) {
+      GOV_RETURN_IF_ERROR(txn.Seal(options_.clock ? options_.clock() : NowSeconds()));
+    }
     state_ = std::move(draft);
     return Status();
   }

@@ -154,3 +154,65 @@ bool VerifyMerkleConsistency(size_t old_size, size_t new_size, const std::string
 }
 
 }  // namespace governance
+
+#include "core/encoding.h"
+#include "store/merkle_frontier.h"
+
+namespace governance {
+
+void MerkleFrontier::Append(const std::string& leaf_hash) {
+  nodes_.push_back(leaf_hash);
+  ++size_;
+  // Each trailing 1 bit of the old size is a subtree of the new leaf's size
+  // waiting for a sibling: merge them.
+  for (int64_t s = size_; (s & 1) == 0; s >>= 1) {
+    std::string right = std::move(nodes_.back());
+    nodes_.pop_back();
+    std::string left = std::move(nodes_.back());
+    nodes_.pop_back();
+    nodes_.push_back(NodeHash(left, right));
+  }
+}
+
+std::string MerkleFrontier::Root() const {
+  if (nodes_.empty()) return MerkleRoot({});
+  std::string root = nodes_.back();
+  for (size_t i = nodes_.size() - 1; i-- > 0;) root = NodeHash(nodes_[i], root);
+  return root;
+}
+
+std::string MerkleFrontier::Encode() const {
+  std::string out = std::to_string(size_);
+  for (const auto& n : nodes_) out += " " + HexEncode(n);
+  return out;
+}
+
+StatusOr<MerkleFrontier> MerkleFrontier::Decode(std::string_view text) {
+  MerkleFrontier f;
+  size_t space = text.find(' ');
+  std::string_view size_text = text.substr(0, space);
+  int64_t size = 0;
+  for (char c : size_text) {
+    if (c < '0' || c > '9' || size > (INT64_MAX - 9) / 10) {
+      return DataLossError("the stored Merkle frontier is corrupt");
+    }
+    size = size * 10 + (c - '0');
+  }
+  if (size_text.empty()) return DataLossError("the stored Merkle frontier is corrupt");
+  f.size_ = size;
+  while (space != std::string_view::npos) {
+    size_t next = text.find(' ', space + 1);
+    auto raw = HexDecode(text.substr(space + 1, next == std::string_view::npos
+                                                     ? std::string_view::npos
+                                                     : next - space - 1));
+    if (!raw.ok() || raw->size() != 32) return DataLossError("the stored Merkle frontier is corrupt");
+    f.nodes_.push_back(std::move(*raw));
+    space = next;
+  }
+  if (static_cast<int>(f.nodes_.size()) != std::popcount(static_cast<uint64_t>(size))) {
+    return DataLossError("the stored Merkle frontier does not fit the ledger's size");
+  }
+  return f;
+}
+
+}  // namespace governance

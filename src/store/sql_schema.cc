@@ -43,6 +43,24 @@ const std::vector<Migration>& SchemaMigrations() {
        {
            "CREATE INDEX IF NOT EXISTS ledger_by_subject ON ledger (subject, sequence)",
        }},
+      {3,
+       "the governance root, signed governance changes, stored policy bundles, signed "
+       "revocations and deployments, and the store's snapshot",
+       {
+           "CREATE TABLE IF NOT EXISTS roots (version BIGINT PRIMARY KEY, state TEXT NOT NULL, "
+           "envelope TEXT NOT NULL)",
+           "CREATE TABLE IF NOT EXISTS governance_changes (change_id TEXT PRIMARY KEY, "
+           "sequence BIGINT NOT NULL, state TEXT NOT NULL, envelope TEXT NOT NULL, "
+           "position BIGINT NOT NULL)",
+           "CREATE UNIQUE INDEX IF NOT EXISTS governance_changes_applied ON governance_changes "
+           "(sequence) WHERE state = 'applied'",
+           "CREATE TABLE IF NOT EXISTS policy_bundles (digest TEXT PRIMARY KEY, "
+           "files TEXT NOT NULL)",
+           "CREATE TABLE IF NOT EXISTS snapshots (id BIGINT PRIMARY KEY, envelope TEXT NOT NULL)",
+           "ALTER TABLE revocations ADD COLUMN artifact_digests TEXT NOT NULL DEFAULT '[]'",
+           "ALTER TABLE revocations ADD COLUMN envelope TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE deployments ADD COLUMN envelope TEXT NOT NULL DEFAULT ''",
+       }},
   };
   return kMigrations;
 }

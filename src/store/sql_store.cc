@@ -6,6 +6,7 @@
 #include "core/encoding.h"
 #include "core/time.h"
 #include "store/sql_schema.h"
+#include "store/store_state.h"
 
 namespace governance {
 namespace {
@@ -38,7 +39,18 @@ StatusOr<KeyRecord> KeyFromRow(const SqlRow& r) {
   return k;
 }
 
-Deployment DeploymentFromRow(const SqlRow& r) {
+StatusOr<Envelope> EnvelopeColumn(const std::string& text, const std::string& what) {
+  if (text.empty()) return Envelope();
+  auto env = ParseEnvelope(text, what);
+  if (!env.ok()) return DataLossError(env.status().message());
+  return std::move(*env);
+}
+
+std::string EnvelopeColumnText(const Envelope& env) {
+  return env.payload.empty() && env.signatures.empty() ? std::string() : EnvelopeToJson(env);
+}
+
+StatusOr<Deployment> DeploymentFromRow(const SqlRow& r) {
   Deployment d;
   d.id = r.Int(0);
   d.environment = r.Text(1);
@@ -49,6 +61,8 @@ Deployment DeploymentFromRow(const SqlRow& r) {
   d.deployed_by = r.Text(6);
   d.deployed_at = r.Int(7);
   d.kind = r.Text(8);
+  GOV_ASSIGN_OR_RETURN(d.envelope,
+                       EnvelopeColumn(r.Text(9), "stored deployment " + std::to_string(d.id)));
   return d;
 }
 
@@ -73,7 +87,7 @@ constexpr const char* kKeyColumns =
     "keyid, identity, roles, public_key_pem, enrolled_at, revoked, revoked_at, revocation_reason";
 constexpr const char* kDeploymentColumns =
     "id, environment, model_id, model_version, approval_id, artifact_digest, deployed_by, "
-    "deployed_at, kind";
+    "deployed_at, kind, envelope";
 constexpr const char* kLedgerColumns =
     "sequence, timestamp, type, actor, subject, details, prev_hash, hash, signer_keyid, signature";
 
@@ -81,6 +95,108 @@ class SqlTransaction final : public StoreTransaction {
  public:
   SqlTransaction(SqlConnection& conn, const StoreOptions& options, bool read_only)
       : conn_(conn), options_(options), read_only_(read_only) {}
+
+  bool wrote() const { return wrote_; }
+
+  // Stores the snapshot that seals this transaction's writes.
+  Status Seal(int64_t now) {
+    GOV_ASSIGN_OR_RETURN(Envelope snapshot, SealSnapshot(*this, *options_.ledger_key, now));
+    GOV_RETURN_IF_ERROR(conn_.Query("DELETE FROM snapshots WHERE id = 1").status());
+    return conn_
+        .Query("INSERT INTO snapshots (id, envelope) VALUES (1, ?)", {EnvelopeToJson(snapshot)})
+        .status();
+  }
+
+  Status PutRoot(const RootRecord& r) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    GOV_ASSIGN_OR_RETURN(bool inserted,
+                         Insert("INSERT INTO roots (version, state, envelope) VALUES (?, ?, ?)",
+                                {r.version, r.state, EnvelopeToJson(r.envelope)}));
+    if (!inserted) return AlreadyExistsError("root v" + std::to_string(r.version) + " exists");
+    return Status();
+  }
+
+  Status UpdateRoot(const RootRecord& r) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("UPDATE roots SET state = ?, envelope = ? WHERE "
+                                                "version = ? RETURNING 1",
+                                                {r.state, EnvelopeToJson(r.envelope), r.version}));
+    if (rows.empty()) return NotFoundError("no root v" + std::to_string(r.version));
+    return Status();
+  }
+
+  StatusOr<std::vector<RootRecord>> ListRoots() override {
+    GOV_ASSIGN_OR_RETURN(auto rows,
+                         conn_.Query("SELECT version, state, envelope FROM roots ORDER BY version"));
+    std::vector<RootRecord> out;
+    for (const auto& r : rows) {
+      RootRecord root{r.Int(0), r.Text(1), {}};
+      GOV_ASSIGN_OR_RETURN(root.envelope,
+                           EnvelopeColumn(r.Text(2), "stored root v" + std::to_string(root.version)));
+      out.push_back(std::move(root));
+    }
+    return out;
+  }
+
+  Status PutChange(const ChangeRecord& c) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    GOV_ASSIGN_OR_RETURN(auto pos, conn_.Query("SELECT COALESCE(MAX(position), 0) + 1 FROM "
+                                               "governance_changes"));
+    GOV_ASSIGN_OR_RETURN(bool inserted,
+                         Insert("INSERT INTO governance_changes (change_id, sequence, state, "
+                                "envelope, position) VALUES (?, ?, ?, ?, ?)",
+                                {c.change_id, c.sequence, c.state, EnvelopeToJson(c.envelope),
+                                 pos[0].Int(0)}));
+    if (!inserted) return AlreadyExistsError("governance change " + c.change_id + " exists");
+    return Status();
+  }
+
+  Status UpdateChange(const ChangeRecord& c) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    GOV_ASSIGN_OR_RETURN(auto rows,
+                         conn_.Query("UPDATE governance_changes SET state = ?, envelope = ? "
+                                     "WHERE change_id = ? RETURNING 1",
+                                     {c.state, EnvelopeToJson(c.envelope), c.change_id}));
+    if (rows.empty()) return NotFoundError("no governance change " + c.change_id);
+    return Status();
+  }
+
+  StatusOr<std::vector<ChangeRecord>> ListChanges() override {
+    GOV_ASSIGN_OR_RETURN(
+        auto rows, conn_.Query("SELECT change_id, sequence, state, envelope FROM "
+                               "governance_changes ORDER BY CASE WHEN state = 'applied' THEN 0 "
+                               "ELSE 1 END, CASE WHEN state = 'applied' THEN sequence ELSE "
+                               "position END"));
+    std::vector<ChangeRecord> out;
+    for (const auto& r : rows) {
+      ChangeRecord c{r.Text(0), r.Int(1), r.Text(2), {}};
+      GOV_ASSIGN_OR_RETURN(c.envelope, EnvelopeColumn(r.Text(3), "stored change " + c.change_id));
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  Status PutPolicyBundle(std::string_view digest, std::string_view files) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    return Insert("INSERT INTO policy_bundles (digest, files) VALUES (?, ?)",
+                  {std::string(digest), std::string(files)})
+        .status();
+  }
+
+  StatusOr<std::optional<std::string>> GetPolicyBundle(std::string_view digest) override {
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT files FROM policy_bundles WHERE digest = ?",
+                                                {std::string(digest)}));
+    if (rows.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(rows[0].Text(0));
+  }
+
+  StatusOr<std::vector<std::string>> ListPolicyBundles() override {
+    GOV_ASSIGN_OR_RETURN(auto rows,
+                         conn_.Query("SELECT digest FROM policy_bundles ORDER BY digest"));
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.Text(0));
+    return out;
+  }
 
   Status PutKey(const KeyRecord& k) override {
     GOV_RETURN_IF_ERROR(Writable());
@@ -90,6 +206,18 @@ class SqlTransaction final : public StoreTransaction {
                {k.keyid, k.identity, JoinRoles(k.roles), k.public_key_pem, k.enrolled_at,
                 int64_t{k.revoked}, k.revoked_at, k.revocation_reason}));
     if (!inserted) return AlreadyExistsError("key " + k.keyid + " is already enrolled");
+    return Status();
+  }
+
+  Status UpdateKey(const KeyRecord& k) override {
+    GOV_RETURN_IF_ERROR(Writable());
+    GOV_ASSIGN_OR_RETURN(
+        auto rows,
+        conn_.Query("UPDATE keys SET identity = ?, roles = ?, public_key_pem = ?, enrolled_at = ?, "
+                    "revoked = ?, revoked_at = ?, revocation_reason = ? WHERE keyid = ? RETURNING 1",
+                    {k.identity, JoinRoles(k.roles), k.public_key_pem, k.enrolled_at,
+                     int64_t{k.revoked}, k.revoked_at, k.revocation_reason, k.keyid}));
+    if (rows.empty()) return NotFoundError("no enrolled key " + k.keyid);
     return Status();
   }
 
@@ -110,16 +238,6 @@ class SqlTransaction final : public StoreTransaction {
       out.push_back(std::move(k));
     }
     return out;
-  }
-
-  Status RevokeKey(std::string_view keyid, std::string_view reason, int64_t at) override {
-    GOV_RETURN_IF_ERROR(Writable());
-    GOV_ASSIGN_OR_RETURN(KeyRecord k, GetKey(keyid));
-    if (k.revoked) return AlreadyExistsError("key " + k.keyid + " is already revoked");
-    return conn_
-        .Query("UPDATE keys SET revoked = 1, revoked_at = ?, revocation_reason = ? WHERE keyid = ?",
-               {at, std::string(reason), std::string(keyid)})
-        .status();
   }
 
   Status PutTrainingOutput(const TrainingOutputRecord& t) override {
@@ -199,9 +317,10 @@ class SqlTransaction final : public StoreTransaction {
     GOV_RETURN_IF_ERROR(Writable());
     GOV_ASSIGN_OR_RETURN(bool inserted,
                          Insert("INSERT INTO revocations (kind, target, reason, revoked_by, "
-                                "revoked_at) VALUES (?, ?, ?, ?, ?)",
+                                "revoked_at, artifact_digests, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 {KindName(v.kind), v.target, v.reason, v.revoked_by,
-                                 v.revoked_at}));
+                                 v.revoked_at, nlohmann::json(v.artifact_digests).dump(),
+                                 EnvelopeColumnText(v.envelope)}));
     if (!inserted) {
       return AlreadyExistsError(KindName(v.kind) + " " + v.target + " is already revoked");
     }
@@ -225,9 +344,10 @@ class SqlTransaction final : public StoreTransaction {
     GOV_ASSIGN_OR_RETURN(
         bool inserted,
         Insert(std::string("INSERT INTO deployments (") + kDeploymentColumns +
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                {id, d.environment, d.model_id, d.model_version, d.approval_id,
-                d.artifact_digest, d.deployed_by, d.deployed_at, d.kind}));
+                d.artifact_digest, d.deployed_by, d.deployed_at, d.kind,
+                EnvelopeColumnText(d.envelope)}));
     // Unreachable while writers hold the write lock; retrying is the safe answer.
     if (!inserted) return AbortedError("concurrent deployment took id " + std::to_string(id));
     return id;
@@ -264,18 +384,16 @@ class SqlTransaction final : public StoreTransaction {
         .status();
   }
 
+  StatusOr<std::vector<std::pair<std::string, std::string>>> ListSettings() override {
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT name, value FROM settings ORDER BY name"));
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : rows) out.emplace_back(r.Text(0), r.Text(1));
+    return out;
+  }
+
   StatusOr<LedgerEntry> AppendLedger(const LedgerEvent& event) override {
     GOV_RETURN_IF_ERROR(Writable());
-    if (!options_.ledger_key) {
-      return FailedPreconditionError("the store was opened without its ledger key");
-    }
-    GOV_ASSIGN_OR_RETURN(auto rows,
-                         conn_.Query(std::string("SELECT ") + kLedgerColumns +
-                                     " FROM ledger ORDER BY sequence DESC LIMIT 1"));
-    std::optional<LedgerEntry> last;
-    if (!rows.empty()) {
-      GOV_ASSIGN_OR_RETURN(last, LedgerFromRow(rows[0]));
-    }
+    GOV_ASSIGN_OR_RETURN(std::optional<LedgerEntry> last, LastLedgerEntry());
     int64_t now = options_.clock ? options_.clock() : NowSeconds();
     LedgerEntry e = SealLedgerEntry(event, last ? &*last : nullptr, now, *options_.ledger_key);
     GOV_ASSIGN_OR_RETURN(
@@ -289,6 +407,7 @@ class SqlTransaction final : public StoreTransaction {
       // appended this sequence first, so retry on the new head.
       return AbortedError("concurrent ledger append at sequence " + std::to_string(e.sequence));
     }
+    GOV_RETURN_IF_ERROR(ExtendLedgerFrontier(*this, e));
     return e;
   }
 
@@ -312,9 +431,57 @@ class SqlTransaction final : public StoreTransaction {
     return rows[0].Int(0);
   }
 
+  StatusOr<std::optional<LedgerEntry>> LastLedgerEntry() override {
+    GOV_ASSIGN_OR_RETURN(auto rows,
+                         conn_.Query(std::string("SELECT ") + kLedgerColumns +
+                                     " FROM ledger ORDER BY sequence DESC LIMIT 1"));
+    if (rows.empty()) return std::optional<LedgerEntry>();
+    GOV_ASSIGN_OR_RETURN(LedgerEntry e, LedgerFromRow(rows[0]));
+    return std::optional<LedgerEntry>(std::move(e));
+  }
+
+  StatusOr<std::optional<Envelope>> GetSnapshot() override {
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT envelope FROM snapshots WHERE id = 1"));
+    if (rows.empty()) return std::optional<Envelope>();
+    GOV_ASSIGN_OR_RETURN(Envelope env, EnvelopeColumn(rows[0].Text(0), "stored snapshot"));
+    return std::optional<Envelope>(std::move(env));
+  }
+
+  StatusOr<StoreState> CurrentState() override {
+    if (!state_) {
+      GOV_ASSIGN_OR_RETURN(StoreState s, ComputeStoreState(*this));
+      state_ = std::move(s);
+    }
+    return *state_;
+  }
+
+  StatusOr<std::map<std::string, int64_t>> CountRows() override {
+    std::string sql = "SELECT ";
+    const auto& tables = StoreTables();
+    for (size_t i = 0; i < tables.size(); ++i) {
+      sql += (i ? ", " : "") + std::string("(SELECT COUNT(*) FROM ") + tables[i] + ")";
+    }
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query(sql));
+    std::map<std::string, int64_t> out;
+    for (size_t i = 0; i < tables.size(); ++i) out[tables[i]] = rows[0].Int(i);
+    return out;
+  }
+
  private:
-  Status Writable() const {
+  // Every write goes through here: the first one checks that the store is
+  // still what its last snapshot signed.
+  Status Writable() {
     if (read_only_) return FailedPreconditionError("write attempted in a read-only view");
+    if (!options_.ledger_key) {
+      return FailedPreconditionError(
+          "the store was opened without its ledger key, which signs every change");
+    }
+    if (!checked_) {
+      GOV_RETURN_IF_ERROR(CheckBeforeWrite(*this, *options_.ledger_key));
+      checked_ = true;
+    }
+    wrote_ = true;
+    state_.reset();
     return Status();
   }
 
@@ -361,8 +528,9 @@ class SqlTransaction final : public StoreTransaction {
   StatusOr<std::vector<Revocation>> Revocations(const std::string& where,
                                                 const std::vector<SqlValue>& params) {
     GOV_ASSIGN_OR_RETURN(auto rows,
-                         conn_.Query("SELECT kind, target, reason, revoked_by, revoked_at FROM "
-                                     "revocations " + where + " ORDER BY revoked_at, target",
+                         conn_.Query("SELECT kind, target, reason, revoked_by, revoked_at, "
+                                     "artifact_digests, envelope FROM revocations " +
+                                         where + " ORDER BY revoked_at, kind, target",
                                      params));
     std::vector<Revocation> out;
     for (const auto& r : rows) {
@@ -372,6 +540,15 @@ class SqlTransaction final : public StoreTransaction {
       v.reason = r.Text(2);
       v.revoked_by = r.Text(3);
       v.revoked_at = r.Int(4);
+      auto artifacts = nlohmann::json::parse(r.Text(5), nullptr, false);
+      if (!artifacts.is_array()) {
+        return DataLossError("stored revocation of " + v.target + " has corrupt artifact digests");
+      }
+      for (const auto& a : artifacts) {
+        if (!a.is_string()) return DataLossError("stored revocation of " + v.target + " is corrupt");
+        v.artifact_digests.push_back(a.get<std::string>());
+      }
+      GOV_ASSIGN_OR_RETURN(v.envelope, EnvelopeColumn(r.Text(6), "stored revocation of " + v.target));
       out.push_back(std::move(v));
     }
     return out;
@@ -383,13 +560,19 @@ class SqlTransaction final : public StoreTransaction {
                                                     " FROM deployments " + where,
                                                 params));
     std::vector<Deployment> out;
-    for (const auto& r : rows) out.push_back(DeploymentFromRow(r));
+    for (const auto& r : rows) {
+      GOV_ASSIGN_OR_RETURN(Deployment d, DeploymentFromRow(r));
+      out.push_back(std::move(d));
+    }
     return out;
   }
 
   SqlConnection& conn_;
   const StoreOptions& options_;
   const bool read_only_;
+  bool checked_ = false;
+  bool wrote_ = false;
+  std::optional<StoreState> state_;
 };
 
 bool Retryable(const Status& s) {
@@ -523,9 +706,11 @@ Status SqlStore::RunOnConnection(bool read_only, bool require_schema,
 }
 
 Status SqlStore::Run(bool read_only, const std::function<Status(StoreTransaction&)>& fn) {
-  return RunOnConnection(read_only, /*require_schema=*/true, [&](SqlConnection& conn) {
+  return RunOnConnection(read_only, /*require_schema=*/true, [&](SqlConnection& conn) -> Status {
     SqlTransaction txn(conn, options_, read_only);
-    return fn(txn);
+    GOV_RETURN_IF_ERROR(fn(txn));
+    if (!txn.wrote()) return Status();
+    return txn.Seal(options_.clock ? options_.clock() : NowSeconds());
   });
 }
 

@@ -48,8 +48,10 @@ StatusOr<SignedTrainingOutput> TrainingPlane::Record(const TrainingRequest& requ
                        HashArtifact(request.artifact_path, request.hash_options));
 
   SignedTrainingOutput result;
+  const int64_t now = NowUnder(options_.clock);
   GOV_RETURN_IF_ERROR(store_.Transact([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(Authority who, CheckAuthority(txn, trainer.keyid(), Role::kTrainer));
+    GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options_, now));
+    Authority who = CheckAuthority(state, trainer.keyid(), Role::kTrainer);
     if (!who.allowed()) return PermissionDeniedError("cannot record training: " + who.refusal);
     TrainingOutput& out = result.output;
     out.model_id = request.model_id;
@@ -61,7 +63,7 @@ StatusOr<SignedTrainingOutput> TrainingPlane::Record(const TrainingRequest& requ
     out.trainer_keyid = trainer.keyid();
     out.correlation_id =
         request.correlation_id.empty() ? RandomId("corr-") : request.correlation_id;
-    out.created_at = NowUnder(options_.clock);
+    out.created_at = now;
     out.decision_stack = request.decision_stack;
     result.envelope = {std::string(kTrainingOutputPayloadType), CanonicalJson(ToJson(out)), {}};
     AddSignature(result.envelope, trainer);

@@ -17,13 +17,13 @@ using testing::CommandResult;
 class Cli {
  public:
   Cli() {
-    Run("init --no-policy");
+    Expect(0, "init --no-policy --admin-key admin/admin.key");
     for (const char* who : {"trainer:trainer", "alice:approver", "bob:approver",
                             "deployer:deployer"}) {
       std::string spec = who;
       auto colon = spec.find(':');
       Expect(0, "key generate --identity " + spec.substr(0, colon) + " --role " +
-                    spec.substr(colon + 1) + " --out keys");
+                    spec.substr(colon + 1) + " --out keys --admin-key admin/admin.key");
     }
     REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights").ok());
   }
@@ -105,9 +105,10 @@ TEST_CASE_FIXTURE(Cli, "rollback goes back through the gate") {
   REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights v2").ok());
   std::string v2 = Approve("staging");
   Expect(0, "deploy " + v2 + " --env staging --artifact model.bin --key keys/deployer.key");
-  std::string back = Expect(0, "rollback --model fraud --env staging --key keys/deployer.key");
+  std::string back = Expect(0, "rollback --model fraud --env staging --key keys/deployer.key "
+                              "--reason 'v2 misbehaves'");
   CHECK(back.find("rollback to " + v1) != std::string::npos);
-  CHECK(Expect(2, "rollback --model churn --env staging --key keys/deployer.key")
+  CHECK(Expect(2, "rollback --model churn --env staging --key keys/deployer.key --reason x")
             .find("model churn has never been deployed to staging") != std::string::npos);
 }
 
@@ -129,20 +130,21 @@ TEST_CASE_FIXTURE(Cli, "keys: list, add, revoke, and weak or foreign keys refuse
   REQUIRE(testing::RunCommand("openssl genpkey -algorithm ed25519 -out " + (dir_ / "o.key") +
                               " && openssl pkey -in " + (dir_ / "o.key") + " -pubout -out " +
                               (dir_ / "o.pub")).exit_code == 0);
-  Expect(0, "key add --identity carol --role approver o.pub");
-  CHECK(Expect(2, "key add --identity carol --role approver o.pub").find("already enrolled") !=
-        std::string::npos);
-  CHECK(Expect(2, "key add --identity dave --role admin o.pub").find("unknown role \"admin\"") !=
-        std::string::npos);
+  const std::string admin = " --admin-key admin/admin.key";
+  Expect(0, "key add --identity carol --role approver o.pub" + admin);
+  CHECK(Expect(2, "key add --identity carol --role approver o.pub" + admin)
+            .find("already enrolled") != std::string::npos);
+  CHECK(Expect(2, "key add --identity dave --role admin o.pub" + admin)
+            .find("unknown role \"admin\"") != std::string::npos);
   // The identity point, a small-order key, wrapped as an Ed25519 SPKI.
   REQUIRE(WriteFileAtomic(dir_ / "weak.pub",
                           "-----BEGIN PUBLIC KEY-----\n"
                           "MCowBQYDK2VwAyEAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
                           "-----END PUBLIC KEY-----\n").ok());
-  CHECK(Expect(2, "key add --identity eve --role approver weak.pub")
+  CHECK(Expect(2, "key add --identity eve --role approver weak.pub" + admin)
             .find("weak Ed25519 public key refused") != std::string::npos);
   std::string keyid = list.substr(list.find('\n') + 1, 16);
-  Expect(0, "key revoke " + keyid + " --reason 'left the company'");
+  Expect(0, "key revoke " + keyid + " --reason 'left the company'" + admin);
   CHECK(Expect(0, "key list").find("revoked: left the company") != std::string::npos);
 }
 
@@ -197,7 +199,8 @@ TEST_CASE("a missing store names mgov init") {
   auto help = testing::RunCommand(std::string(GOV_BINARY_DIR) + "/src/cli/mgov --help");
   CHECK(help.exit_code == 0);
   for (const char* sub : {"init", "key", "train", "policy", "approve", "cosign", "verify",
-                          "deploy", "rollback", "revoke", "export", "ledger", "status"}) {
+                          "deploy", "rollback", "revoke", "export", "ledger", "status", "admin",
+                          "root", "snapshot"}) {
     CHECK(help.output.find(std::string("  ") + sub) != std::string::npos);
   }
 }
@@ -208,9 +211,9 @@ TEST_CASE("policy from mgov init: a denied approval is exit 1 with every message
   auto run = [&](const std::string& args) {
     return testing::RunCommand("cd " + dir.path() + " && " + mgov + " " + args);
   };
-  REQUIRE(run("init").exit_code == 0);
-  REQUIRE(run("key generate --identity t --role trainer --out k").exit_code == 0);
-  REQUIRE(run("key generate --identity a --role approver --out k").exit_code == 0);
+  REQUIRE(run("init --admin-key k/admin.key").exit_code == 0);
+  REQUIRE(run("key generate --identity t --role trainer --out k --admin-key k/admin.key").exit_code == 0);
+  REQUIRE(run("key generate --identity a --role approver --out k --admin-key k/admin.key").exit_code == 0);
   REQUIRE(WriteFileAtomic(dir / "m.bin", "w").ok());
   const std::string manifests = std::string(GOV_SOURCE_DIR) + "/examples/manifests/";
   REQUIRE(run("train --model x --version 1 --artifact m.bin --key k/t.key --out bad.json --manifest " +

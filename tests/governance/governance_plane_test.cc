@@ -9,21 +9,11 @@ namespace {
 
 using Governance = testing::PlanesFixture;
 
-class RecordingValidator : public ApprovalValidator {
- public:
-  StatusOr<Decision> Validate(const TrainingOutput& output, int64_t) override {
-    Decision d;
-    double accuracy = output.metrics.value("accuracy", 0.0);
-    d.allowed = accuracy >= threshold;
-    if (!d.allowed) d.denials.push_back("accuracy too low");
-    d.record.evaluated = true;
-    d.record.bundle_digest = "sha256:" + std::string(64, 'b');
-    d.record.input_digest = "sha256:" + std::string(64, 'c');
-    d.record.warnings = {"latency not reported"};
-    return d;
-  }
-  double threshold = 0.9;
-};
+constexpr char kAccuracyPolicy[] = R"(package model.governance
+import rego.v1
+deny contains "accuracy too low" if input.spec.metrics.accuracy < data.governance.min_accuracy
+warn contains "latency not reported" if not input.spec.metrics.latency_ms
+)";
 
 TEST_CASE_FIXTURE(Governance, "approve issues an in-toto statement with the decision stack") {
   GovernancePlane gov(*store_, plane_options_);
@@ -54,24 +44,46 @@ TEST_CASE_FIXTURE(Governance, "approve issues an in-toto statement with the deci
   CHECK(cos->distinct_approvers == 2);
   CHECK(cos->required_approvers == 2);
   CHECK(cos->quorum_met);
-  CHECK(gov.Cosign(a.approval_id, bob_).status().code() == StatusCode::kAlreadyExists);
+  auto again = gov.Cosign(a.approval_id, bob_);
+  CHECK(again.status() == PermissionDeniedError("bob already approved " + a.approval_id +
+                                                "; a second signature of the same identity adds "
+                                                "nothing"));
 }
 
-TEST_CASE_FIXTURE(Governance, "policy decisions are recorded, denials refuse the approval") {
-  RecordingValidator validator;
-  GovernancePlane gov(*store_, plane_options_, &validator);
+TEST_CASE_FIXTURE(Governance, "the required policy is evaluated, recorded, and a denial refuses") {
+  const std::string lenient = RequirePolicy(kAccuracyPolicy, "governance: {min_accuracy: 0.9}\n");
+  GovernancePlane gov(*store_, plane_options_);
   ApprovalRequest req;
   req.environments = {"staging"};
   auto ok = gov.Approve(Train().envelope, req, alice_);
+  REQUIRE(ok.ok());
   REQUIRE(ok->approved);
   CHECK(ok->approval.policy.evaluated);
+  CHECK(ok->approval.policy.bundle_digest == lenient);
   CHECK(ok->approval.policy.warnings == std::vector<std::string>{"latency not reported"});
-  validator.threshold = 0.99;
+  // Only the admins change what passes: a stricter bundle, required by them.
+  const std::string strict = RequirePolicy(kAccuracyPolicy, "governance: {min_accuracy: 0.99}\n");
+  CHECK(strict != lenient);
   auto denied = gov.Approve(Train().envelope, req, alice_);
   REQUIRE(denied.ok());
   CHECK_FALSE(denied->approved);
   CHECK(denied->denials == std::vector<std::string>{"policy: accuracy too low"});
   CHECK(Ledger().back().type == "approval.denied");
+  // An approval made under the old bundle is no longer co-signed.
+  auto cosign = gov.Cosign(ok->approval.approval_id, bob_);
+  CHECK(cosign.status().code() == StatusCode::kPermissionDenied);
+  CHECK(cosign.status().message().find("now require " + strict) != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(Governance, "environments that require different bundles are approved apart") {
+  RequirePolicy(kAccuracyPolicy, "governance: {min_accuracy: 0.9}\n", {"staging"});
+  RequirePolicy(kAccuracyPolicy, "governance: {min_accuracy: 0.5}\n", {"production"});
+  GovernancePlane gov(*store_, plane_options_);
+  ApprovalRequest req;
+  req.environments = {"staging", "production"};
+  CHECK(gov.Approve(Train().envelope, req, alice_).status() ==
+        InvalidArgumentError("environments staging and production require different policy "
+                             "bundles; approve them separately"));
 }
 
 TEST_CASE_FIXTURE(Governance, "environment rules bound every approval") {
@@ -123,6 +135,17 @@ TEST_CASE_FIXTURE(Governance, "custom configuration is validated") {
   REQUIRE(round.ok());
   CHECK(round->Find("production")->min_approvers == 2);
   CHECK(round->Find("production")->requires_prior == std::vector<std::string>{"staging"});
+  CHECK(round->Find("production")->separation_of_duties);
+  CHECK_FALSE(round->Find("staging")->separation_of_duties);
+  auto skew = GovernanceConfigFromJson(
+      nlohmann::json::parse(R"({"environments":[{"name":"prod","min_approvers":1}],
+                                "clock_skew":"3650d"})"),
+      "c.json");
+  CHECK(skew.status().message() == "c.json: clock_skew 3650d is outside 0s to 1h");
+  auto typo = GovernanceConfigFromJson(
+      nlohmann::json::parse(R"({"environments":[{"name":"prod","min_aprovers":1}]})"), "c.json");
+  CHECK(typo.status().message().find("/environments/0/min_aprovers is not a known field") !=
+        std::string::npos);
 }
 
 TEST_CASE_FIXTURE(Governance, "revocation needs an authorised key and a known target") {

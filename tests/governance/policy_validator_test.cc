@@ -1,9 +1,8 @@
-// The default bundle plugged into the governance plane, end to end through
-// the serving gate's "exceptions" check.
+// The default bundle, required by the admins, end to end through the
+// governance plane and the serving gate's "policy" and "exceptions" checks.
 #include "governance/policy_validator.h"
 
 #include <set>
-#include <thread>
 
 #include <doctest/doctest.h>
 
@@ -22,6 +21,13 @@ class PolicyFlow : public testing::PlanesFixture {
     auto bundle = LoadPolicyBundle(std::string(GOV_SOURCE_DIR) + "/policies");
     REQUIRE_MESSAGE(bundle.ok(), bundle.status().ToString());
     validator_ = std::make_unique<PolicyValidator>(*bundle);
+  }
+
+  // The admin requires the default bundle everywhere.
+  void AdoptPolicy() {
+    auto out = administration_->RequirePolicy(validator_->bundle(), {}, admin_);
+    REQUIRE_MESSAGE(out.ok(), out.status().ToString());
+    REQUIRE(out->applied);
   }
 
   SignedTrainingOutput TrainWith(const std::string& manifest_file) {
@@ -47,7 +53,8 @@ class PolicyFlow : public testing::PlanesFixture {
 };
 
 TEST_CASE_FIXTURE(PolicyFlow, "a manifest that breaks a rule is not approved") {
-  GovernancePlane gov(*store_, plane_options_, validator_.get());
+  AdoptPolicy();
+  GovernancePlane gov(*store_, plane_options_);
   ApprovalRequest req;
   req.environments = {"staging"};
   auto outcome = gov.Approve(TrainWith("deny_accuracy.yaml").envelope, req, alice_);
@@ -66,7 +73,11 @@ TEST_CASE_FIXTURE(PolicyFlow, "an exception holds only with its named approver a
   auto manifest = LoadDocument(std::string(GOV_SOURCE_DIR) + "/examples/manifests/exception_accuracy.yaml");
   REQUIRE(manifest.ok());
   (*manifest)["metadata"]["annotations"]["policy.mgov.dev/exception-approver"] = "bob";
-  GovernancePlane gov(*store_, plane_options_, validator_.get());
+  const int64_t expiry = now_ + 10 * testing::kDay;
+  (*manifest)["metadata"]["annotations"]["policy.mgov.dev/exception-expires"] =
+      FormatRfc3339(expiry);
+  AdoptPolicy();
+  GovernancePlane gov(*store_, plane_options_);
   ApprovalRequest req;
   req.environments = {"staging"};
   auto outcome = gov.Approve(TrainWithManifest(*manifest).envelope, req, alice_);
@@ -85,59 +96,51 @@ TEST_CASE_FIXTURE(PolicyFlow, "an exception holds only with its named approver a
   auto after = Verify(id, "staging");
   CHECK(after->promoted);
   CHECK(GateNamed(*after, "exceptions").reason == "waived: deny_accuracy (by bob)");
+  CHECK(GateNamed(*after, "policy").passed);
   // Past its expiry the waiver no longer holds.
-  now_ = *ParseRfc3339("2099-01-02T00:00:00Z");
+  Advance(11 * testing::kDay);
   CHECK(GateNamed(*Verify(id, "staging"), "exceptions").reason ==
-        "exception for deny_accuracy expired at 2099-01-01T00:00:00Z");
+        "exception for deny_accuracy expired at " + FormatRfc3339(expiry));
 }
 
 TEST_CASE_FIXTURE(PolicyFlow, "re-evaluation finds deployed models that no longer comply") {
-  GovernancePlane lenient(*store_, plane_options_);  // approved before policy was adopted
+  GovernancePlane gov(*store_, plane_options_);  // approved before policy was adopted
   ApprovalRequest req;
   req.environments = {"staging"};
-  auto outcome = lenient.Approve(TrainWith("deny_drift.yaml").envelope, req, alice_);
+  auto outcome = gov.Approve(TrainWith("deny_drift.yaml").envelope, req, alice_);
   REQUIRE(outcome->approved);
+  CHECK_FALSE(outcome->approval.policy.evaluated);
   REQUIRE(Deploy(outcome->approval.approval_id, "staging")->promoted);
-  GovernancePlane strict(*store_, plane_options_, validator_.get());
-  auto report = strict.ReevaluateDeployed(nullptr);
+  AdoptPolicy();
+  // The policy gate already refuses an approval made without the bundle.
+  CHECK(GateNamed(*Verify(outcome->approval.approval_id, "staging"), "policy").reason ==
+        "staging requires policy bundle " + validator_->bundle().digest().substr(0, 19) +
+            "…; the approval was issued without policy");
+  auto report = gov.ReevaluateDeployed(nullptr);
   REQUIRE(report.ok());
   REQUIRE(report->size() == 1);
   CHECK_FALSE((*report)[0].compliant);
+  CHECK((*report)[0].bundle_digest == validator_->bundle().digest());
   CHECK((*report)[0].denials == std::vector<std::string>{"Model drift score 0.45 exceeds critical threshold"});
   CHECK(Ledger().back().type == "policy.reevaluated");
-  auto revoked = strict.ReevaluateDeployed(&carol_);
+  CHECK(Ledger().back().actor == "(unsigned)");
+  auto revoked = gov.ReevaluateDeployed(&carol_);
   REQUIRE(revoked.ok());
   CHECK((*revoked)[0].revoked);
-  CHECK_FALSE(Verify(outcome->approval.approval_id, "staging")->promoted);
+  CHECK(Ledger().back().actor == "carol");
+  CHECK(GateNamed(*Verify(outcome->approval.approval_id, "staging"), "revocation").reason.find(
+            "no longer complies with policy") != std::string::npos);
 }
 
-// Delegates to another validator, counting calls, and is not concurrent():
-// the plane must then call it from one thread only.
-class OneThreadValidator final : public ApprovalValidator {
- public:
-  explicit OneThreadValidator(ApprovalValidator& inner) : inner_(inner) {}
-  StatusOr<Decision> Validate(const TrainingOutput& output, int64_t now) override {
-    ++calls;
-    other_thread = other_thread || std::this_thread::get_id() != caller_;
-    return inner_.Validate(output, now);
-  }
-  int calls = 0;
-  bool other_thread = false;
-
- private:
-  ApprovalValidator& inner_;
-  std::thread::id caller_ = std::this_thread::get_id();
-};
-
 TEST_CASE_FIXTURE(PolicyFlow, "re-evaluating a fleet on all cores gives the one-thread answer") {
-  REQUIRE(validator_->concurrent());
   auto valid = LoadDocument(std::string(GOV_SOURCE_DIR) + "/examples/manifests/valid.yaml");
   REQUIRE(valid.ok());
-  GovernancePlane lenient(*store_, plane_options_);
+  GovernancePlane gov(*store_, plane_options_);
   ApprovalRequest req;
   req.environments = {"staging"};
   constexpr int kModels = 24;
   std::set<std::string> failing;
+  std::vector<TrainingOutput> outputs;
   for (int i = 0; i < kModels; ++i) {
     nlohmann::json manifest = *valid;
     const std::string id = "model-" + std::to_string(i);
@@ -145,28 +148,26 @@ TEST_CASE_FIXTURE(PolicyFlow, "re-evaluating a fleet on all cores gives the one-
       manifest["spec"]["metrics"]["accuracy"] = 0.5 + i / 100.0;
       failing.insert(id);
     }
-    auto outcome = lenient.Approve(TrainWithManifest(manifest, id).envelope, req, alice_);
+    auto trained = TrainWithManifest(manifest, id);
+    outputs.push_back(trained.output);
+    auto outcome = gov.Approve(trained.envelope, req, alice_);
     REQUIRE(outcome.ok());
     REQUIRE(Deploy(outcome->approval.approval_id, "staging")->promoted);
   }
-  GovernancePlane all_cores(*store_, plane_options_, validator_.get());
-  auto parallel = all_cores.ReevaluateDeployed(nullptr);
+  AdoptPolicy();
+  auto parallel = gov.ReevaluateDeployed(nullptr);
   REQUIRE(parallel.ok());
-  OneThreadValidator one(*validator_);
-  GovernancePlane one_thread(*store_, plane_options_, &one);
-  auto sequential = one_thread.ReevaluateDeployed(nullptr);
-  REQUIRE(sequential.ok());
-  CHECK(one.calls == kModels);
-  CHECK_FALSE(one.other_thread);
   REQUIRE(parallel->size() == kModels);
-  REQUIRE(sequential->size() == kModels);
   std::set<std::string> found;
-  for (size_t i = 0; i < parallel->size(); ++i) {
-    const auto& p = (*parallel)[i];
-    const auto& s = (*sequential)[i];
-    CHECK(p.deployment.model_id == s.deployment.model_id);
-    CHECK(p.compliant == s.compliant);
-    CHECK(p.denials == s.denials);
+  for (const auto& p : *parallel) {
+    // The reference: the same bundle on one thread, model by model.
+    const TrainingOutput* out = nullptr;
+    for (const auto& o : outputs) out = o.model_id == p.deployment.model_id ? &o : out;
+    REQUIRE(out != nullptr);
+    auto one = validator_->Validate(*out, now_);
+    REQUIRE(one.ok());
+    CHECK(p.compliant == one->allowed);
+    CHECK(p.denials == one->denials);
     if (!p.compliant) {
       found.insert(p.deployment.model_id);
       REQUIRE(p.denials.size() == 1);

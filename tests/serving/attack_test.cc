@@ -32,7 +32,7 @@ class Attack : public testing::PlanesFixture {
   }
 
   LedgerVerification VerifyStoredLedger() {
-    return VerifyLedger(Ledger(), ledger_key_.public_key());
+    return VerifyLedger(Ledger(), {ledger_key_.public_key()});
   }
 
   StatusOr<PromotionResult> VerifyEnvelope(const std::string& id, Envelope env,
@@ -72,9 +72,9 @@ TEST_CASE_FIXTURE(Attack, "duplicate approver: one identity, two keys") {
   auto id = Approve({"production"}, /*cosign=*/false);
   GovernancePlane gov(*store_, plane_options_);
   auto again = gov.Cosign(id, alice_second_);
-  CHECK(again.status().code() == StatusCode::kAlreadyExists);
+  CHECK(again.status().code() == StatusCode::kPermissionDenied);
   CHECK(again.status().message() ==
-        "alice already approved " + id + "; a second key of the same identity adds nothing");
+        "alice already approved " + id + "; a second signature of the same identity adds nothing");
   // Forcing the second signature into the envelope still counts alice once.
   Envelope env = Stored(id).envelope;
   AddSignature(env, alice_second_);
@@ -103,7 +103,7 @@ TEST_CASE_FIXTURE(Attack, "unknown key") {
 
 TEST_CASE_FIXTURE(Attack, "revoked key") {
   auto id = Approve({"staging"});
-  REQUIRE(keyring_->Revoke(bob_.keyid(), "laptop stolen", "security").ok());
+  REQUIRE(administration_->RevokeKey(bob_.keyid(), "laptop stolen", admin_).ok());
   auto r = Verify(id, "staging");
   REQUIRE(r.ok());
   CheckFailedGates(*r, {"keys"});
@@ -177,7 +177,7 @@ TEST_CASE_FIXTURE(Attack, "quorum below the environment floor") {
 
 TEST_CASE_FIXTURE(Attack, "expired") {
   auto id = Approve({"staging"});
-  now_ += 91 * kDay;
+  Advance(91 * kDay);
   auto r = Verify(id, "staging");
   REQUIRE(r.ok());
   CheckFailedGates(*r, {"validity"});
@@ -318,20 +318,28 @@ TEST_CASE_FIXTURE(Attack, "ledger entry deleted") {
 
 TEST_CASE_FIXTURE(Attack, "ledger truncated and re-extended") {
   auto id = Approve({"staging"});
-  auto size = Ledger().size();
+  auto size = static_cast<int64_t>(Ledger().size());
+  // The attacker writes the database directly (the store itself refuses to
+  // write on top of a state its snapshot did not sign) and seals the new
+  // entry with a key of their own: the chain links, the signature does not.
   Tamper("DELETE FROM ledger WHERE sequence >= " + std::to_string(size - 1));
-  // The attacker appends with a key of their own: the chain links, the signature does not.
-  StoreOptions forged;
-  forged.ledger_key = *GeneratePrivateKey();
-  auto attacker = OpenStore("sqlite:" + db_path_, forged);
-  REQUIRE(attacker.ok());
-  REQUIRE((*attacker)->Transact([&](StoreTransaction& t) {
-    return t.AppendLedger({"deploy.allowed", "mallory", id, {}}).status();
-  }).ok());
+  auto entries = Ledger();
+  LedgerEntry forged = SealLedgerEntry({"deploy.allowed", "mallory", id, {}}, &entries.back(),
+                                       now_, *GeneratePrivateKey());
+  Tamper("INSERT INTO ledger VALUES (" + std::to_string(forged.sequence) + ", " +
+         std::to_string(forged.timestamp) + ", 'deploy.allowed', 'mallory', '" + id + "', '" +
+         forged.details + "', '" + forged.prev_hash + "', '" + forged.hash + "', '" +
+         forged.signer_keyid + "', '" + Base64Encode(forged.signature) + "')");
   auto v = VerifyStoredLedger();
   CHECK_FALSE(v.ok);
-  CHECK(v.first_bad_sequence == static_cast<int64_t>(size - 1));
-  CHECK(v.reason.rfind("signature is not by the ledger key", 0) == 0);
+  CHECK(v.first_bad_sequence == size - 1);
+  CHECK(v.reason.rfind("signature is not by an online key of the governance root", 0) == 0);
+  // The gate sees that the ledger is not the one the snapshot signed.
+  auto r = Verify(id, "staging");
+  REQUIRE(r.ok());
+  CheckFailedGates(*r, {"snapshot"});
+  CHECK(GateNamed(*r, "snapshot").reason.find("the ledger holds") != std::string::npos);
+  CHECK(r->ledger_sequence == 0);  // nothing recorded on top of it
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ TEST_CASE_FIXTURE(Serving, "production needs the artifact in staging first") {
 TEST_CASE_FIXTURE(Serving, "only deployers deploy, and never the trainer") {
   auto id = Approve({"staging"});
   ServingPlane serving(*store_, plane_options_);
-  GateRequest req{id, "staging", "", dir_ / "model.bin", std::nullopt};
+  GateRequest req{id, "staging", "", dir_ / "model.bin", std::nullopt, std::nullopt};
   auto by_alice = serving.Deploy(req, alice_);
   REQUIRE(by_alice.ok());
   CheckFailedGates(*by_alice, {"deployer"});
@@ -66,35 +66,40 @@ TEST_CASE_FIXTURE(Serving, "rollback returns to the previous approved deployment
   REQUIRE(second->promoted);
   CHECK(second->previous_approval_id == v1);
   ServingPlane serving(*store_, plane_options_);
-  auto back = serving.Rollback("fraud", "staging", deployer_);
+  auto back = serving.Rollback("fraud", "staging", "v2 misbehaves", deployer_);
   REQUIRE(back.ok());
   CHECK(back->promoted);
   CHECK(back->approval_id == v1);
   CHECK(back->previous_approval_id == v2);
   CHECK(GateNamed(*back, "artifact").reason.rfind("the recorded artifact matches", 0) == 0);
   CHECK(Ledger().back().type == "rollback.allowed");
+  CHECK(nlohmann::json::parse(Ledger().back().details)["reason"] == "v2 misbehaves");
+  CHECK(serving.Rollback("fraud", "staging", "", deployer_).status() ==
+        InvalidArgumentError("a rollback needs a reason, for the record"));
 
   // A revoked earlier approval is not a rollback target.
   GovernancePlane gov(*store_, plane_options_);
   REQUIRE(Deploy(v2, "staging").ok());  // v2 again; in history: v2, v1, v2, v1
   REQUIRE(gov.RevokeApproval(v1, "found a bug", carol_).ok());
-  auto refused = serving.Rollback("fraud", "staging", deployer_);
+  auto refused = serving.Rollback("fraud", "staging", "v2 misbehaves", deployer_);
   REQUIRE(refused.ok());
   CHECK_FALSE(refused->promoted);
   CHECK_FALSE(GateNamed(*refused, "revocation").passed);
-  CHECK(serving.Rollback("churn", "staging", deployer_).status() ==
+  CHECK(serving.Rollback("churn", "staging", "no reason", deployer_).status() ==
         NotFoundError("model churn has never been deployed to staging"));
 }
 
 TEST_CASE_FIXTURE(Serving, "verify without an artifact skips only that check") {
   auto id = Approve({"staging"});
   ServingPlane serving(*store_, plane_options_);
-  auto r = serving.Verify({id, "staging", "", std::nullopt, std::nullopt}, "auditor");
+  auto r = serving.Verify({id, "staging", "", std::nullopt, std::nullopt, std::nullopt}, "auditor");
   REQUIRE(r.ok());
   CHECK(r->promoted);
   CHECK(GateNamed(*r, "artifact").skipped);
   CHECK(Ledger().back().type == "verify.allowed");
-  CHECK(Ledger().back().actor == "auditor");
+  // No key signs a verification: the ledger says so, and keeps the claim.
+  CHECK(Ledger().back().actor == "(unsigned)");
+  CHECK(nlohmann::json::parse(Ledger().back().details)["requested_by"] == "auditor");
 }
 
 TEST_CASE_FIXTURE(Serving, "unknown approvals and missing artifacts are errors, not denials") {
@@ -103,7 +108,8 @@ TEST_CASE_FIXTURE(Serving, "unknown approvals and missing artifacts are errors, 
   auto id = Approve({"staging"});
   before = Ledger().size();
   ServingPlane serving(*store_, plane_options_);
-  auto r = serving.Deploy({id, "staging", "", dir_ / "missing.bin", std::nullopt}, deployer_);
+  auto r = serving.Deploy({id, "staging", "", dir_ / "missing.bin", std::nullopt, std::nullopt},
+                          deployer_);
   CHECK(r.status().code() == StatusCode::kNotFound);
   CHECK(Ledger().size() == before);
 }

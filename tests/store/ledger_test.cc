@@ -67,14 +67,14 @@ TEST_CASE("ledger verification names the first bad entry") {
   const PrivateKey key = testing::TestLedgerKey();
   const PublicKey pub = key.public_key();
   auto good = Chain(6, key);
-  auto v = VerifyLedger(good, pub);
+  auto v = VerifyLedger(good, {pub});
   REQUIRE(v.ok);
   CHECK(v.entries == 6);
 
   SUBCASE("edited entry") {
     auto bad = good;
     bad[2].details = R"({"i":99})";
-    auto r = VerifyLedger(bad, pub);
+    auto r = VerifyLedger(bad, {pub});
     CHECK_FALSE(r.ok);
     CHECK(r.first_bad_sequence == 3);
     CHECK(r.reason == "content does not match its hash (the entry was edited)");
@@ -83,14 +83,14 @@ TEST_CASE("ledger verification names the first bad entry") {
     auto bad = good;
     bad[2].actor = "mallory";
     bad[2].hash = Sha256Hex(bad[2].EntryBody());
-    auto r = VerifyLedger(bad, pub);
+    auto r = VerifyLedger(bad, {pub});
     CHECK(r.first_bad_sequence == 3);
-    CHECK(r.reason.find("signature is not by the ledger key") == 0);
+    CHECK(r.reason.find("signature is not by an online key of the governance root") == 0);
   }
   SUBCASE("deleted entry") {
     auto bad = good;
     bad.erase(bad.begin() + 3);
-    auto r = VerifyLedger(bad, pub);
+    auto r = VerifyLedger(bad, {pub});
     CHECK(r.first_bad_sequence == 4);
     CHECK(r.reason == "entry 4 is missing (found sequence 5 in its place)");
   }
@@ -100,31 +100,31 @@ TEST_CASE("ledger verification names the first bad entry") {
     auto forger = GeneratePrivateKey();
     bad.push_back(SealLedgerEntry({"deploy.allowed", "mallory", "m", {}}, &bad.back(), 2000,
                                   *forger));
-    auto r = VerifyLedger(bad, pub);
+    auto r = VerifyLedger(bad, {pub});
     CHECK(r.first_bad_sequence == 5);
-    CHECK(r.reason.find("signature is not by the ledger key") == 0);
+    CHECK(r.reason.find("signature is not by an online key of the governance root") == 0);
   }
   SUBCASE("truncation is caught by a saved checkpoint") {
     std::vector<std::string> leaves;
     for (const auto& e : good) leaves.push_back(MerkleLeafHash(e.EntryBody()));
     LedgerCheckpoint cp = SignCheckpoint(6, HexEncode(MerkleRoot(leaves)), key);
-    CHECK(VerifyLedger(good, pub, cp).ok);
+    CHECK(VerifyLedger(good, {pub}, cp).ok);
     auto shorter = good;
     shorter.resize(5);
-    auto r = VerifyLedger(shorter, pub, cp);
+    auto r = VerifyLedger(shorter, {pub}, cp);
     CHECK(r.first_bad_sequence == 6);
     CHECK(r.reason == "ledger truncated: the checkpoint covers 6 entries, the ledger holds 5");
     // A checkpoint round-trips through JSON and a forged one is refused.
     auto back = LedgerCheckpointFromJson(ToJson(cp), "cp.json");
     REQUIRE(back.ok());
-    CHECK(VerifyLedger(good, pub, *back).ok);
+    CHECK(VerifyLedger(good, {pub}, *back).ok);
     back->root_hash[0] = back->root_hash[0] == 'a' ? 'b' : 'a';
-    CHECK(VerifyLedger(good, pub, *back).reason.find("checkpoint is not signed") == 4);
+    CHECK(VerifyLedger(good, {pub}, *back).reason.find("checkpoint is not signed") == 4);
   }
   SUBCASE("re-ordered entries") {
     auto bad = good;
     std::swap(bad[1], bad[2]);
-    CHECK(VerifyLedger(bad, pub).first_bad_sequence == 2);
+    CHECK(VerifyLedger(bad, {pub}).first_bad_sequence == 2);
   }
 }
 

@@ -141,7 +141,7 @@ Audit AuditStore(const std::string& url, const WorkerLogs& logs, bool exact) {
                          t.DeploymentHistory(testing::kSharedModel, "production"));
     audit.ledger_entries = static_cast<int64_t>(entries.size());
 
-    LedgerVerification v = VerifyLedger(entries, testing::WorkloadLedgerKey().public_key());
+    LedgerVerification v = VerifyLedger(entries, {testing::WorkloadLedgerKey().public_key()});
     CHECK_MESSAGE(v.ok, "entry " << v.first_bad_sequence << ": " << v.reason);
 
     // The ledger, by action; (type, subject, keyid/deployment) for the rows.

@@ -57,9 +57,11 @@ TEST_CASE("store suite") {
         Status dup = store->Transact([&](StoreTransaction& t) { return t.PutKey(alice); });
         CHECK(dup.code() == StatusCode::kAlreadyExists);
         CHECK(dup.message() == "key " + alice.keyid + " is already enrolled");
-        REQUIRE(store->Transact([&](StoreTransaction& t) {
-          return t.RevokeKey(alice.keyid, "laptop lost", 42);
-        }).ok());
+        KeyRecord revoked = alice;
+        revoked.revoked = true;
+        revoked.revoked_at = 42;
+        revoked.revocation_reason = "laptop lost";
+        REQUIRE(store->Transact([&](StoreTransaction& t) { return t.UpdateKey(revoked); }).ok());
         CHECK(store->Read([&](StoreTransaction& t) -> Status {
           GOV_ASSIGN_OR_RETURN(auto keys, t.ListKeys());
           REQUIRE(keys.size() == 2);
@@ -159,7 +161,7 @@ TEST_CASE("store suite") {
       }
 
       SUBCASE("revocations") {
-        Revocation r{Revocation::Kind::kModel, "fraud", "drift", "alice", 7};
+        Revocation r{Revocation::Kind::kModel, "fraud", "drift", "alice", 7, {}, {}};
         REQUIRE(store->Transact([&](StoreTransaction& t) { return t.PutRevocation(r); }).ok());
         CHECK(store->Transact([&](StoreTransaction& t) { return t.PutRevocation(r); }) ==
               AlreadyExistsError("model fraud is already revoked"));
@@ -229,7 +231,7 @@ TEST_CASE("store suite") {
           CHECK(entries[3].prev_hash == entries[2].hash);
           CHECK(entries[1].details == R"({"a":"first","i":1,"z":"last"})");
           CHECK(entries[4].timestamp == 1'800'000'000);
-          auto v = VerifyLedger(entries, testing::TestLedgerKey().public_key());
+          auto v = VerifyLedger(entries, {testing::TestLedgerKey().public_key()});
           CHECK(v.ok);
           CHECK(v.entries == 5);
           GOV_ASSIGN_OR_RETURN(auto page, t.ReadLedger(2, 2));
@@ -243,7 +245,7 @@ TEST_CASE("store suite") {
         std::unique_ptr<Store> keyless = backend.open(StoreOptions{});
         Status s = keyless->Transact(
             [&](StoreTransaction& t) { return t.AppendLedger({"x", "y", "z", {}}).status(); });
-        CHECK(s == FailedPreconditionError("the store was opened without its ledger key"));
+        CHECK(s == FailedPreconditionError("the store was opened without its ledger key, which signs every change"));
       }
     }
   }
@@ -352,7 +354,7 @@ TEST_CASE("schema migrations are versioned, ordered and safe to run at once") {
         REQUIRE(rows.ok());
         std::vector<int64_t> versions;
         for (const auto& r : *rows) versions.push_back(r.Int(0));
-        CHECK(versions == std::vector<int64_t>{1, 2});
+        CHECK(versions == std::vector<int64_t>{1, 2, 3});
         CHECK(*(*store)->SchemaVersion() == CurrentSchemaVersion());
       }
     }

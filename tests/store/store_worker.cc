@@ -156,7 +156,7 @@ class Worker {
     const std::string id = issued_.back();
     Status s = store_.Transact([&](StoreTransaction& t) -> Status {
       GOV_RETURN_IF_ERROR(
-          t.PutRevocation({Revocation::Kind::kApproval, id, "workload", Me(), 1}));
+          t.PutRevocation({Revocation::Kind::kApproval, id, "workload", Me(), 1, {}, {}}));
       return t.AppendLedger({"approval.revoked", Me(), id, {{"action", action}}}).status();
     });
     if (!s.ok()) return Failed("revoke", action, s);

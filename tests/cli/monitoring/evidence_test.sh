@@ -9,7 +9,8 @@ DATA=$2
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export MGOV_STORE="$WORK/governance.db"
-unset MGOV_LEDGER_KEY || true
+export MGOV_HOME="$WORK/home"
+unset MGOV_LEDGER_KEY MGOV_TRUST || true
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # expect EXIT CMD...: runs CMD, checks its exit code, keeps its output in $OUT.
@@ -20,9 +21,11 @@ expect() {
 $OUT"
 }
 
-expect 0 "$MGOV" init --no-policy
-expect 0 "$MGOV" key generate --identity trainer@example.com --role trainer --out "$WORK/keys"
-expect 0 "$MGOV" key generate --identity approver@example.com --role approver --out "$WORK/keys"
+expect 0 "$MGOV" init --no-policy --admin-key "$WORK/admin.key"
+expect 0 "$MGOV" key generate --identity trainer@example.com --role trainer --out "$WORK/keys" \
+  --admin-key "$WORK/admin.key"
+expect 0 "$MGOV" key generate --identity approver@example.com --role approver --out "$WORK/keys" \
+  --admin-key "$WORK/admin.key"
 printf 'weights' > "$WORK/model.bin"
 expect 0 "$MGOV" train --model churn --version 1 --artifact "$WORK/model.bin" \
   --key "$WORK/keys/trainer@example.com.key" --out "$WORK/training.json"
@@ -49,8 +52,10 @@ expect 1 "$MGOV" drift --training-metrics "$DATA/training_metrics.json" \
 expect 1 "$MGOV" fairness --predictions "$DATA/predictions_unfair.csv" --label approved \
   --prediction predicted --sensitive gender --model churn
 
-# Fairness with --auto-revoke: a second model, approved, then found unfair.
-expect 0 "$MGOV" train --model scorer --version 1 --artifact "$WORK/model.bin" \
+# Fairness with --auto-revoke: a second model (its own artifact: churn's is
+# revoked under every model id), approved, then found unfair.
+printf 'scorer weights' > "$WORK/scorer.bin"
+expect 0 "$MGOV" train --model scorer --version 1 --artifact "$WORK/scorer.bin" \
   --key "$WORK/keys/trainer@example.com.key" --out "$WORK/scorer.json"
 expect 0 "$MGOV" approve "$WORK/scorer.json" --key "$WORK/keys/approver@example.com.key" \
   --env staging --json
@@ -66,7 +71,7 @@ expect 1 "$MGOV" fairness --predictions "$DATA/predictions_unfair.csv" --label a
   --key "$WORK/keys/approver@example.com.key" --json
 echo "$OUT" | grep -q '"revoked": true' || fail "not revoked: $OUT"
 expect 1 "$MGOV" verify "$SCORER_APPROVAL" --env staging
-echo "$OUT" | grep -q "fairness severity 1.00 >= 0.80 (mgov fairness --auto-revoke)" ||
+echo "$OUT" | grep -q "fairness severity 1.00 >= 0.80 (automatic revocation)" ||
   fail "revocation reason not shown: $OUT"
 
 expect 0 "$MGOV" ledger list --json

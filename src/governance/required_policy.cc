@@ -1,0 +1,52 @@
+#include "governance/required_policy.h"
+
+#include <map>
+#include <mutex>
+
+#include "governance/quorum.h"
+
+namespace governance {
+
+StatusOr<std::string> RequiredBundleDigest(const GovernanceConfig& config,
+                                           const std::vector<std::string>& environments) {
+  std::string digest;
+  std::string first;
+  for (const auto& env : environments) {
+    const EnvironmentRule* rule = config.Find(env);
+    if (!rule) return InvalidArgumentError("unknown environment \"" + env + "\"");
+    if (rule->policy_bundle.empty()) continue;
+    if (!digest.empty() && digest != rule->policy_bundle) {
+      return InvalidArgumentError("environments " + first + " and " + env +
+                                  " require different policy bundles; approve them separately");
+    }
+    digest = rule->policy_bundle;
+    first = env;
+  }
+  return digest;
+}
+
+StatusOr<PolicyBundle> LoadRequiredBundle(StoreTransaction& txn, const std::string& digest) {
+  // Compiling the default bundle costs milliseconds; a bundle is immutable
+  // and named by its digest, so one compiled copy serves every caller.
+  static std::mutex mu;
+  static std::map<std::string, PolicyBundle>* compiled = new std::map<std::string, PolicyBundle>();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = compiled->find(digest);
+    if (it != compiled->end()) return it->second;
+  }
+  GOV_ASSIGN_OR_RETURN(std::optional<std::string> files, txn.GetPolicyBundle(digest));
+  if (!files) {
+    return DataLossError("the store does not hold the required policy bundle " + digest +
+                         " (table policy_bundles)");
+  }
+  GOV_ASSIGN_OR_RETURN(PolicyBundle bundle,
+                       LoadSerializedPolicyBundle(*files, digest, "stored policy bundle " +
+                                                                      digest.substr(0, 19)));
+  std::lock_guard<std::mutex> lock(mu);
+  if (compiled->size() >= 16) compiled->clear();
+  compiled->emplace(digest, bundle);
+  return bundle;
+}
+
+}  // namespace governance

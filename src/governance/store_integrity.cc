@@ -1,0 +1,334 @@
+// The whole-store audit (integrity.h).
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <set>
+
+#include "core/digest.h"
+#include "core/encoding.h"
+#include "core/time.h"
+#include "governance/integrity.h"
+#include "governance/state.h"
+#include "governance/statements.h"
+
+namespace governance {
+namespace {
+
+// What the ledger says was created, from the entries after the root.
+struct LedgerFacts {
+  int64_t root_sequence = 0;  // the first entry of the governance root; 0: none
+  std::set<std::string> applied_roots, root_subjects;
+  std::map<std::string, std::string> applied_changes;  // change id -> payload digest
+  std::set<std::string> proposed_changes;
+  std::map<std::string, std::string> approvals;        // approval id -> statement digest
+  std::map<std::string, std::string> first_signers;    // approval id -> keyid
+  std::set<std::string> legacy_approvals;
+  std::set<std::tuple<std::string, std::string, std::string>> cosignatures;
+  std::set<std::pair<std::string, std::string>> legacy_cosignatures;
+  std::set<std::string> training_outputs;
+  std::set<std::string> revocations;                   // revocation payload digests
+  std::map<int64_t, std::string> deployments;          // id -> record digest
+  std::set<int64_t> legacy_deployments;
+  std::set<std::string> policy_bundles;
+};
+
+std::string Text(const nlohmann::json& d, const char* name) {
+  auto it = d.find(name);
+  return it != d.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+LedgerFacts ReadFacts(const std::vector<LedgerEntry>& entries) {
+  LedgerFacts f;
+  for (const auto& e : entries) {
+    if (f.root_sequence == 0 && e.type.rfind("governance.root", 0) == 0) {
+      f.root_sequence = e.sequence;
+    }
+  }
+  for (const auto& e : entries) {
+    const bool legacy = f.root_sequence == 0 || e.sequence < f.root_sequence;
+    auto d = nlohmann::json::parse(e.details, nullptr, false);
+    if (!d.is_object()) continue;
+    if (!Text(d, "training_output_digest").empty()) {
+      f.training_outputs.insert(Text(d, "training_output_digest"));
+    }
+    if (e.type == "governance.root") {
+      f.applied_roots.insert(Text(d, "root_digest"));
+      f.root_subjects.insert(e.subject);
+    } else if (e.type.rfind("governance.root-", 0) == 0) {
+      f.root_subjects.insert(e.subject);
+    } else if (e.type == "governance.applied") {
+      f.applied_changes[e.subject] = Text(d, "change_digest");
+    } else if (e.type == "governance.proposed") {
+      f.proposed_changes.insert(e.subject);
+    } else if (e.type == "approval.issued") {
+      if (legacy) {
+        f.legacy_approvals.insert(e.subject);
+      } else {
+        f.approvals[e.subject] = Text(d, "statement_digest");
+        f.first_signers[e.subject] = Text(d, "keyid");
+      }
+    } else if (e.type == "approval.cosigned") {
+      if (legacy) {
+        f.legacy_cosignatures.insert({e.subject, Text(d, "keyid")});
+      } else {
+        f.cosignatures.insert({e.subject, Text(d, "keyid"), Text(d, "signature_digest")});
+      }
+    } else if (e.type == "approval.revoked" || e.type == "model.revoked") {
+      if (!legacy) f.revocations.insert(Text(d, "revocation_digest"));
+    } else if (e.type == "deploy.allowed" || e.type == "rollback.allowed") {
+      auto id = d.find("deployment_id");
+      if (id == d.end() || !id->is_number_integer()) continue;
+      if (legacy) {
+        f.legacy_deployments.insert(id->get<int64_t>());
+      } else {
+        f.deployments[id->get<int64_t>()] = Text(d, "deployment_digest");
+      }
+    } else if (e.type == "policy.stored") {
+      f.policy_bundles.insert(e.subject);
+    }
+  }
+  return f;
+}
+
+class Problems {
+ public:
+  explicit Problems(IntegrityReport& report) : report_(report) {}
+  // Keeps the first problem of each table.
+  void Add(const std::string& table, std::string what) {
+    if (seen_.insert(table).second) report_.problems.push_back({table, std::move(what)});
+  }
+  void Row() { ++report_.rows_checked; }
+
+ private:
+  IntegrityReport& report_;
+  std::set<std::string> seen_;
+};
+
+Status AuditTables(StoreTransaction& txn, const LedgerFacts& f, Problems& p) {
+  GOV_ASSIGN_OR_RETURN(std::vector<RootRecord> roots, txn.ListRoots());
+  std::set<std::string> stored_roots;
+  for (const auto& r : roots) {
+    p.Row();
+    const std::string digest = Sha256DigestOf(r.envelope.payload);
+    if (r.state == "applied") {
+      stored_roots.insert(digest);
+      if (!f.applied_roots.count(digest)) {
+        p.Add("roots", "root v" + std::to_string(r.version) + " is not the one the ledger recorded");
+      }
+    } else if (!f.root_subjects.count("root-v" + std::to_string(r.version))) {
+      p.Add("roots", "pending root v" + std::to_string(r.version) + " has no ledger entry");
+    }
+  }
+  for (const auto& d : f.applied_roots) {
+    if (!stored_roots.count(d)) p.Add("roots", "the root " + d.substr(0, 19) + "… the ledger recorded is missing");
+  }
+
+  GOV_ASSIGN_OR_RETURN(std::vector<ChangeRecord> changes, txn.ListChanges());
+  std::set<std::string> applied_rows;
+  for (const auto& c : changes) {
+    p.Row();
+    if (c.state == "applied") {
+      applied_rows.insert(c.change_id);
+      auto it = f.applied_changes.find(c.change_id);
+      if (it == f.applied_changes.end()) {
+        p.Add("governance_changes", c.change_id + " is applied, but no ledger entry applied it");
+      } else if (it->second != Sha256DigestOf(c.envelope.payload)) {
+        p.Add("governance_changes", c.change_id + " differs from the change the ledger applied");
+      }
+    } else if (!f.proposed_changes.count(c.change_id)) {
+      p.Add("governance_changes", "pending " + c.change_id + " was never proposed in the ledger");
+    }
+  }
+  for (const auto& [id, digest] : f.applied_changes) {
+    if (!applied_rows.count(id)) p.Add("governance_changes", "applied change " + id + " is missing");
+  }
+
+  GOV_ASSIGN_OR_RETURN(std::vector<ApprovalRecord> approvals, txn.ListApprovals());
+  std::set<std::string> approval_rows;
+  std::set<std::tuple<std::string, std::string, std::string>> signature_rows;
+  for (const auto& a : approvals) {
+    p.Row();
+    approval_rows.insert(a.approval_id);
+    auto it = f.approvals.find(a.approval_id);
+    const bool legacy = f.legacy_approvals.count(a.approval_id) > 0;
+    if (it == f.approvals.end() && !legacy) {
+      p.Add("approvals", "approval " + a.approval_id + " was issued by no ledger entry");
+      continue;
+    }
+    if (!legacy && it->second != Sha256DigestOf(a.envelope.payload)) {
+      p.Add("approvals", "approval " + a.approval_id + " differs from the statement the ledger "
+                                                       "recorded (edited)");
+    }
+    for (size_t i = 0; i < a.envelope.signatures.size(); ++i) {
+      p.Row();
+      const auto& sig = a.envelope.signatures[i];
+      const std::string sig_digest = Sha256DigestOf(sig.sig);
+      signature_rows.insert({a.approval_id, sig.keyid, sig_digest});
+      bool known = f.cosignatures.count({a.approval_id, sig.keyid, sig_digest}) > 0;
+      if (legacy) {
+        known = known || i == 0 || f.legacy_cosignatures.count({a.approval_id, sig.keyid}) > 0;
+      } else if (i == 0) {
+        auto first = f.first_signers.find(a.approval_id);
+        known = known || (first != f.first_signers.end() && first->second == sig.keyid);
+      }
+      if (!known) {
+        p.Add("approval_signatures", "approval " + a.approval_id + " holds a signature by key " +
+                                         sig.keyid.substr(0, 16) + " that no ledger entry added");
+      }
+    }
+  }
+  for (const auto& [id, digest] : f.approvals) {
+    if (!approval_rows.count(id)) p.Add("approvals", "approval " + id + " is missing");
+  }
+  for (const auto& s : f.cosignatures) {
+    if (!signature_rows.count(s)) {
+      p.Add("approval_signatures", "the co-signature of " + std::get<0>(s) + " by key " +
+                                       std::get<1>(s).substr(0, 16) + " is missing");
+    }
+  }
+
+  std::set<std::string> referenced;
+  for (const auto& a : approvals) {
+    auto statement = ParseApprovalStatement(a.envelope.payload, "approval");
+    if (statement.ok()) referenced.insert(statement->training_output_digest);
+  }
+  for (const auto& digest : f.training_outputs) {
+    auto t = txn.GetTrainingOutput(digest);
+    if (t.status().code() == StatusCode::kNotFound) continue;  // a denied approval's
+    GOV_RETURN_IF_ERROR(t.status());
+    p.Row();
+    if (Sha256DigestOf(t->envelope.payload) != digest) {
+      p.Add("training_outputs", "training output " + digest.substr(0, 19) +
+                                    "… does not hash to its digest (edited)");
+    }
+  }
+  for (const auto& digest : referenced) {
+    auto t = txn.GetTrainingOutput(digest);
+    if (t.status().code() == StatusCode::kNotFound) {
+      p.Add("training_outputs", "training output " + digest.substr(0, 19) +
+                                    "… of an approval is missing");
+    }
+  }
+  GOV_ASSIGN_OR_RETURN(auto counts, txn.CountRows());
+  int64_t known_outputs = 0;
+  for (const auto& digest : f.training_outputs) {
+    known_outputs += txn.GetTrainingOutput(digest).ok() ? 1 : 0;
+  }
+  for (const auto& digest : referenced) {
+    if (!f.training_outputs.count(digest)) known_outputs += txn.GetTrainingOutput(digest).ok();
+  }
+  if (counts["training_outputs"] != known_outputs) {
+    p.Add("training_outputs", std::to_string(counts["training_outputs"] - known_outputs) +
+                                  " row(s) no ledger entry or approval accounts for");
+  }
+
+  GOV_ASSIGN_OR_RETURN(std::vector<Revocation> revocations, txn.ListRevocations());
+  std::set<std::string> revocation_rows;
+  for (const auto& v : revocations) {
+    p.Row();
+    if (v.envelope.payload.empty()) continue;  // carried over: state.h checks it
+    const std::string digest = Sha256DigestOf(v.envelope.payload);
+    revocation_rows.insert(digest);
+    if (!f.revocations.count(digest)) {
+      p.Add("revocations", "the revocation of " + v.target + " has no ledger entry");
+    }
+  }
+  for (const auto& digest : f.revocations) {
+    if (!revocation_rows.count(digest)) {
+      p.Add("revocations", "a revocation the ledger recorded (" + digest.substr(0, 19) +
+                               "…) is missing");
+    }
+  }
+
+  GOV_ASSIGN_OR_RETURN(std::vector<Deployment> current, txn.CurrentDeployments());
+  std::set<std::pair<std::string, std::string>> targets;
+  for (const auto& d : current) targets.insert({d.model_id, d.environment});
+  std::set<int64_t> deployment_rows;
+  for (const auto& [model, env] : targets) {
+    GOV_ASSIGN_OR_RETURN(std::vector<Deployment> history, txn.DeploymentHistory(model, env));
+    for (const auto& d : history) {
+      p.Row();
+      deployment_rows.insert(d.id);
+      if (d.envelope.payload.empty()) {
+        if (!f.legacy_deployments.count(d.id)) {
+          p.Add("deployments", "unsigned deployment " + std::to_string(d.id) +
+                                   " was recorded by no ledger entry");
+        }
+        continue;
+      }
+      auto it = f.deployments.find(d.id);
+      if (it == f.deployments.end() || it->second != DeploymentDigest(d)) {
+        p.Add("deployments", "deployment " + std::to_string(d.id) + " of " + d.model_id + " in " +
+                                 d.environment + " is not the one the ledger recorded");
+      }
+    }
+  }
+  for (const auto& [id, digest] : f.deployments) {
+    if (!deployment_rows.count(id)) {
+      p.Add("deployments", "deployment " + std::to_string(id) + " the ledger recorded is missing");
+    }
+  }
+
+  GOV_ASSIGN_OR_RETURN(std::vector<std::string> bundles, txn.ListPolicyBundles());
+  for (const auto& digest : bundles) {
+    p.Row();
+    if (!f.policy_bundles.count(digest)) {
+      p.Add("policy_bundles", "bundle " + digest.substr(0, 19) + "… was stored by no ledger entry");
+    }
+    GOV_ASSIGN_OR_RETURN(std::optional<std::string> files, txn.GetPolicyBundle(digest));
+    auto loaded = LoadSerializedPolicyBundle(files.value_or(""), digest, "bundle");
+    if (!loaded.ok()) p.Add("policy_bundles", loaded.status().message());
+  }
+  for (const auto& digest : f.policy_bundles) {
+    if (std::find(bundles.begin(), bundles.end(), digest) == bundles.end()) {
+      p.Add("policy_bundles", "bundle " + digest.substr(0, 19) + "… the ledger stored is missing");
+    }
+  }
+
+  GOV_ASSIGN_OR_RETURN(auto settings, txn.ListSettings());
+  for (const auto& [name, value] : settings) {
+    p.Row();
+    const bool legacy = name == "governance.config" || name == "policy.bundle_dir" ||
+                        name == "ledger.public_key";
+    if (name != "ledger.frontier" && !(legacy && (f.root_sequence == 0 || value.empty()))) {
+      p.Add("settings", "setting \"" + name + "\" is not one mgov keeps");
+    }
+  }
+  return Status();
+}
+
+}  // namespace
+
+StatusOr<IntegrityReport> AuditStoreIntegrity(StoreTransaction& txn, TrustStore& trust,
+                                              int64_t now,
+                                              const std::optional<LedgerCheckpoint>& checkpoint) {
+  IntegrityReport report;
+  GOV_ASSIGN_OR_RETURN(StateVerdict verdict,
+                       VerifyStoreState(txn, trust, now, /*require_fresh=*/false));
+  report.trust_problem = verdict.trust_problem;
+  report.snapshot_problem = verdict.snapshot_problem;
+  GOV_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries, txn.ReadLedger());
+  std::vector<PublicKey> keys;
+  if (!verdict.state.roots.chain.empty()) keys = LedgerKeys(verdict.state.roots);
+  if (keys.empty()) {
+    report.ledger.ok = false;
+    report.ledger.reason = "no verified governance root names the keys that sign the ledger";
+    return report;
+  }
+  report.ledger = VerifyLedger(entries, keys, checkpoint);
+  if (verdict.state.snapshot && verdict.trusted()) {
+    const GovernanceConfig& c = verdict.state.config;
+    report.snapshot_stale =
+        now - verdict.state.snapshot->issued_at > c.snapshot_ttl_seconds + c.clock_skew_seconds;
+  }
+  GOV_ASSIGN_OR_RETURN(StoreState current, txn.CurrentState());
+  Problems problems(report);
+  if (report.ledger.ok && report.ledger.root_hash != current.merkle_root) {
+    problems.Add("settings", "the stored Merkle frontier does not match the ledger");
+  }
+  LedgerFacts facts = ReadFacts(entries);
+  GOV_RETURN_IF_ERROR(AuditTables(txn, facts, problems));
+  return report;
+}
+
+}  // namespace governance
