@@ -18,8 +18,9 @@
 // Digests (each "sha256:<hex>" of the lines given, each line ending "\n"):
 //   revocations  one line per revocation, sorted: its payload digest, or
 //                "legacy <kind> <target>" for one carried over by an upgrade
-//   deployments  one line per (model, environment), sorted:
-//                "<model>\t<environment>\t<id>\t<record digest>" of the newest
+//   deployments  one line per (model, environment), sorted, of the newest:
+//                its columns (model, environment, id, version, approval,
+//                artifact, deployer, time, kind) and record digest, tab-separated
 //   table digests  the canonical JSON of each row, sorted
 #ifndef GOVERNANCE_SNAPSHOT_H_
 #define GOVERNANCE_SNAPSHOT_H_

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/digest.h"
+#include "core/document.h"
 #include "core/encoding.h"
 #include "core/time.h"
 #include "governance/integrity.h"
@@ -159,6 +160,12 @@ Status AuditTables(StoreTransaction& txn, const LedgerFacts& f, Problems& p) {
       p.Add("approvals", "approval " + a.approval_id + " differs from the statement the ledger "
                                                        "recorded (edited)");
     }
+    auto statement = ParseApprovalStatement(a.envelope.payload, "approval " + a.approval_id);
+    if (!statement.ok() || statement->model_id != a.model_id ||
+        statement->model_version != a.model_version ||
+        statement->artifact_digest != a.artifact_digest) {
+      p.Add("approvals", "approval " + a.approval_id + ": its columns differ from its statement");
+    }
     for (size_t i = 0; i < a.envelope.signatures.size(); ++i) {
       p.Row();
       const auto& sig = a.envelope.signatures[i];
@@ -197,6 +204,14 @@ Status AuditTables(StoreTransaction& txn, const LedgerFacts& f, Problems& p) {
     if (t.status().code() == StatusCode::kNotFound) continue;  // a denied approval's
     GOV_RETURN_IF_ERROR(t.status());
     p.Row();
+    auto out = ParseJson(t->envelope.payload, "training output");
+    auto parsed = out.ok() ? TrainingOutputFromJson(*out, "training output")
+                           : StatusOr<TrainingOutput>(out.status());
+    if (!parsed.ok() || parsed->model_id != t->model_id ||
+        parsed->model_version != t->model_version) {
+      p.Add("training_outputs", "training output " + digest.substr(0, 19) +
+                                    "…: its columns differ from its payload");
+    }
     if (Sha256DigestOf(t->envelope.payload) != digest) {
       p.Add("training_outputs", "training output " + digest.substr(0, 19) +
                                     "… does not hash to its digest (edited)");
@@ -257,7 +272,20 @@ Status AuditTables(StoreTransaction& txn, const LedgerFacts& f, Problems& p) {
         continue;
       }
       auto it = f.deployments.find(d.id);
-      if (it == f.deployments.end() || it->second != DeploymentDigest(d)) {
+      auto statement = ParseDeploymentPayload(d.envelope.payload, "deployment");
+      const bool columns_match =
+          statement.ok() && statement->deployment.environment == d.environment &&
+          statement->deployment.model_id == d.model_id &&
+          statement->deployment.model_version == d.model_version &&
+          statement->deployment.approval_id == d.approval_id &&
+          statement->deployment.artifact_digest == d.artifact_digest &&
+          statement->deployment.deployed_by == d.deployed_by &&
+          statement->deployment.deployed_at == d.deployed_at &&
+          statement->deployment.kind == d.kind;
+      if (!columns_match) {
+        p.Add("deployments", "deployment " + std::to_string(d.id) +
+                                 ": its columns differ from its signed statement");
+      } else if (it == f.deployments.end() || it->second != DeploymentDigest(d)) {
         p.Add("deployments", "deployment " + std::to_string(d.id) + " of " + d.model_id + " in " +
                                  d.environment + " is not the one the ledger recorded");
       }

@@ -266,7 +266,7 @@ StatusOr<PromotionResult> EvaluateGate(const StateVerdict& verdict, GateFacts& f
     gate.Fail("statement", "the statement differs from the one stored for " + in.approval_id);
   } else if (a.artifact_digest != record.artifact_digest || a.model_id != record.model_id ||
              a.model_version != record.model_version) {
-    gate.Fail("statement", "the statement's subject differs from the stored approval");
+    gate.Fail("statement", "the statement's subject differs from the stored approval (table approvals)");
   } else {
     gate.Pass("statement", "in-toto statement for " + a.model_id + " " + a.model_version +
                                " (" + a.artifact_digest.substr(0, 19) + "…)");

@@ -84,7 +84,10 @@ std::string RevocationsDigest(const std::vector<Revocation>& revocations) {
 std::string CurrentDeploymentsDigest(const std::vector<Deployment>& current) {
   std::vector<std::string> lines;
   for (const auto& d : current) {
+    // The columns too: a row edited outside mgov must not keep its digest.
     lines.push_back(d.model_id + "\t" + d.environment + "\t" + std::to_string(d.id) + "\t" +
+                    d.model_version + "\t" + d.approval_id + "\t" + d.artifact_digest + "\t" +
+                    d.deployed_by + "\t" + std::to_string(d.deployed_at) + "\t" + d.kind + "\t" +
                     DeploymentDigest(d));
   }
   return DigestOfLines(std::move(lines));
@@ -165,12 +168,18 @@ Status CheckBeforeWrite(StoreTransaction& txn, const PrivateKey& online_key) {
         "the store has a governance root but no signed snapshot; refusing to write "
         "(run `mgov ledger verify`)");
   }
-  bool signed_by_online = false;
+  // Only an online key of the governance root writes: a replaced ledger
+  // key is refused before it signs anything.
   std::vector<PublicKey> keys = {online_key.public_key()};
   if (const RootRecord* newest = NewestApplied(roots)) {
     auto root = ParseRootPayload(newest->envelope.payload, "stored root");
-    if (root.ok()) keys.insert(keys.end(), root->online_keys.begin(), root->online_keys.end());
+    if (!root.ok() || !root->IsOnlineKey(online_key.keyid())) {
+      return DataLossError("the store's ledger key " + online_key.keyid().substr(0, 16) +
+                           " is not an online key of its governance root; refusing to write");
+    }
+    keys = root->online_keys;
   }
+  bool signed_by_online = false;
   for (const auto& sig : snapshot->signatures) {
     for (const auto& key : keys) {
       signed_by_online = signed_by_online ||
