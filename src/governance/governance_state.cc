@@ -322,7 +322,8 @@ StatusOr<StateVerdict> VerifyStoreState(StoreTransaction& txn, TrustStore& trust
       return verdict;
     }
   }
-  if (state.roots.current().envelope.payload != pinned.payload) {
+  if (state.roots.current().envelope.payload != pinned.payload ||
+      state.roots.current().envelope.signatures.size() > pinned.signatures.size()) {
     GOV_RETURN_IF_ERROR(trust.AdvanceRoot(state.roots.current().envelope));
   }
   GOV_RETURN_IF_ERROR(trust.RecordSeen({current.ledger_size, current.ledger_head, now}));

@@ -241,9 +241,6 @@ StatusOr<VerifiedRoots> VerifyRootChain(const Envelope& pinned, const std::vecto
   auto pin = ParseSignedRoot(pinned, "the pinned root");
   if (!pin.ok()) return PermissionDeniedError(pin.status().message());
   const int64_t pv = pin->root.version;
-  if (pv == 1 && !CountAdminSignatures(pin->envelope, pin->root).met()) {
-    return PermissionDeniedError("the pinned root v1 is not signed by a threshold of its admins");
-  }
   std::map<int64_t, SignedRoot> by_version;
   for (const auto& env : stored) {
     auto r = ParseSignedRoot(env, "stored root");
@@ -273,6 +270,12 @@ StatusOr<VerifiedRoots> VerifyRootChain(const Envelope& pinned, const std::vecto
                                  ShortDigest(at_pin->second.digest) + " is not " +
                                  ShortDigest(pin->digest) +
                                  "): another governance domain or a forged root");
+  }
+  if (pv == 1 && !CountAdminSignatures(at_pin->second.envelope, pin->root).met() &&
+      !CountAdminSignatures(pin->envelope, pin->root).met()) {
+    // The payload is the pinned one; its signatures may have been added
+    // since it was pinned (a threshold above one), and they verify here.
+    return PermissionDeniedError("root v1 is not signed by a threshold of its admins");
   }
   // Earlier versions are authenticated by the previous digests above them.
   for (int64_t v = pv - 1; v >= 1; --v) {

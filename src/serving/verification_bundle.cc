@@ -244,8 +244,11 @@ std::string CheckLedgerEvidence(const std::vector<ProvenEntry>& proven, const Ap
     if (e.subject != a.approval_id) continue;
     auto details = nlohmann::json::parse(e.details, nullptr, false);
     if (!details.is_object()) continue;
-    if (e.type == "approval.issued" &&
-        details.value("statement_digest", "") == Sha256DigestOf(a.envelope.payload)) {
+    if (e.type == "approval.issued") {
+      if (details.value("statement_digest", "") != Sha256DigestOf(a.envelope.payload)) {
+        return "the approval differs from the statement the ledger recorded at entry " +
+               std::to_string(e.sequence);
+      }
       issued = true;
       recorded.insert({details.value("keyid", ""), ""});
     } else if (e.type == "approval.cosigned") {
