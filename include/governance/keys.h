@@ -46,7 +46,9 @@ class PublicKey {
   // Lowercase hex SHA-256 of SpkiDer().
   const std::string& keyid() const { return keyid_; }
 
-  // True when `signature` (64 bytes) is a valid Ed25519 signature of `message`.
+  // True when `signature` (64 bytes) is a valid Ed25519 signature of
+  // `message`. Verified triples are remembered for the life of the process
+  // (by SHA-256), so checking the same governance chain again costs a hash.
   bool Verify(std::string_view message, std::string_view signature) const;
 
   friend bool operator==(const PublicKey& a, const PublicKey& b) { return a.key_ == b.key_; }

@@ -21,7 +21,8 @@
 //   deployments  one line per (model, environment), sorted, of the newest:
 //                its columns (model, environment, id, version, approval,
 //                artifact, deployer, time, kind) and record digest, tab-separated
-//   table digests  the canonical JSON of each row, sorted
+//   table digests  each row as length-prefixed fields (envelopes by payload
+//                and signature digests), sorted
 #ifndef GOVERNANCE_SNAPSHOT_H_
 #define GOVERNANCE_SNAPSHOT_H_
 

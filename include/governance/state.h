@@ -44,8 +44,13 @@ struct GovernanceState {
   const std::string& domain() const { return roots.domain(); }
   // The effective key, or nullptr when no applied change enrolled it.
   const KeyRecord* FindKey(std::string_view keyid) const;
-  // The head of the change chain: the last change's payload digest ("" none).
+  // The head of the change chain: the last change's payload digest ("" none),
+  // and each change's, in order.
   std::string change_head;
+  std::vector<std::string> change_digests;
+
+  // What a host records having seen of this state (trust.h).
+  LedgerMark Mark(const StoreState& store, int64_t now) const;
 };
 
 struct StateVerdict {

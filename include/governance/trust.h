@@ -131,13 +131,23 @@ struct VerifiedRoots {
 StatusOr<VerifiedRoots> VerifyRootChain(const Envelope& pinned, const std::vector<Envelope>& stored,
                                         int64_t now);
 
-// The state of the ledger a host has verified: its size and the hash of its
-// last entry. A later view must have at least `size` entries and the same hash
-// at `size` (the hash chain then proves nothing before it was rewritten).
+// What a host has verified of a store, so that no later view may take it
+// back, even one its online key signed: the ledger's size and the hash of
+// its last entry (a later view must have at least `size` entries and the same
+// hash at `size`: the hash chain then proves nothing before it was
+// rewritten), the governance changes in effect (a later chain must extend
+// them), and every revocation seen (revocations are never withdrawn).
 struct LedgerMark {
   int64_t size = 0;
   std::string head;  // hex hash of entry `size`
   int64_t seen_at = 0;
+  int64_t change_count = 0;
+  std::string change_head;  // payload digest of change `change_count`
+  // The revocations' digests (as RevocationsDigest lists them), sorted.
+  std::vector<std::string> revocations;
+
+  // The union of this and `other`: the longer ledger and chain, all revocations.
+  void Merge(const LedgerMark& other);
 };
 
 // What a host trusts, kept outside the store: the newest root it has
@@ -150,7 +160,7 @@ class TrustStore {
   // Replaces the pin with a newer root that was verified from it.
   virtual Status AdvanceRoot(const Envelope& newer) = 0;
   virtual StatusOr<std::optional<LedgerMark>> LastSeen() = 0;
-  // Records `mark` when it is newer than the one kept.
+  // Merges `mark` into the one kept (LedgerMark::Merge).
   virtual Status RecordSeen(const LedgerMark& mark) = 0;
 };
 
@@ -158,7 +168,7 @@ class TrustStore {
 std::shared_ptr<TrustStore> PinnedTrust(Envelope root);
 
 // A trust store in directory `dir`: root.json (the pinned root envelope, as
-// EnvelopeToJson writes it) and seen.json (the ledger mark). The directory is
+// EnvelopeToJson writes it) and seen.json (the mark, as JSON). The directory is
 // created on first write (0700). With `pinned_file`, the root comes from that
 // file instead and is never rewritten (--trust root.json).
 StatusOr<std::shared_ptr<TrustStore>> OpenTrustDirectory(const std::string& dir,

@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <array>
+#include <cstdint>
+
 namespace governance {
 
 void AppendHex(std::string_view bytes, std::string* out) {
@@ -58,7 +61,46 @@ std::string Base64Encode(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+// 0-63 for the alphabet, 64 for '=', 255 for anything else.
+constexpr std::array<unsigned char, 256> Base64Table() {
+  std::array<unsigned char, 256> t{};
+  for (auto& v : t) v = 255;
+  const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (unsigned char i = 0; i < 64; ++i) t[static_cast<unsigned char>(alphabet[i])] = i;
+  t['='] = 64;
+  return t;
+}
+
+}  // namespace
+
 StatusOr<std::string> Base64Decode(std::string_view text) {
+  static constexpr std::array<unsigned char, 256> kTable = Base64Table();
+  const Status bad = InvalidArgumentError("invalid base64 text");
+  if (text.size() % 4 != 0) return bad;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
+    unsigned char v[4];
+    for (int j = 0; j < 4; ++j) v[j] = kTable[static_cast<unsigned char>(text[i + j])];
+    const bool last = i + 4 == text.size();
+    const int pad = (v[3] == 64) + (v[2] == 64 && v[3] == 64);
+    if (v[0] > 63 || v[1] > 63 || (v[2] > 63 && !(last && pad == 2)) ||
+        (v[3] > 63 && !(last && pad >= 1))) {
+      return bad;
+    }
+    const uint32_t n = v[0] << 18 | v[1] << 12 | (pad == 2 ? 0 : v[2] << 6) | (pad >= 1 ? 0 : v[3]);
+    // Canonical only: the bits padding leaves over must be zero.
+    if ((pad == 2 && (v[1] & 0x0f)) || (pad == 1 && (v[2] & 0x03))) return bad;
+    out.push_back(static_cast<char>(n >> 16));
+    if (pad < 2) out.push_back(static_cast<char>(n >> 8 & 0xff));
+    if (pad < 1) out.push_back(static_cast<char>(n & 0xff));
+  }
+  return out;
+}
+
+StatusOr<std::string> Base64DecodeSecret(std::string_view text) {
   std::string out(text.size() / 4 * 3 + 3, '\0');
   size_t len = 0;
   const char* end = nullptr;

@@ -19,6 +19,9 @@ StatusOr<std::string> HexDecode(std::string_view hex);
 std::string Base64Encode(std::string_view bytes);
 // Decodes standard padded base64; InvalidArgument on anything else.
 StatusOr<std::string> Base64Decode(std::string_view text);
+// The same, in constant time (libsodium), for text that holds a secret (a
+// private key's PEM).
+StatusOr<std::string> Base64DecodeSecret(std::string_view text);
 
 }  // namespace governance
 

@@ -9,6 +9,7 @@
 #include "core/file.h"
 #include "core/pem.h"
 #include "core/sha256.h"
+#include "core/verification_cache.h"
 #include "core/sodium.h"
 
 namespace governance {
@@ -44,10 +45,16 @@ StatusOr<PublicKey> PublicKey::FromRaw(std::string_view raw) {
                                 std::to_string(raw.size()));
   }
   const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
-  if (crypto_core_ed25519_is_valid_point(bytes) != 1) {
-    return InvalidArgumentError(
-        "weak Ed25519 public key refused: not a valid point of prime order (small-order or "
-        "non-canonical keys accept forged signatures)");
+  // The subgroup check is a scalar multiplication; keys of a governance
+  // chain are parsed on every action, so each is checked once per process.
+  const std::string fact = ValidPointFact(raw);
+  if (!CheckedBefore(fact)) {
+    if (crypto_core_ed25519_is_valid_point(bytes) != 1) {
+      return InvalidArgumentError(
+          "weak Ed25519 public key refused: not a valid point of prime order (small-order or "
+          "non-canonical keys accept forged signatures)");
+    }
+    RememberChecked(fact);
   }
   PublicKey key;
   std::memcpy(key.key_.data(), bytes, key.key_.size());
@@ -80,9 +87,14 @@ std::string PublicKey::ToPem() const { return EncodePem("PUBLIC KEY", SpkiDer())
 bool PublicKey::Verify(std::string_view message, std::string_view signature) const {
   EnsureSodium();
   if (signature.size() != crypto_sign_BYTES) return false;
-  return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature.data()),
-                                     reinterpret_cast<const unsigned char*>(message.data()),
-                                     message.size(), key_.data()) == 0;
+  const std::string fact = SignatureFact(AsView(key_.data(), key_.size()), message, signature);
+  if (CheckedBefore(fact)) return true;
+  const bool ok =
+      crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature.data()),
+                                  reinterpret_cast<const unsigned char*>(message.data()),
+                                  message.size(), key_.data()) == 0;
+  if (ok) RememberChecked(fact);
+  return ok;
 }
 
 StatusOr<PrivateKey> PrivateKey::FromSeed(std::string_view seed) {
@@ -180,7 +192,11 @@ std::string PrivateKey::Sign(std::string_view message) const {
   unsigned char sig[crypto_sign_BYTES];
   crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(message.data()),
                        message.size(), secret_.data());
-  return std::string(AsView(sig, sizeof sig));
+  std::string out(AsView(sig, sizeof sig));
+  // What this process signs verifies by construction; a service that seals a
+  // snapshot and checks it on the next request need not verify it again.
+  RememberChecked(SignatureFact(public_.raw(), message, out));
+  return out;
 }
 
 StatusOr<PrivateKey> GeneratePrivateKey() {

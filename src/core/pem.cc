@@ -29,7 +29,7 @@ StatusOr<PemBlock> ParsePem(std::string_view text, std::string_view origin) {
   for (char c : text.substr(body_start, end - body_start)) {
     if (c != '\n' && c != '\r' && c != ' ' && c != '\t') b64.push_back(c);
   }
-  auto der = Base64Decode(b64);
+  auto der = Base64DecodeSecret(b64);
   if (!der.ok()) {
     return InvalidArgumentError(std::string(origin) + ": PEM block \"" + block.label +
                                 "\" has corrupt base64");

@@ -122,10 +122,18 @@ nlohmann::json ChangeDetails(const GovernanceChange& c, const Envelope& env,
           {"threshold", count.threshold}};
 }
 
+// What a committed change adds to what the host knows (RememberWritten).
+struct Written {
+  LedgerEntry appended;
+  int64_t change_count = 0;
+  std::string change_head;
+};
+
 // Stores a signed change, applying it when its threshold is met.
 StatusOr<ChangeOutcome> StoreChange(StoreTransaction& txn, const GovernanceChange& c,
                                     const Envelope& env, const GovernanceRoot& root,
-                                    bool root_in_effect, const std::string& actor, bool is_new) {
+                                    bool root_in_effect, const std::string& actor, bool is_new,
+                                    Written* written = nullptr) {
   ChangeOutcome out;
   out.change_id = c.change_id;
   out.summary = c.Summary();
@@ -144,6 +152,10 @@ StatusOr<ChangeOutcome> StoreChange(StoreTransaction& txn, const GovernanceChang
                                     : (is_new ? "governance.proposed" : "governance.signed"),
                         actor, c.change_id, ChangeDetails(c, env, out.signatures)}));
   out.ledger_sequence = e.sequence;
+  if (written) {
+    *written = Written{e, out.applied ? c.sequence : 0,
+                       out.applied ? Sha256DigestOf(env.payload) : std::string()};
+  }
   return out;
 }
 
@@ -279,6 +291,7 @@ Administration::Administration(Store& store, PlaneOptions options)
 StatusOr<ChangeOutcome> Administration::Propose(GovernanceChange change, const PrivateKey& admin) {
   const int64_t now = NowUnder(options_.clock);
   ChangeOutcome out;
+  Written written;
   GOV_RETURN_IF_ERROR(store_.Transact([&](StoreTransaction& txn) -> Status {
     GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options_, now));
     const GovernanceRoot& root = state.root();
@@ -300,15 +313,17 @@ StatusOr<ChangeOutcome> Administration::Propose(GovernanceChange change, const P
     GOV_RETURN_IF_ERROR(ValidateChange(txn, c, state));
     Envelope env{std::string(kChangePayloadType), ChangePayload(c), {}};
     AddSignature(env, admin);
-    GOV_ASSIGN_OR_RETURN(out, StoreChange(txn, c, env, root, true, who->identity, true));
+    GOV_ASSIGN_OR_RETURN(out, StoreChange(txn, c, env, root, true, who->identity, true, &written));
     return Status();
   }));
+  RememberWritten(options_, written.appended, written.change_count, written.change_head);
   return out;
 }
 
 StatusOr<ChangeOutcome> Administration::Sign(const std::string& id, const PrivateKey& admin) {
   const int64_t now = NowUnder(options_.clock);
   ChangeOutcome out;
+  Written written;
   GOV_RETURN_IF_ERROR(store_.Transact([&](StoreTransaction& txn) -> Status {
     out = ChangeOutcome();
     if (id.rfind("root-v", 0) == 0) {
@@ -399,9 +414,11 @@ StatusOr<ChangeOutcome> Administration::Sign(const std::string& id, const Privat
     if (!SignOnce(record.envelope, admin)) {
       return AlreadyExistsError(who->identity + " already signed " + id);
     }
-    GOV_ASSIGN_OR_RETURN(out, StoreChange(txn, c, record.envelope, root, true, who->identity, false));
+    GOV_ASSIGN_OR_RETURN(out, StoreChange(txn, c, record.envelope, root, true, who->identity,
+                                          false, &written));
     return Status();
   }));
+  RememberWritten(options_, written.appended, written.change_count, written.change_head);
   return out;
 }
 

@@ -41,6 +41,20 @@ bool IsStateRefusal(const Status& status) {
 
 int64_t NowUnder(const std::function<int64_t()>& clock) { return clock ? clock() : NowSeconds(); }
 
+void RememberWritten(const PlaneOptions& options, const LedgerEntry& appended,
+                     int64_t change_count, const std::string& change_head,
+                     const std::string& revocation_line) {
+  if (!options.trust || appended.sequence == 0) return;
+  LedgerMark mark;
+  mark.size = appended.sequence;
+  mark.head = appended.hash;
+  mark.seen_at = appended.timestamp;
+  mark.change_count = change_count;
+  mark.change_head = change_head;
+  if (!revocation_line.empty()) mark.revocations.push_back(revocation_line);
+  (void)options.trust->RecordSeen(mark);
+}
+
 std::string ActorName(const Authority& who, const PrivateKey& key) {
   return who.key ? who.key->identity : "key:" + key.keyid().substr(0, 16);
 }

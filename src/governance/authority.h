@@ -37,6 +37,14 @@ bool IsStateRefusal(const Status& status);
 // The current time under `clock` (Unix seconds), or the wall clock.
 int64_t NowUnder(const std::function<int64_t()>& clock);
 
+// After a write transaction committed: tells the host's trust store what it
+// now knows exists (the entry it appended, a change it applied, a revocation
+// it made), so that the host never accepts a view without it. Failing to
+// remember is not an error of the action; it is ignored.
+void RememberWritten(const PlaneOptions& options, const LedgerEntry& appended,
+                     int64_t change_count = 0, const std::string& change_head = "",
+                     const std::string& revocation_line = "");
+
 // The ledger actor for `key`: its identity when enrolled, else "key:<prefix>".
 std::string ActorName(const Authority& who, const PrivateKey& key);
 

@@ -14,6 +14,7 @@
 #include "governance/quorum.h"
 #include "governance/required_policy.h"
 #include "governance/statements.h"
+#include "store/store_state.h"
 
 namespace governance {
 namespace {
@@ -307,6 +308,8 @@ StatusOr<int64_t> Revoke(Store& store, const PlaneOptions& options, Revocation::
   std::string actor = "key:" + actor_key.keyid().substr(0, 16);
   const int64_t now = NowUnder(options.clock);
   int64_t sequence = 0;
+  LedgerEntry appended;
+  std::string line;
   Status s = store.Transact([&](StoreTransaction& txn) -> Status {
     GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options, now));
     Revocation v;
@@ -344,12 +347,15 @@ StatusOr<int64_t> Revoke(Store& store, const PlaneOptions& options, Revocation::
                                             {"revocation_digest",
                                              Sha256DigestOf(v.envelope.payload)}}}));
     sequence = e.sequence;
+    appended = e;
+    line = RevocationLine(v);
     return Status();
   });
   if (s.code() == StatusCode::kPermissionDenied) {
     return RecordRefusal(store, std::string(what) + ".revoke-denied", actor, target, s);
   }
   GOV_RETURN_IF_ERROR(s);
+  RememberWritten(options, appended, 0, "", line);
   return sequence;
 }
 

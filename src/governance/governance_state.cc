@@ -2,12 +2,16 @@
 #include "governance/state.h"
 
 #include <algorithm>
+#include <set>
 
 #include "core/digest.h"
+#include "core/parse_cache.h"
+#include "core/sha256.h"
 #include "core/time.h"
 #include "governance/coordinator.h"
 #include "governance/ledger.h"
 #include "governance/statements.h"
+#include "store/store_state.h"
 
 namespace governance {
 namespace {
@@ -120,6 +124,18 @@ std::string CompareKeysTable(const std::vector<KeyRecord>& table, const Governan
 
 }  // namespace
 
+LedgerMark GovernanceState::Mark(const StoreState& store, int64_t now) const {
+  LedgerMark m;
+  m.size = store.ledger_size;
+  m.head = store.ledger_head;
+  m.seen_at = now;
+  m.change_count = static_cast<int64_t>(change_digests.size());
+  m.change_head = change_head;
+  for (const auto& v : revocations) m.revocations.push_back(RevocationLine(v));
+  std::sort(m.revocations.begin(), m.revocations.end());
+  return m;
+}
+
 const KeyRecord* GovernanceState::FindKey(std::string_view keyid) const {
   for (const auto& k : keys) {
     if (k.keyid == keyid) return &k;
@@ -133,7 +149,36 @@ Status StateVerdict::ToStatus() const {
   return Status();
 }
 
-std::string DeriveFromChanges(const std::vector<Envelope>& changes, GovernanceState& state) {
+namespace {
+
+// What one chain derived to, for the last chain this process derived: a
+// service checks the same chain on every action.
+struct DerivedChain {
+  std::vector<GovernanceChange> changes;
+  std::vector<KeyRecord> keys;
+  GovernanceConfig config;
+  std::string head;
+  std::vector<std::string> digests;
+};
+
+// Everything a derivation depends on: the root chain and each change's
+// bytes and signatures.
+std::string DerivationKey(const std::vector<Envelope>& changes, const GovernanceState& state) {
+  Sha256 h;
+  for (const auto& r : state.roots.chain) h.Update(r.digest);
+  for (const auto& env : changes) {
+    h.Update(env.payload_type);
+    h.Update(Sha256Digest(env.payload));
+    for (const auto& sig : env.signatures) {
+      h.Update(sig.keyid);
+      h.Update(sig.sig);
+    }
+    h.Update("\n", 1);
+  }
+  return h.Finish();
+}
+
+std::string DeriveUncached(const std::vector<Envelope>& changes, GovernanceState& state) {
   std::string previous;
   for (size_t i = 0; i < changes.size(); ++i) {
     const Envelope& env = changes[i];
@@ -161,9 +206,31 @@ std::string DeriveFromChanges(const std::vector<Envelope>& changes, GovernanceSt
     if (!problem.empty()) return named + " " + problem;
     state.changes.push_back(c);
     previous = Sha256DigestOf(env.payload);
+    state.change_digests.push_back(previous);
   }
   state.change_head = previous;
   return "";
+}
+
+}  // namespace
+
+std::string DeriveFromChanges(const std::vector<Envelope>& changes, GovernanceState& state) {
+  static ParseCache<DerivedChain>* derived = new ParseCache<DerivedChain>(4);
+  const std::string key = DerivationKey(changes, state);
+  if (std::optional<DerivedChain> hit = derived->Find(key)) {
+    state.changes = std::move(hit->changes);
+    state.keys = std::move(hit->keys);
+    state.config = std::move(hit->config);
+    state.change_head = std::move(hit->head);
+    state.change_digests = std::move(hit->digests);
+    return "";
+  }
+  std::string problem = DeriveUncached(changes, state);
+  if (problem.empty()) {
+    derived->Put(key, {state.changes, state.keys, state.config, state.change_head,
+                       state.change_digests});
+  }
+  return problem;
 }
 
 std::string CheckRevocation(const Revocation& v, const GovernanceState& state) {
@@ -314,19 +381,41 @@ StatusOr<StateVerdict> VerifyStoreState(StoreTransaction& txn, TrustStore& trust
                                  std::to_string(current.ledger_size);
       return verdict;
     }
-    GOV_ASSIGN_OR_RETURN(std::vector<LedgerEntry> at, txn.ReadLedger(seen->size, 1));
-    if (seen->size > 0 && (at.empty() || at[0].hash != seen->head)) {
+    std::string head_then = seen->size == current.ledger_size ? current.ledger_head : "";
+    if (seen->size > 0 && seen->size < current.ledger_size) {
+      GOV_ASSIGN_OR_RETURN(std::vector<LedgerEntry> at, txn.ReadLedger(seen->size, 1));
+      if (!at.empty()) head_then = at[0].hash;
+    }
+    if (seen->size > 0 && head_then != seen->head) {
       verdict.snapshot_problem = "ledger history rewritten: entry " + std::to_string(seen->size) +
                                  " differs from the one this host saw at " +
                                  FormatRfc3339(seen->seen_at);
       return verdict;
+    }
+    // Facts this host saw may not disappear, whoever signed the snapshot.
+    const int64_t count = static_cast<int64_t>(state.change_digests.size());
+    if (seen->change_count > count ||
+        (seen->change_count > 0 && state.change_digests[seen->change_count - 1] != seen->change_head)) {
+      verdict.snapshot_problem = "governance change " + std::to_string(seen->change_count) +
+                                 ", which this host saw, is not in the store's chain (changes "
+                                 "withheld or replaced)";
+      return verdict;
+    }
+    std::set<std::string> now_revoked;
+    for (const auto& v : state.revocations) now_revoked.insert(RevocationLine(v));
+    for (const auto& line : seen->revocations) {
+      if (!now_revoked.count(line)) {
+        verdict.snapshot_problem = "a revocation this host saw (" + line.substr(0, 19) +
+                                   "…) is gone from the store (withheld)";
+        return verdict;
+      }
     }
   }
   if (state.roots.current().envelope.payload != pinned.payload ||
       state.roots.current().envelope.signatures.size() > pinned.signatures.size()) {
     GOV_RETURN_IF_ERROR(trust.AdvanceRoot(state.roots.current().envelope));
   }
-  GOV_RETURN_IF_ERROR(trust.RecordSeen({current.ledger_size, current.ledger_head, now}));
+  GOV_RETURN_IF_ERROR(trust.RecordSeen(state.Mark(current, now)));
   return verdict;
 }
 

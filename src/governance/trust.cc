@@ -8,6 +8,7 @@
 #include "core/digest.h"
 #include "core/document.h"
 #include "core/json_reader.h"
+#include "core/parse_cache.h"
 #include "core/time.h"
 
 namespace governance {
@@ -182,8 +183,15 @@ StatusOr<SignedRoot> ParseSignedRoot(const Envelope& envelope, std::string_view 
                                 envelope.payload_type + "\", want " +
                                 std::string(kRootPayloadType));
   }
-  GOV_ASSIGN_OR_RETURN(GovernanceRoot root, ParseRootPayload(envelope.payload, origin));
-  return SignedRoot{std::move(root), envelope, Sha256DigestOf(envelope.payload)};
+  static ParseCache<GovernanceRoot>* parsed = new ParseCache<GovernanceRoot>(64);
+  std::string digest = Sha256DigestOf(envelope.payload);
+  std::optional<GovernanceRoot> root = parsed->Find(digest);
+  if (!root) {
+    GOV_ASSIGN_OR_RETURN(GovernanceRoot fresh, ParseRootPayload(envelope.payload, origin));
+    parsed->Put(digest, fresh);
+    root = std::move(fresh);
+  }
+  return SignedRoot{std::move(*root), envelope, std::move(digest)};
 }
 
 Envelope SignRoot(const GovernanceRoot& root, const std::vector<const PrivateKey*>& admins) {

@@ -2,6 +2,7 @@
 // outside the store.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 
@@ -32,7 +33,8 @@ class MemoryTrust final : public TrustStore {
   }
   Status RecordSeen(const LedgerMark& mark) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!seen_ || mark.size >= seen_->size) seen_ = mark;
+    if (!seen_) seen_ = LedgerMark();
+    seen_->Merge(mark);
     return Status();
   }
 
@@ -74,21 +76,35 @@ class DirectoryTrust final : public TrustStore {
     JsonReader r(j, path);
     LedgerMark m;
     GOV_ASSIGN_OR_RETURN(m.size, r.Int("size"));
-    GOV_ASSIGN_OR_RETURN(m.head, r.String("head"));
+    GOV_ASSIGN_OR_RETURN(m.head, r.OptionalString("head"));
     GOV_ASSIGN_OR_RETURN(m.seen_at, r.Int("seen_at"));
+    GOV_ASSIGN_OR_RETURN(const nlohmann::json* changes, r.Member("change_count", false));
+    if (!changes->is_null()) {
+      GOV_ASSIGN_OR_RETURN(m.change_count, r.Int("change_count"));
+      GOV_ASSIGN_OR_RETURN(m.change_head, r.OptionalString("change_head"));
+      GOV_ASSIGN_OR_RETURN(m.revocations, r.StringList("revocations", true));
+    }
     return std::optional<LedgerMark>(m);
   }
 
   Status RecordSeen(const LedgerMark& mark) override {
     GOV_ASSIGN_OR_RETURN(std::optional<LedgerMark> kept, LastSeen());
-    if (kept && kept->size > mark.size) return Status();
-    if (kept && kept->size == mark.size && kept->head == mark.head) return Status();
+    LedgerMark merged = kept.value_or(LedgerMark());
+    merged.Merge(mark);
+    if (kept && kept->size == merged.size && kept->head == merged.head &&
+        kept->change_count == merged.change_count && kept->revocations == merged.revocations) {
+      return Status();  // nothing new: no write
+    }
     GOV_RETURN_IF_ERROR(EnsureDir());
-    return WriteFileAtomic(
-        SeenPath(),
-        nlohmann::json({{"size", mark.size}, {"head", mark.head}, {"seen_at", mark.seen_at}})
-                .dump() + "\n",
-        0644);
+    return WriteFileAtomic(SeenPath(),
+                           nlohmann::json({{"size", merged.size},
+                                           {"head", merged.head},
+                                           {"seen_at", merged.seen_at},
+                                           {"change_count", merged.change_count},
+                                           {"change_head", merged.change_head},
+                                           {"revocations", merged.revocations}})
+                                   .dump() + "\n",
+                           0644);
   }
 
  private:
@@ -107,6 +123,23 @@ class DirectoryTrust final : public TrustStore {
 };
 
 }  // namespace
+
+void LedgerMark::Merge(const LedgerMark& other) {
+  if (other.size > size || (other.size == size && head.empty())) {
+    size = other.size;
+    head = other.head;
+  }
+  seen_at = std::max(seen_at, other.seen_at);
+  if (other.change_count > change_count) {
+    change_count = other.change_count;
+    change_head = other.change_head;
+  }
+  std::vector<std::string> all = revocations;
+  all.insert(all.end(), other.revocations.begin(), other.revocations.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  revocations = std::move(all);
+}
 
 std::shared_ptr<TrustStore> PinnedTrust(Envelope root) {
   return std::make_shared<MemoryTrust>(std::move(root));

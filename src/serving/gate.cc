@@ -5,6 +5,7 @@
 
 #include "core/digest.h"
 #include "core/document.h"
+#include "core/parse_cache.h"
 #include "core/time.h"
 #include "governance/quorum.h"
 #include "governance/statements.h"
@@ -95,10 +96,17 @@ std::string CheckTraining(const GovernanceState& state, GateFacts& facts, const 
       t.envelope.payload_type != kTrainingOutputPayloadType) {
     return "the stored training output does not hash to the digest the approval names (edited)";
   }
-  auto payload = ParseJson(t.envelope.payload, "training output");
-  if (!payload.ok()) return payload.status().message();
-  auto out = TrainingOutputFromJson(*payload, "training output");
-  if (!out.ok()) return out.status().message();
+  // The digest was checked above: what it parses to is known.
+  static ParseCache<TrainingOutput>* parsed = new ParseCache<TrainingOutput>(256);
+  std::optional<TrainingOutput> out = parsed->Find(a.training_output_digest);
+  if (!out) {
+    auto payload = ParseJson(t.envelope.payload, "training output");
+    if (!payload.ok()) return payload.status().message();
+    auto fresh = TrainingOutputFromJson(*payload, "training output");
+    if (!fresh.ok()) return fresh.status().message();
+    parsed->Put(a.training_output_digest, *fresh);
+    out = std::move(*fresh);
+  }
   if (out->model_id != a.model_id || out->model_version != a.model_version ||
       out->artifact.digest != a.artifact_digest || out->trainer != a.trainer) {
     return "the training output is for " + out->model_id + " " + out->model_version +

@@ -21,7 +21,7 @@ nlohmann::json GateSummary(const PromotionResult& r) {
 // allowed) in `txn`.
 Status Record(StoreTransaction& txn, const GovernanceState& state, const GateInputs& in,
               const std::string& actor, const PrivateKey* deployer, const std::string& reason,
-              const std::string& requested_by, PromotionResult& result) {
+              const std::string& requested_by, PromotionResult& result, LedgerEntry* appended) {
   nlohmann::json details = GateSummary(result);
   if (!requested_by.empty()) details["requested_by"] = requested_by;
   if (!reason.empty()) details["reason"] = reason;
@@ -59,6 +59,7 @@ Status Record(StoreTransaction& txn, const GovernanceState& state, const GateInp
                        txn.AppendLedger({in.kind + (result.promoted ? ".allowed" : ".denied"),
                                          actor, result.approval_id, std::move(details)}));
   result.ledger_sequence = e.sequence;
+  *appended = e;
   return Status();
 }
 
@@ -89,6 +90,7 @@ StatusOr<PromotionResult> ServingPlane::Run(const GateRequest& request, const Pr
     in.artifact_origin = "the recorded artifact";
   }
   PromotionResult result;
+  LedgerEntry appended;
   auto run = [&](StoreTransaction& txn) -> Status {
     in.now = NowUnder(options_.clock);
     StateVerdict verdict;
@@ -116,9 +118,10 @@ StatusOr<PromotionResult> ServingPlane::Run(const GateRequest& request, const Pr
     }
     // Nothing is recorded on top of a state that does not verify.
     if (!record || !verdict.ok()) return Status();
-    return Record(txn, verdict.state, in, actor, deployer, reason, requested_by, result);
+    return Record(txn, verdict.state, in, actor, deployer, reason, requested_by, result, &appended);
   };
   GOV_RETURN_IF_ERROR(record ? store_.Transact(run) : store_.Read(run));
+  RememberWritten(options_, appended);
   return result;
 }
 

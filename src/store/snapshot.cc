@@ -6,6 +6,8 @@
 #include "core/digest.h"
 #include "core/document.h"
 #include "core/json_reader.h"
+#include "core/parse_cache.h"
+#include "store/store_state.h"
 #include "core/time.h"
 
 namespace governance {
@@ -31,7 +33,32 @@ std::string SnapshotPayload(const Snapshot& s) {
        {"tables", std::move(tables)}});
 }
 
+namespace {
+
+ParseCache<Snapshot>& ParsedSnapshots() {
+  static ParseCache<Snapshot>* cache = new ParseCache<Snapshot>(16);
+  return *cache;
+}
+
+StatusOr<Snapshot> ParseUncached(std::string_view payload, std::string_view origin);
+
+}  // namespace
+
 StatusOr<Snapshot> ParseSnapshotPayload(std::string_view payload, std::string_view origin) {
+  const std::string digest = Sha256DigestOf(payload);
+  if (std::optional<Snapshot> hit = ParsedSnapshots().Find(digest)) return *hit;
+  GOV_ASSIGN_OR_RETURN(Snapshot s, ParseUncached(payload, origin));
+  ParsedSnapshots().Put(digest, s);
+  return s;
+}
+
+void RememberSnapshotPayload(std::string_view payload, const Snapshot& snapshot) {
+  ParsedSnapshots().Put(Sha256DigestOf(payload), snapshot);
+}
+
+namespace {
+
+StatusOr<Snapshot> ParseUncached(std::string_view payload, std::string_view origin) {
   GOV_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(payload, origin));
   JsonReader r(j, std::string(origin));
   GOV_RETURN_IF_ERROR(r.RequireKnown({"_type", "issued_at", "ledger", "facts", "tables"}));
@@ -66,6 +93,8 @@ StatusOr<Snapshot> ParseSnapshotPayload(std::string_view payload, std::string_vi
   }
   return s;
 }
+
+}  // namespace
 
 std::string DescribeStateDifference(const StoreState& s, const StoreState& a, bool facts_only) {
   if (!facts_only) {

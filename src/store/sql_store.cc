@@ -1,6 +1,7 @@
 #include "store/sql_store.h"
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "core/encoding.h"
@@ -39,15 +40,48 @@ StatusOr<KeyRecord> KeyFromRow(const SqlRow& r) {
   return k;
 }
 
-StatusOr<Envelope> EnvelopeColumn(const std::string& text, const std::string& what) {
-  if (text.empty()) return Envelope();
-  auto env = ParseEnvelope(text, what);
-  if (!env.ok()) return DataLossError(env.status().message());
-  return std::move(*env);
+// Envelopes are stored compactly, one field a line, so that reading the
+// governance chain on every action costs base64 rather than JSON:
+//   "dsse1\n<payloadType>\n<base64 payload>\n" then "<keyid> <base64 sig>\n" each.
+// Text that starts with '{' is the JSON form (EnvelopeToJson), which older
+// rows hold and which is read as well.
+std::string EnvelopeColumnText(const Envelope& env) {
+  if (env.payload.empty() && env.signatures.empty()) return std::string();
+  std::string out = "dsse1\n" + env.payload_type + "\n" + Base64Encode(env.payload) + "\n";
+  for (const auto& sig : env.signatures) out += sig.keyid + " " + Base64Encode(sig.sig) + "\n";
+  return out;
 }
 
-std::string EnvelopeColumnText(const Envelope& env) {
-  return env.payload.empty() && env.signatures.empty() ? std::string() : EnvelopeToJson(env);
+StatusOr<Envelope> EnvelopeColumn(const std::string& text, const std::string& what) {
+  if (text.empty()) return Envelope();
+  if (text[0] == '{') {
+    auto env = ParseEnvelope(text, what);
+    if (!env.ok()) return DataLossError(env.status().message());
+    return std::move(*env);
+  }
+  const Status corrupt = DataLossError(what + " is corrupt");
+  std::vector<std::string_view> lines;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    size_t nl = rest.find('\n');
+    if (nl == std::string_view::npos) return corrupt;
+    lines.push_back(rest.substr(0, nl));
+    rest.remove_prefix(nl + 1);
+  }
+  if (lines.size() < 3 || lines[0] != "dsse1") return corrupt;
+  Envelope env;
+  env.payload_type = std::string(lines[1]);
+  auto payload = Base64Decode(lines[2]);
+  if (!payload.ok()) return corrupt;
+  env.payload = std::move(*payload);
+  for (size_t i = 3; i < lines.size(); ++i) {
+    size_t space = lines[i].find(' ');
+    if (space == std::string_view::npos) return corrupt;
+    auto sig = Base64Decode(lines[i].substr(space + 1));
+    if (!sig.ok() || sig->size() != 64) return corrupt;
+    env.signatures.push_back({std::string(lines[i].substr(0, space)), std::move(*sig)});
+  }
+  return env;
 }
 
 StatusOr<Deployment> DeploymentFromRow(const SqlRow& r) {
@@ -103,29 +137,30 @@ class SqlTransaction final : public StoreTransaction {
     GOV_ASSIGN_OR_RETURN(Envelope snapshot, SealSnapshot(*this, *options_.ledger_key, now));
     GOV_RETURN_IF_ERROR(conn_.Query("DELETE FROM snapshots WHERE id = 1").status());
     return conn_
-        .Query("INSERT INTO snapshots (id, envelope) VALUES (1, ?)", {EnvelopeToJson(snapshot)})
+        .Query("INSERT INTO snapshots (id, envelope) VALUES (1, ?)", {EnvelopeColumnText(snapshot)})
         .status();
   }
 
   Status PutRoot(const RootRecord& r) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("roots"));
     GOV_ASSIGN_OR_RETURN(bool inserted,
                          Insert("INSERT INTO roots (version, state, envelope) VALUES (?, ?, ?)",
-                                {r.version, r.state, EnvelopeToJson(r.envelope)}));
+                                {r.version, r.state, EnvelopeColumnText(r.envelope)}));
     if (!inserted) return AlreadyExistsError("root v" + std::to_string(r.version) + " exists");
     return Status();
   }
 
   Status UpdateRoot(const RootRecord& r) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("roots"));
     GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("UPDATE roots SET state = ?, envelope = ? WHERE "
                                                 "version = ? RETURNING 1",
-                                                {r.state, EnvelopeToJson(r.envelope), r.version}));
+                                                {r.state, EnvelopeColumnText(r.envelope), r.version}));
     if (rows.empty()) return NotFoundError("no root v" + std::to_string(r.version));
     return Status();
   }
 
   StatusOr<std::vector<RootRecord>> ListRoots() override {
+    if (roots_) return *roots_;
     GOV_ASSIGN_OR_RETURN(auto rows,
                          conn_.Query("SELECT version, state, envelope FROM roots ORDER BY version"));
     std::vector<RootRecord> out;
@@ -135,33 +170,35 @@ class SqlTransaction final : public StoreTransaction {
                            EnvelopeColumn(r.Text(2), "stored root v" + std::to_string(root.version)));
       out.push_back(std::move(root));
     }
+    roots_ = out;
     return out;
   }
 
   Status PutChange(const ChangeRecord& c) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("governance_changes"));
     GOV_ASSIGN_OR_RETURN(auto pos, conn_.Query("SELECT COALESCE(MAX(position), 0) + 1 FROM "
                                                "governance_changes"));
     GOV_ASSIGN_OR_RETURN(bool inserted,
                          Insert("INSERT INTO governance_changes (change_id, sequence, state, "
                                 "envelope, position) VALUES (?, ?, ?, ?, ?)",
-                                {c.change_id, c.sequence, c.state, EnvelopeToJson(c.envelope),
+                                {c.change_id, c.sequence, c.state, EnvelopeColumnText(c.envelope),
                                  pos[0].Int(0)}));
     if (!inserted) return AlreadyExistsError("governance change " + c.change_id + " exists");
     return Status();
   }
 
   Status UpdateChange(const ChangeRecord& c) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("governance_changes"));
     GOV_ASSIGN_OR_RETURN(auto rows,
                          conn_.Query("UPDATE governance_changes SET state = ?, envelope = ? "
                                      "WHERE change_id = ? RETURNING 1",
-                                     {c.state, EnvelopeToJson(c.envelope), c.change_id}));
+                                     {c.state, EnvelopeColumnText(c.envelope), c.change_id}));
     if (rows.empty()) return NotFoundError("no governance change " + c.change_id);
     return Status();
   }
 
   StatusOr<std::vector<ChangeRecord>> ListChanges() override {
+    if (changes_) return *changes_;
     GOV_ASSIGN_OR_RETURN(
         auto rows, conn_.Query("SELECT change_id, sequence, state, envelope FROM "
                                "governance_changes ORDER BY CASE WHEN state = 'applied' THEN 0 "
@@ -173,11 +210,12 @@ class SqlTransaction final : public StoreTransaction {
       GOV_ASSIGN_OR_RETURN(c.envelope, EnvelopeColumn(r.Text(3), "stored change " + c.change_id));
       out.push_back(std::move(c));
     }
+    changes_ = out;
     return out;
   }
 
   Status PutPolicyBundle(std::string_view digest, std::string_view files) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("policy_bundles"));
     return Insert("INSERT INTO policy_bundles (digest, files) VALUES (?, ?)",
                   {std::string(digest), std::string(files)})
         .status();
@@ -199,7 +237,7 @@ class SqlTransaction final : public StoreTransaction {
   }
 
   Status PutKey(const KeyRecord& k) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("keys"));
     GOV_ASSIGN_OR_RETURN(
         bool inserted,
         Insert(std::string("INSERT INTO keys (") + kKeyColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -210,7 +248,7 @@ class SqlTransaction final : public StoreTransaction {
   }
 
   Status UpdateKey(const KeyRecord& k) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("keys"));
     GOV_ASSIGN_OR_RETURN(
         auto rows,
         conn_.Query("UPDATE keys SET identity = ?, roles = ?, public_key_pem = ?, enrolled_at = ?, "
@@ -230,6 +268,7 @@ class SqlTransaction final : public StoreTransaction {
   }
 
   StatusOr<std::vector<KeyRecord>> ListKeys() override {
+    if (keys_) return *keys_;
     GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query(std::string("SELECT ") + kKeyColumns +
                                                 " FROM keys ORDER BY enrolled_at, keyid"));
     std::vector<KeyRecord> out;
@@ -237,14 +276,15 @@ class SqlTransaction final : public StoreTransaction {
       GOV_ASSIGN_OR_RETURN(KeyRecord k, KeyFromRow(r));
       out.push_back(std::move(k));
     }
+    keys_ = out;
     return out;
   }
 
   Status PutTrainingOutput(const TrainingOutputRecord& t) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("training_outputs"));
     return Insert("INSERT INTO training_outputs (digest, model_id, model_version, envelope) "
                   "VALUES (?, ?, ?, ?)",
-                  {t.digest, t.model_id, t.model_version, EnvelopeToJson(t.envelope)})
+                  {t.digest, t.model_id, t.model_version, EnvelopeColumnText(t.envelope)})
         .status();
   }
 
@@ -258,14 +298,13 @@ class SqlTransaction final : public StoreTransaction {
     t.digest = rows[0].Text(0);
     t.model_id = rows[0].Text(1);
     t.model_version = rows[0].Text(2);
-    auto env = ParseEnvelope(rows[0].Text(3), "stored training output " + t.digest);
-    if (!env.ok()) return DataLossError(env.status().message());
-    t.envelope = std::move(*env);
+    GOV_ASSIGN_OR_RETURN(t.envelope,
+                         EnvelopeColumn(rows[0].Text(3), "stored training output " + t.digest));
     return t;
   }
 
   Status PutApproval(const ApprovalRecord& a) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("approvals"));
     GOV_ASSIGN_OR_RETURN(
         bool inserted,
         Insert("INSERT INTO approvals (approval_id, model_id, model_version, artifact_digest, "
@@ -292,7 +331,7 @@ class SqlTransaction final : public StoreTransaction {
   }
 
   Status AddApprovalSignature(std::string_view id, const EnvelopeSignature& sig) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("approval_signatures"));
     // Writers hold the store's write lock, so the count cannot change before
     // the insert and positions stay dense.
     GOV_ASSIGN_OR_RETURN(
@@ -314,7 +353,7 @@ class SqlTransaction final : public StoreTransaction {
   }
 
   Status PutRevocation(const Revocation& v) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("revocations"));
     GOV_ASSIGN_OR_RETURN(bool inserted,
                          Insert("INSERT INTO revocations (kind, target, reason, revoked_by, "
                                 "revoked_at, artifact_digests, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -335,10 +374,16 @@ class SqlTransaction final : public StoreTransaction {
     return std::optional<Revocation>(std::move(list[0]));
   }
 
-  StatusOr<std::vector<Revocation>> ListRevocations() override { return Revocations("", {}); }
+  StatusOr<std::vector<Revocation>> ListRevocations() override {
+    if (!revocations_) {
+      GOV_ASSIGN_OR_RETURN(auto all, Revocations("", {}));
+      revocations_ = std::move(all);
+    }
+    return *revocations_;
+  }
 
   StatusOr<int64_t> AddDeployment(const Deployment& d) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("deployments"));
     GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT COALESCE(MAX(id), 0) FROM deployments"));
     int64_t id = rows[0].Int(0) + 1;
     GOV_ASSIGN_OR_RETURN(
@@ -361,10 +406,15 @@ class SqlTransaction final : public StoreTransaction {
   }
 
   StatusOr<std::vector<Deployment>> CurrentDeployments() override {
-    return Deployments(
-        "WHERE id IN (SELECT MAX(id) FROM deployments GROUP BY model_id, environment) "
-        "ORDER BY model_id, environment",
-        {});
+    if (!current_) {
+      GOV_ASSIGN_OR_RETURN(
+          auto current,
+          Deployments("WHERE id IN (SELECT MAX(id) FROM deployments GROUP BY model_id, "
+                      "environment) ORDER BY model_id, environment",
+                      {}));
+      current_ = std::move(current);
+    }
+    return *current_;
   }
 
   StatusOr<std::optional<std::string>> GetSetting(std::string_view name) override {
@@ -375,11 +425,10 @@ class SqlTransaction final : public StoreTransaction {
   }
 
   Status PutSetting(std::string_view name, std::string_view value) override {
-    GOV_RETURN_IF_ERROR(Writable());
-    GOV_RETURN_IF_ERROR(conn_.Query("DELETE FROM settings WHERE name = ?", {std::string(name)})
-                            .status());
+    GOV_RETURN_IF_ERROR(Writable("settings"));
     return conn_
-        .Query("INSERT INTO settings (name, value) VALUES (?, ?)",
+        .Query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE "
+               "SET value = excluded.value",
                {std::string(name), std::string(value)})
         .status();
   }
@@ -392,7 +441,7 @@ class SqlTransaction final : public StoreTransaction {
   }
 
   StatusOr<LedgerEntry> AppendLedger(const LedgerEvent& event) override {
-    GOV_RETURN_IF_ERROR(Writable());
+    GOV_RETURN_IF_ERROR(Writable("ledger"));
     GOV_ASSIGN_OR_RETURN(std::optional<LedgerEntry> last, LastLedgerEntry());
     int64_t now = options_.clock ? options_.clock() : NowSeconds();
     LedgerEntry e = SealLedgerEntry(event, last ? &*last : nullptr, now, *options_.ledger_key);
@@ -449,8 +498,11 @@ class SqlTransaction final : public StoreTransaction {
 
   StatusOr<StoreState> CurrentState() override {
     if (!state_) {
-      GOV_ASSIGN_OR_RETURN(StoreState s, ComputeStoreState(*this));
+      GOV_ASSIGN_OR_RETURN(StoreState s, ComputeStoreState(*this, last_state_ ? &*last_state_ : nullptr,
+                                                           &dirty_));
       state_ = std::move(s);
+      last_state_ = state_;
+      dirty_.clear();
     }
     return *state_;
   }
@@ -470,7 +522,7 @@ class SqlTransaction final : public StoreTransaction {
  private:
   // Every write goes through here: the first one checks that the store is
   // still what its last snapshot signed.
-  Status Writable() {
+  Status Writable(std::string_view table) {
     if (read_only_) return FailedPreconditionError("write attempted in a read-only view");
     if (!options_.ledger_key) {
       return FailedPreconditionError(
@@ -482,6 +534,12 @@ class SqlTransaction final : public StoreTransaction {
     }
     wrote_ = true;
     state_.reset();
+    dirty_.insert(std::string(table));
+    if (table == "roots") roots_.reset();
+    if (table == "governance_changes") changes_.reset();
+    if (table == "keys") keys_.reset();
+    if (table == "revocations") revocations_.reset();
+    if (table == "deployments") current_.reset();
     return Status();
   }
 
@@ -572,7 +630,17 @@ class SqlTransaction final : public StoreTransaction {
   const bool read_only_;
   bool checked_ = false;
   bool wrote_ = false;
+  // What this transaction read, until it writes that table: the governance
+  // check and the snapshot both read the small tables, and parsing their
+  // envelopes is most of a gate's cost.
   std::optional<StoreState> state_;
+  std::optional<StoreState> last_state_;  // and the tables written since
+  std::set<std::string> dirty_;
+  std::optional<std::vector<RootRecord>> roots_;
+  std::optional<std::vector<ChangeRecord>> changes_;
+  std::optional<std::vector<KeyRecord>> keys_;
+  std::optional<std::vector<Revocation>> revocations_;
+  std::optional<std::vector<Deployment>> current_;
 };
 
 bool Retryable(const Status& s) {

@@ -1,6 +1,7 @@
 #include "store/store_state.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/digest.h"
 #include "core/document.h"
@@ -19,35 +20,52 @@ std::string DigestOfLines(std::vector<std::string> lines) {
   return Sha256DigestOf(text);
 }
 
+// One row as unambiguous text: every field length-prefixed.
+class Row {
+ public:
+  Row& Add(std::string_view field) {
+    text_ += std::to_string(field.size());
+    text_ += ':';
+    text_ += field;
+    return *this;
+  }
+  Row& Add(int64_t n) { return Add(std::string_view(std::to_string(n))); }
+  // An envelope by its payload digest and each signature's key id and digest.
+  Row& Add(const Envelope& env) {
+    Add(env.payload_type).Add(Sha256DigestOf(env.payload));
+    for (const auto& sig : env.signatures) Add(sig.keyid).Add(Sha256DigestOf(sig.sig));
+    return Add(std::string_view("end"));
+  }
+  std::string Take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
 template <typename T, typename F>
-TableState Digested(int64_t rows, const std::vector<T>& items, F row_json) {
+TableState Digested(int64_t rows, const std::vector<T>& items, F row) {
   std::vector<std::string> lines;
-  for (const auto& item : items) lines.push_back(CanonicalJson(row_json(item)));
+  lines.reserve(items.size());
+  for (const auto& item : items) lines.push_back(row(item).Take());
   return {rows, DigestOfLines(std::move(lines))};
 }
 
-nlohmann::json EnvelopeJson(const Envelope& env) {
-  return nlohmann::json::parse(EnvelopeToJson(env), nullptr, false);
+Row KeyRow(const KeyRecord& k) {
+  Row r;
+  r.Add(k.keyid).Add(k.identity);
+  for (Role role : k.roles) r.Add(RoleName(role));
+  r.Add(std::string_view("|")).Add(k.public_key_pem).Add(k.enrolled_at);
+  r.Add(int64_t{k.revoked}).Add(k.revoked_at).Add(k.revocation_reason);
+  return r;
 }
 
-nlohmann::json KeyRowJson(const KeyRecord& k) {
-  nlohmann::json roles = nlohmann::json::array();
-  for (Role r : k.roles) roles.push_back(RoleName(r));
-  return {{"keyid", k.keyid},           {"identity", k.identity},
-          {"roles", roles},             {"public_key", k.public_key_pem},
-          {"enrolled_at", k.enrolled_at}, {"revoked", k.revoked},
-          {"revoked_at", k.revoked_at}, {"revocation_reason", k.revocation_reason}};
-}
-
-nlohmann::json RevocationRowJson(const Revocation& v) {
-  return {{"kind", v.kind == Revocation::Kind::kApproval ? "approval" : "model"},
-          {"target", v.target},
-          {"reason", v.reason},
-          {"revoked_by", v.revoked_by},
-          {"revoked_at", v.revoked_at},
-          {"artifact_digests", v.artifact_digests},
-          {"envelope", v.envelope.payload.empty() ? nlohmann::json(nullptr)
-                                                  : EnvelopeJson(v.envelope)}};
+Row RevocationRow(const Revocation& v) {
+  Row r;
+  r.Add(std::string_view(v.kind == Revocation::Kind::kApproval ? "approval" : "model"));
+  r.Add(v.target).Add(v.reason).Add(v.revoked_by).Add(v.revoked_at);
+  for (const auto& d : v.artifact_digests) r.Add(d);
+  r.Add(std::string_view("|")).Add(v.envelope);
+  return r;
 }
 
 // The newest applied root, when there is one.
@@ -69,15 +87,16 @@ const std::vector<std::string>& StoreTables() {
   return kTables;
 }
 
+std::string RevocationLine(const Revocation& v) {
+  return v.envelope.payload.empty()
+             ? std::string("legacy ") +
+                   (v.kind == Revocation::Kind::kApproval ? "approval " : "model ") + v.target
+             : Sha256DigestOf(v.envelope.payload);
+}
+
 std::string RevocationsDigest(const std::vector<Revocation>& revocations) {
   std::vector<std::string> lines;
-  for (const auto& v : revocations) {
-    lines.push_back(v.envelope.payload.empty()
-                        ? std::string("legacy ") +
-                              (v.kind == Revocation::Kind::kApproval ? "approval " : "model ") +
-                              v.target
-                        : Sha256DigestOf(v.envelope.payload));
-  }
+  for (const auto& v : revocations) lines.push_back(RevocationLine(v));
   return DigestOfLines(std::move(lines));
 }
 
@@ -93,69 +112,132 @@ std::string CurrentDeploymentsDigest(const std::vector<Deployment>& current) {
   return DigestOfLines(std::move(lines));
 }
 
-StatusOr<StoreState> ComputeStoreState(StoreTransaction& txn) {
-  StoreState st;
-  GOV_ASSIGN_OR_RETURN(std::optional<LedgerEntry> last, txn.LastLedgerEntry());
-  if (last) {
-    st.ledger_size = last->sequence;
-    st.ledger_head = last->hash;
-  }
-  GOV_ASSIGN_OR_RETURN(std::optional<std::string> frontier_text, txn.GetSetting(kFrontierSetting));
-  if (frontier_text) {
-    auto frontier = MerkleFrontier::Decode(*frontier_text);
-    if (frontier.ok() && frontier->size() == st.ledger_size) {
-      st.merkle_root = HexEncode(frontier->Root());
+StatusOr<StoreState> ComputeStoreState(StoreTransaction& txn, const StoreState* previous,
+                                       const std::set<std::string>* dirty) {
+  // A part may be taken from `previous` unless one of its tables was written.
+  auto clean = [&](std::initializer_list<const char*> tables) {
+    if (!previous || !dirty) return false;
+    for (const char* t : tables) {
+      if (dirty->count(t)) return false;
     }
-  } else if (st.ledger_size == 0) {
-    st.merkle_root = HexEncode(MerkleRoot({}));
+    return true;
+  };
+  StoreState st;
+  if (clean({"ledger", "settings"})) {
+    st.ledger_size = previous->ledger_size;
+    st.ledger_head = previous->ledger_head;
+    st.merkle_root = previous->merkle_root;
+  } else {
+    GOV_ASSIGN_OR_RETURN(std::optional<LedgerEntry> last, txn.LastLedgerEntry());
+    if (last) {
+      st.ledger_size = last->sequence;
+      st.ledger_head = last->hash;
+    }
+    GOV_ASSIGN_OR_RETURN(std::optional<std::string> frontier_text,
+                         txn.GetSetting(kFrontierSetting));
+    if (frontier_text) {
+      auto frontier = MerkleFrontier::Decode(*frontier_text);
+      if (frontier.ok() && frontier->size() == st.ledger_size) {
+        st.merkle_root = HexEncode(frontier->Root());
+      }
+    } else if (st.ledger_size == 0) {
+      st.merkle_root = HexEncode(MerkleRoot({}));
+    }
   }
-
-  GOV_ASSIGN_OR_RETURN(std::vector<RootRecord> roots, txn.ListRoots());
-  if (const RootRecord* newest = NewestApplied(roots)) {
-    st.facts.root_version = newest->version;
-    st.facts.root_digest = Sha256DigestOf(newest->envelope.payload);
+  // Row counts: counted again only when a counted table other than settings
+  // (whose rows are listed below anyway) was written.
+  std::map<std::string, int64_t> counts;
+  bool recount = !previous || !dirty;
+  for (const auto& name : StoreTables()) {
+    recount = recount || (name != "settings" && dirty->count(name) > 0);
   }
-  GOV_ASSIGN_OR_RETURN(std::vector<ChangeRecord> changes, txn.ListChanges());
-  for (const auto& c : changes) {
-    if (c.state != "applied") continue;
-    ++st.facts.change_count;
-    st.facts.change_head = Sha256DigestOf(c.envelope.payload);  // listed by sequence
+  if (recount) {
+    GOV_ASSIGN_OR_RETURN(counts, txn.CountRows());
+  } else {
+    for (const auto& [name, table] : previous->tables) counts[name] = table.rows;
   }
-  GOV_ASSIGN_OR_RETURN(std::vector<Revocation> revocations, txn.ListRevocations());
-  st.facts.revocations = RevocationsDigest(revocations);
-  GOV_ASSIGN_OR_RETURN(std::vector<Deployment> current, txn.CurrentDeployments());
-  st.facts.deployments = CurrentDeploymentsDigest(current);
-
-  GOV_ASSIGN_OR_RETURN(auto counts, txn.CountRows());
-  for (const auto& name : StoreTables()) st.tables[name].rows = counts[name];
-  st.tables["roots"] = Digested(counts["roots"], roots, [](const RootRecord& r) {
-    return nlohmann::json{
-        {"version", r.version}, {"state", r.state}, {"envelope", EnvelopeJson(r.envelope)}};
-  });
-  st.tables["governance_changes"] =
-      Digested(counts["governance_changes"], changes, [](const ChangeRecord& c) {
-        return nlohmann::json{{"change_id", c.change_id},
-                              {"sequence", c.sequence},
-                              {"state", c.state},
-                              {"envelope", EnvelopeJson(c.envelope)}};
-      });
-  GOV_ASSIGN_OR_RETURN(std::vector<KeyRecord> keys, txn.ListKeys());
-  st.tables["keys"] = Digested(counts["keys"], keys, KeyRowJson);
-  GOV_ASSIGN_OR_RETURN(auto bundles, txn.ListPolicyBundles());
-  std::vector<std::pair<std::string, std::string>> bundle_rows;
-  for (const auto& digest : bundles) {
-    GOV_ASSIGN_OR_RETURN(std::optional<std::string> files, txn.GetPolicyBundle(digest));
-    bundle_rows.emplace_back(digest, files ? Sha256DigestOf(*files) : "");
-  }
-  st.tables["policy_bundles"] =
-      Digested(counts["policy_bundles"], bundle_rows, [](const auto& row) {
-        return nlohmann::json{{"digest", row.first}, {"files", row.second}};
-      });
-  st.tables["revocations"] = Digested(counts["revocations"], revocations, RevocationRowJson);
   GOV_ASSIGN_OR_RETURN(auto settings, txn.ListSettings());
-  st.tables["settings"] = Digested(counts["settings"], settings, [](const auto& row) {
-    return nlohmann::json{{"name", row.first}, {"value", row.second}};
-  });
+  counts["settings"] = static_cast<int64_t>(settings.size());
+  for (const auto& name : StoreTables()) st.tables[name].rows = counts[name];
+  auto reuse = [&](const char* table) {
+    if (!clean({table})) return false;
+    st.tables[table] = previous->tables.at(table);
+    return true;
+  };
+
+  if (clean({"roots"})) {
+    st.facts.root_version = previous->facts.root_version;
+    st.facts.root_digest = previous->facts.root_digest;
+    reuse("roots");
+  } else {
+    GOV_ASSIGN_OR_RETURN(std::vector<RootRecord> roots, txn.ListRoots());
+    if (const RootRecord* newest = NewestApplied(roots)) {
+      st.facts.root_version = newest->version;
+      st.facts.root_digest = Sha256DigestOf(newest->envelope.payload);
+    }
+    st.tables["roots"] = Digested(counts["roots"], roots, [](const RootRecord& r) {
+      Row row;
+      row.Add(r.version).Add(r.state).Add(r.envelope);
+      return row;
+    });
+  }
+  if (clean({"governance_changes"})) {
+    st.facts.change_count = previous->facts.change_count;
+    st.facts.change_head = previous->facts.change_head;
+    reuse("governance_changes");
+  } else {
+    GOV_ASSIGN_OR_RETURN(std::vector<ChangeRecord> changes, txn.ListChanges());
+    for (const auto& c : changes) {
+      if (c.state != "applied") continue;
+      ++st.facts.change_count;
+      st.facts.change_head = Sha256DigestOf(c.envelope.payload);  // listed by sequence
+    }
+    st.tables["governance_changes"] =
+        Digested(counts["governance_changes"], changes, [](const ChangeRecord& c) {
+          Row row;
+          row.Add(c.change_id).Add(c.sequence).Add(c.state).Add(c.envelope);
+          return row;
+        });
+  }
+  if (clean({"revocations"})) {
+    st.facts.revocations = previous->facts.revocations;
+    reuse("revocations");
+  } else {
+    GOV_ASSIGN_OR_RETURN(std::vector<Revocation> revocations, txn.ListRevocations());
+    st.facts.revocations = RevocationsDigest(revocations);
+    st.tables["revocations"] = Digested(counts["revocations"], revocations, RevocationRow);
+  }
+  if (clean({"deployments"})) {
+    st.facts.deployments = previous->facts.deployments;
+  } else {
+    GOV_ASSIGN_OR_RETURN(std::vector<Deployment> current, txn.CurrentDeployments());
+    st.facts.deployments = CurrentDeploymentsDigest(current);
+  }
+  if (!reuse("keys")) {
+    GOV_ASSIGN_OR_RETURN(std::vector<KeyRecord> keys, txn.ListKeys());
+    st.tables["keys"] = Digested(counts["keys"], keys, KeyRow);
+  }
+  if (!reuse("policy_bundles")) {
+    GOV_ASSIGN_OR_RETURN(auto bundles, txn.ListPolicyBundles());
+    std::vector<std::pair<std::string, std::string>> bundle_rows;
+    for (const auto& digest : bundles) {
+      GOV_ASSIGN_OR_RETURN(std::optional<std::string> files, txn.GetPolicyBundle(digest));
+      bundle_rows.emplace_back(digest, files ? Sha256DigestOf(*files) : "");
+    }
+    st.tables["policy_bundles"] =
+        Digested(counts["policy_bundles"], bundle_rows, [](const auto& b) {
+          Row row;
+          row.Add(b.first).Add(b.second);
+          return row;
+        });
+  }
+  if (!reuse("settings")) {
+    st.tables["settings"] = Digested(counts["settings"], settings, [](const auto& setting) {
+      Row row;
+      row.Add(setting.first).Add(setting.second);
+      return row;
+    });
+  }
   return st;
 }
 
@@ -203,7 +285,9 @@ Status CheckBeforeWrite(StoreTransaction& txn, const PrivateKey& online_key) {
 StatusOr<Envelope> SealSnapshot(StoreTransaction& txn, const PrivateKey& online_key,
                                 int64_t now) {
   GOV_ASSIGN_OR_RETURN(StoreState state, txn.CurrentState());
-  Envelope env{std::string(kSnapshotPayloadType), SnapshotPayload({now, state}), {}};
+  Snapshot snapshot{now, std::move(state)};
+  Envelope env{std::string(kSnapshotPayloadType), SnapshotPayload(snapshot), {}};
+  RememberSnapshotPayload(env.payload, snapshot);
   AddSignature(env, online_key);
   return env;
 }

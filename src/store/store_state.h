@@ -6,6 +6,7 @@
 #define GOVERNANCE_SRC_STORE_STORE_STATE_H_
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,12 +22,16 @@ inline constexpr char kFrontierSetting[] = "ledger.frontier";
 // The table names CountRows reports, in the order snapshots list them.
 const std::vector<std::string>& StoreTables();
 
-// The facts digests (snapshot.h).
+// The facts digests (snapshot.h), and the line each revocation contributes.
+std::string RevocationLine(const Revocation& revocation);
 std::string RevocationsDigest(const std::vector<Revocation>& revocations);
 std::string CurrentDeploymentsDigest(const std::vector<Deployment>& current);
 
-// Reads everything a snapshot signs. Backends call it for CurrentState.
-StatusOr<StoreState> ComputeStoreState(StoreTransaction& txn);
+// Reads everything a snapshot signs. Backends call it for CurrentState; with
+// `previous` (computed earlier in the same transaction), only what `dirty`
+// names (tables written since) is read again.
+StatusOr<StoreState> ComputeStoreState(StoreTransaction& txn, const StoreState* previous = nullptr,
+                                       const std::set<std::string>* dirty = nullptr);
 
 // The guard before a transaction's first write. A store with neither a
 // governance root nor a snapshot (new, or made before roots) may be written;
@@ -39,6 +44,9 @@ Status CheckBeforeWrite(StoreTransaction& txn, const PrivateKey& online_key);
 // The snapshot of the state `txn` leaves behind, signed by `online_key`.
 StatusOr<Envelope> SealSnapshot(StoreTransaction& txn, const PrivateKey& online_key,
                                 int64_t now);
+
+// Tells ParseSnapshotPayload what `payload` (just built) parses to.
+void RememberSnapshotPayload(std::string_view payload, const Snapshot& snapshot);
 
 // Adds `appended` (just inserted) to the stored Merkle frontier, rebuilding
 // the frontier from the whole ledger when it is missing or does not fit

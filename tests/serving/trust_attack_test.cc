@@ -369,6 +369,51 @@ TEST_CASE_FIXTURE(TrustAttack, "ledger rewritten with the online key: caught by 
   CHECK(v.reason.rfind("ledger truncated: the checkpoint covers", 0) == 0);
 }
 
+// The holder of the online key re-signs a snapshot over a store from which
+// something was taken away, keeping the ledger as it is.
+void ResignSnapshot(TrustAttack& t) {
+  StoreState state;
+  REQUIRE(t.store_->Read([&](StoreTransaction& txn) -> Status {
+    GOV_ASSIGN_OR_RETURN(state, txn.CurrentState());
+    return Status();
+  }).ok());
+  Envelope snapshot{std::string(kSnapshotPayloadType), SnapshotPayload({t.now_, state}), {}};
+  AddSignature(snapshot, t.ledger_key_);
+  t.Tamper("UPDATE snapshots SET envelope = '" + EnvelopeToJson(snapshot) + "'");
+}
+
+TEST_CASE_FIXTURE(TrustAttack, "online key withholds a revocation: a host that saw it refuses") {
+  auto id = Approve({"staging"});
+  GovernancePlane gov(*store_, plane_options_);
+  // This host made the revocation: it knows it exists without reading again.
+  REQUIRE(gov.RevokeApproval(id, "bias found", carol_).ok());
+  Tamper("DELETE FROM revocations");
+  ResignSnapshot(*this);
+  auto r = Verify(id, "staging");
+  REQUIRE(r.ok());
+  CheckFailedGates(*r, {"snapshot"});
+  CHECK(GateNamed(*r, "snapshot").reason.rfind("a revocation this host saw", 0) == 0);
+  // The whole-store audit sees it on any host: the ledger recorded it.
+  PlaneOptions other = plane_options_;
+  other.trust = PinnedTrust(root_);
+  CHECK(ProblemIn(Audit(other.trust.get()), "revocations").find("is missing") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(TrustAttack, "online key withholds a key revocation: a host that saw it refuses") {
+  auto id = Approve({"staging"});
+  REQUIRE(administration_->RevokeKey(bob_.keyid(), "laptop stolen", admin_)->applied);
+  const int64_t last = static_cast<int64_t>(State().changes.size());
+  Tamper("DELETE FROM governance_changes WHERE sequence = " + std::to_string(last));
+  Tamper("UPDATE keys SET revoked = 0, revoked_at = 0, revocation_reason = ''");
+  ResignSnapshot(*this);
+  auto r = Verify(id, "staging");
+  REQUIRE(r.ok());
+  CheckFailedGates(*r, {"snapshot"});
+  CHECK(GateNamed(*r, "snapshot").reason ==
+        "governance change " + std::to_string(last) +
+            ", which this host saw, is not in the store's chain (changes withheld or replaced)");
+}
+
 TEST_CASE_FIXTURE(TrustAttack, "ledger key replaced: nothing verifies against the root") {
   auto id = Approve({"staging"});
   // An attacker with the store directory swaps in a key of their own and

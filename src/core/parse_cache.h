@@ -1,0 +1,42 @@
+// A small process-wide cache of what immutable documents parse to, keyed by
+// the digest of their bytes: governance roots, changes and training outputs
+// are read and parsed on every action, but never change once signed.
+// Bounded (cleared when full); thread-safe; values are copied out.
+#ifndef GOVERNANCE_SRC_CORE_PARSE_CACHE_H_
+#define GOVERNANCE_SRC_CORE_PARSE_CACHE_H_
+
+#include <cstddef>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace governance {
+
+template <typename T>
+class ParseCache {
+ public:
+  explicit ParseCache(size_t capacity) : capacity_(capacity) {}
+
+  std::optional<T> Find(const std::string& digest) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(digest);
+    if (it == entries_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void Put(const std::string& digest, const T& value) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (entries_.size() >= capacity_) entries_.clear();
+    entries_.insert_or_assign(digest, value);
+  }
+
+ private:
+  const size_t capacity_;
+  std::mutex mu_;
+  std::map<std::string, T> entries_;
+};
+
+}  // namespace governance
+
+#endif  // GOVERNANCE_SRC_CORE_PARSE_CACHE_H_
