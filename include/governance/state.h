@@ -25,6 +25,7 @@
 
 #include "governance/administration.h"
 #include "governance/config.h"
+#include "governance/coordinator.h"
 #include "governance/keys.h"
 #include "governance/snapshot.h"
 #include "governance/store.h"
@@ -64,13 +65,27 @@ struct StateVerdict {
   Status ToStatus() const;
 };
 
+// What a verification may overlook, for the few actions that repair a state.
+struct StateCheck {
+  // A snapshot older than the freshness window (RefreshSnapshot, audits,
+  // root rotations).
+  bool allow_stale_snapshot = false;
+  // A current root past its expiry (renewing it, audits).
+  bool allow_expired_root = false;
+};
+
 // Verifies the state `txn` sees against `trust` at `now`, as described above.
 // On success it advances the pinned root to the store's newest verified one
-// and records the ledger mark. Errors are for a store that cannot be read;
-// every verification failure is in the verdict. `require_fresh` false skips
-// only the freshness window (for RefreshSnapshot).
+// and records the mark (trust.h). Errors are for a store that cannot be
+// read; every verification failure is in the verdict.
 StatusOr<StateVerdict> VerifyStoreState(StoreTransaction& txn, TrustStore& trust, int64_t now,
-                                        bool require_fresh = true);
+                                        StateCheck check = {});
+
+// The verified state of `store`, read in a transaction of its own: what
+// listing commands show. PermissionDenied (StateVerdict::ToStatus) when it
+// does not verify; FailedPrecondition without options.trust.
+StatusOr<GovernanceState> ReadTrustedState(Store& store, const PlaneOptions& options,
+                                           StateCheck check = {});
 
 // Re-signs the snapshot of a store whose state verifies in every respect but
 // freshness, after verifying the whole ledger chain against the online keys

@@ -125,11 +125,11 @@ struct VerifiedRoots {
 // digest, domain) and be signed by a threshold of the predecessor's admins and
 // a threshold of its own; earlier versions are authenticated by the previous
 // digests above them. The current (newest) version must not be expired at
-// `now`. PermissionDenied naming the version and the reason: missing pinned
-// version (rolled back), a fork, a rotation lacking the old admins, an
-// expired root.
+// `now` (unless `allow_expired`, for renewing it). PermissionDenied naming the
+// version and the reason: missing pinned version (rolled back), a fork, a
+// rotation lacking the old admins, an expired root.
 StatusOr<VerifiedRoots> VerifyRootChain(const Envelope& pinned, const std::vector<Envelope>& stored,
-                                        int64_t now);
+                                        int64_t now, bool allow_expired = false);
 
 // What a host has verified of a store, so that no later view may take it
 // back, even one its online key signed: the ledger's size and the hash of

@@ -87,6 +87,9 @@ struct PolicyRecord {
 // The predicate of an approval statement (predicateType kApprovalPredicateType).
 struct ModelApproval {
   std::string approval_id;
+  // The governance domain (trust.h) it was issued in; empty only in
+  // approvals issued before the store had a governance root.
+  std::string domain;
   std::string model_id;
   std::string model_version;
   std::string artifact_digest;  // "sha256:<hex>", also the statement subject

@@ -28,12 +28,8 @@ StatusOr<Outcome> RunList(const AdminOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(auto roots, administration.PendingRoots());
   std::vector<GovernanceChange> applied;
   if (o.all) {
-    GOV_RETURN_IF_ERROR(store->Read([&](StoreTransaction& txn) -> Status {
-      GOV_ASSIGN_OR_RETURN(StateVerdict v, VerifyStoreState(txn, *planes.trust, NowSeconds()));
-      GOV_RETURN_IF_ERROR(v.ToStatus());
-      applied = v.state.changes;
-      return Status();
-    }));
+    GOV_ASSIGN_OR_RETURN(GovernanceState state, ReadTrustedState(*store, planes));
+    applied = std::move(state.changes);
   }
   if (ctx.global.json) {
     nlohmann::json out = {{"pending", nlohmann::json::array()},
@@ -73,10 +69,13 @@ StatusOr<Outcome> RunList(const AdminOptions& o, Context& ctx) {
     rows.push_back({c.change_id, "applied #" + std::to_string(c.sequence), "", c.Summary()});
   }
   for (const auto& r : roots) {
+    const bool first = r.proposal.root.version == 1;  // no old admins to sign it
     rows.push_back({"root-v" + std::to_string(r.proposal.root.version), "pending",
-                    fmt::format("{} of {} new, {} of {} old", r.new_admins.signers.size(),
-                                r.new_admins.threshold, r.old_admins.signers.size(),
-                                r.old_admins.threshold),
+                    first ? fmt::format("{} of {}", r.new_admins.signers.size(),
+                                        r.new_admins.threshold)
+                          : fmt::format("{} of {} new, {} of {} old", r.new_admins.signers.size(),
+                                        r.new_admins.threshold, r.old_admins.signers.size(),
+                                        r.old_admins.threshold),
                     "governance root v" + std::to_string(r.proposal.root.version)});
   }
   for (const auto& c : changes) {
@@ -102,11 +101,11 @@ StatusOr<Outcome> RunSign(const AdminOptions& o, Context& ctx) {
 }
 
 StatusOr<Outcome> RunConfig(const AdminOptions& o, Context& ctx) {
-  GOV_ASSIGN_OR_RETURN(nlohmann::json doc, LoadDocument(o.config_file));
-  GOV_ASSIGN_OR_RETURN(GovernanceConfig config, GovernanceConfigFromJson(doc, o.config_file));
   GOV_ASSIGN_OR_RETURN(PrivateKey key, LoadSigningKey(o.key, "--admin-key"));
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
   GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  GOV_ASSIGN_OR_RETURN(GovernanceState state, ReadTrustedState(*store, planes));
+  GOV_ASSIGN_OR_RETURN(GovernanceConfig config, LoadConfigKeepingPolicy(o.config_file, state.config));
   Administration administration(*store, planes);
   GOV_ASSIGN_OR_RETURN(ChangeOutcome out, administration.SetConfig(config, key));
   return ReportChange(ctx, out);
@@ -124,6 +123,23 @@ StatusOr<Outcome> RunPolicy(const AdminOptions& o, Context& ctx) {
 }
 
 }  // namespace
+
+StatusOr<GovernanceConfig> LoadConfigKeepingPolicy(const std::string& path,
+                                                   const GovernanceConfig& current) {
+  GOV_ASSIGN_OR_RETURN(nlohmann::json doc, LoadDocument(path));
+  if (doc.is_object() && doc.contains("environments") && doc["environments"].is_array()) {
+    for (auto& env : doc["environments"]) {
+      if (!env.is_object() || env.contains("policy_bundle") || !env.contains("name") ||
+          !env["name"].is_string()) {
+        continue;
+      }
+      if (const EnvironmentRule* now = current.Find(env["name"].get<std::string>())) {
+        env["policy_bundle"] = now->policy_bundle;
+      }
+    }
+  }
+  return GovernanceConfigFromJson(doc, path);
+}
 
 void AddAdminCommand(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<AdminOptions>();
@@ -144,7 +160,8 @@ void AddAdminCommand(CLI::App& app, Context& ctx) {
   sign->callback([o, &ctx] { ctx.Finish("admin sign", RunSign(*o, ctx)); });
 
   CLI::App* config = admin->add_subcommand(
-      "config", "Propose new environment rules (replacing the current configuration)");
+      "config", "Propose new environment rules (replacing the current ones; an environment "
+                "that names no policy_bundle keeps the one it requires)");
   config->add_option("CONFIG_FILE", o->config_file, "Rules (YAML/JSON), as mgov init --config")
       ->required();
   config->add_option("--admin-key", o->key, "Admin private key (PEM)")->required();

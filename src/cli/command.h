@@ -101,6 +101,13 @@ std::string ShortNumber(double value);
 // more admin signatures (kNo: the change is not in effect).
 StatusOr<Outcome> ReportChange(const Context& ctx, const ChangeOutcome& change);
 
+// Reads environment rules from `path` (YAML/JSON) to replace `current`. An
+// environment that does not mention policy_bundle keeps the bundle `current`
+// requires for it, so that new rules never drop a policy by omission
+// (`policy_bundle: ""` does, on purpose).
+StatusOr<GovernanceConfig> LoadConfigKeepingPolicy(const std::string& path,
+                                                   const GovernanceConfig& current);
+
 // Reads a private key file, naming the option in errors.
 StatusOr<PrivateKey> LoadSigningKey(const std::string& path, const char* option = "--key");
 

@@ -17,8 +17,8 @@ namespace governance::cli {
 namespace {
 
 struct InitOptions {
-  std::string admin_key;                 // signs the root; generated when missing
-  std::string admin_identity;            // default: the key file's stem
+  std::vector<std::string> admin_keys;   // admins present, who sign; generated when missing
+  std::string admin_identity;            // of the first; default: the key file's stem
   std::vector<std::string> admins;       // more admins: [NAME=]PUBFILE
   int admin_threshold = 1;
   std::string root_ttl;                  // default 365d
@@ -96,36 +96,27 @@ StatusOr<std::optional<PolicyBundle>> ChoosePolicy(const InitOptions& o, const C
 StatusOr<Outcome> Reconfigure(const InitOptions& o, Context& ctx, Store& store) {
   GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
   if (o.config_file.empty() && o.policy_dir.empty() && !o.no_policy) {
-    StateVerdict verdict;
-    GOV_RETURN_IF_ERROR(store.Read([&](StoreTransaction& txn) -> Status {
-      GOV_ASSIGN_OR_RETURN(verdict, VerifyStoreState(txn, *planes.trust, NowSeconds()));
-      return Status();
-    }));
-    GOV_RETURN_IF_ERROR(verdict.ToStatus());
+    GOV_ASSIGN_OR_RETURN(GovernanceState state, ReadTrustedState(store, planes));
     *ctx.out << "already initialised: " << store.url() << ", governance root v"
-             << verdict.state.root().version << "\n";
+             << state.root().version << "\n";
     return Outcome::kYes;
   }
-  if (o.admin_key.empty()) {
+  if (o.admin_keys.empty()) {
     return PermissionDeniedError(
         "changing the environment rules or the required policy of an initialised store is a "
         "governance change; it needs the admin threshold (pass --admin-key)");
   }
-  GOV_ASSIGN_OR_RETURN(PrivateKey admin, LoadSigningKey(o.admin_key, "--admin-key"));
+  GOV_ASSIGN_OR_RETURN(PrivateKey admin, LoadSigningKey(o.admin_keys[0], "--admin-key"));
   Administration administration(store, planes);
   StatusOr<ChangeOutcome> out = Status();
   if (!o.config_file.empty()) {
-    GOV_ASSIGN_OR_RETURN(nlohmann::json doc, LoadDocument(o.config_file));
-    GOV_ASSIGN_OR_RETURN(GovernanceConfig config, GovernanceConfigFromJson(doc, o.config_file));
+    GOV_ASSIGN_OR_RETURN(GovernanceState state, ReadTrustedState(store, planes));
+    GOV_ASSIGN_OR_RETURN(GovernanceConfig config,
+                         LoadConfigKeepingPolicy(o.config_file, state.config));
     out = administration.SetConfig(config, admin);
   } else if (o.no_policy) {
-    GovernanceConfig config;
-    GOV_RETURN_IF_ERROR(store.Read([&](StoreTransaction& txn) -> Status {
-      GOV_ASSIGN_OR_RETURN(StateVerdict v, VerifyStoreState(txn, *planes.trust, NowSeconds()));
-      GOV_RETURN_IF_ERROR(v.ToStatus());
-      config = v.state.config;
-      return Status();
-    }));
+    GOV_ASSIGN_OR_RETURN(GovernanceState state, ReadTrustedState(store, planes));
+    GovernanceConfig config = state.config;
     for (auto& e : config.environments) e.policy_bundle.clear();
     out = administration.SetConfig(config, admin);
   } else {
@@ -180,7 +171,7 @@ StatusOr<Outcome> RunInit(const InitOptions& o, Context& ctx) {
   }));
   if (has_root) return Reconfigure(o, ctx, *store);
 
-  if (o.admin_key.empty()) {
+  if (o.admin_keys.empty()) {
     return InvalidArgumentError(
         "mgov init needs --admin-key FILE: the first admin of the governance root, who signs "
         "it and every later governance change (the file is created, 0600, when missing)");
@@ -190,24 +181,34 @@ StatusOr<Outcome> RunInit(const InitOptions& o, Context& ctx) {
     return FailedPreconditionError("the store's ledger was started with another key; " +
                                    key_path + " does not match it");
   }
+  // Every admin present signs; each key's identity is its file name (the
+  // first may be named with --admin-identity).
+  std::vector<PrivateKey> present;
   bool generated = false;
-  GOV_ASSIGN_OR_RETURN(PrivateKey admin, AdminKeyFile(o.admin_key, &generated));
   InitRequest request;
   request.online_key = ledger_key.public_key();
-  std::string identity = o.admin_identity.empty() ? fs::path(o.admin_key).stem().string()
-                                                  : o.admin_identity;
-  auto canonical = CanonicalIdentity(identity);
-  if (!canonical.ok()) {
-    return canonical.status().WithContext("admin identity (from --admin-key's file name; "
-                                          "set --admin-identity)");
+  for (size_t i = 0; i < o.admin_keys.size(); ++i) {
+    bool made = false;
+    GOV_ASSIGN_OR_RETURN(PrivateKey key, AdminKeyFile(o.admin_keys[i], &made));
+    generated = generated || (i == 0 && made);
+    std::string identity = i == 0 && !o.admin_identity.empty()
+                               ? o.admin_identity
+                               : fs::path(o.admin_keys[i]).stem().string();
+    auto canonical = CanonicalIdentity(identity);
+    if (!canonical.ok()) {
+      return canonical.status().WithContext("admin identity (from --admin-key's file name; "
+                                            "set --admin-identity)");
+    }
+    request.admins.push_back({*canonical, key.public_key()});
+    present.push_back(std::move(key));
   }
-  request.admins.push_back({*canonical, admin.public_key()});
+  const PrivateKey& admin = present[0];
   for (const auto& spec : o.admins) {
     GOV_ASSIGN_OR_RETURN(AdminKey a, ParseAdmin(spec));
     request.admins.push_back(std::move(a));
   }
+  for (const auto& key : present) request.signing_admins.push_back(&key);
   request.admin_threshold = o.admin_threshold;
-  request.signing_admins = {&admin};
   if (!o.root_ttl.empty()) {
     auto ttl = ParseDurationSeconds(o.root_ttl);
     if (!ttl.ok()) return ttl.status().WithContext("--root-ttl");
@@ -260,7 +261,7 @@ StatusOr<Outcome> RunInit(const InitOptions& o, Context& ctx) {
              << (outcome.root_applied ? "" : " (waiting for more admin signatures: "
                                              "mgov admin sign root-v1)")
              << "\n"
-             << "admin key " << o.admin_key << " (" << admin.keyid().substr(0, 16) << ")"
+             << "admin key " << o.admin_keys[0] << " (" << admin.keyid().substr(0, 16) << ")"
              << (generated ? ", generated: keep it offline" : "") << "\n"
              << "pinned for this host in " << ctx.TrustDirectory()
              << "; give serving hosts `mgov root export`\n"
@@ -280,8 +281,9 @@ void AddInitCommand(CLI::App& app, Context& ctx) {
       "init", "Create the governance store, its ledger key and its governance root (signed by "
               "the admins), or migrate it; with --config/--policy on an initialised store, "
               "propose new rules");
-  sub->add_option("--admin-key", opts->admin_key,
-                  "Admin private key that signs the root (created 0600 when missing)");
+  sub->add_option("--admin-key", opts->admin_keys,
+                  "Admin private key that signs the root (created 0600 when missing; repeat it "
+                  "for each admin present)");
   sub->add_option("--admin-identity", opts->admin_identity,
                   "Identity of --admin-key's admin (default: its file name without extension)");
   sub->add_option("--admin", opts->admins,

@@ -44,14 +44,7 @@ StatusOr<PrivateKey> RequireAdminKey(const KeyOptions& o, const char* what) {
 
 StatusOr<GovernanceState> VerifiedState(Context& ctx, Store& store) {
   GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
-  GovernanceState state;
-  GOV_RETURN_IF_ERROR(store.Read([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(StateVerdict v, VerifyStoreState(txn, *planes.trust, NowSeconds()));
-    GOV_RETURN_IF_ERROR(v.ToStatus());
-    state = std::move(v.state);
-    return Status();
-  }));
-  return state;
+  return ReadTrustedState(store, planes);
 }
 
 StatusOr<Outcome> Enroll(const KeyOptions& o, Context& ctx, const PublicKey& pub,

@@ -117,8 +117,9 @@ StatusOr<Outcome> RunCheckpoint(const LedgerOptions& o, Context& ctx) {
   std::vector<LedgerEntry> entries;
   LedgerVerification v;
   GOV_RETURN_IF_ERROR(store->Read([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(StateVerdict verdict, VerifyStoreState(txn, *planes.trust, NowSeconds(),
-                                                                /*require_fresh=*/false));
+    GOV_ASSIGN_OR_RETURN(StateVerdict verdict,
+                         VerifyStoreState(txn, *planes.trust, NowSeconds(),
+                                          {.allow_stale_snapshot = true, .allow_expired_root = true}));
     if (!verdict.trusted()) return verdict.ToStatus();
     GOV_ASSIGN_OR_RETURN(entries, txn.ReadLedger());
     v = VerifyLedger(entries, LedgerKeys(verdict.state.roots));

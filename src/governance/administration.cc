@@ -13,6 +13,8 @@ namespace governance {
 namespace {
 
 constexpr char kPending[] = "pending";
+// Root rotations may repair an expired root or a stale snapshot.
+constexpr StateCheck kRepairCheck{.allow_stale_snapshot = true, .allow_expired_root = true};
 constexpr char kApplied[] = "applied";
 
 std::string RootId(int64_t version) { return "root-v" + std::to_string(version); }
@@ -171,7 +173,8 @@ KeyRecord CarryOver(KeyRecord k, int64_t now) {
     k.identity = *canonical;
   } else {
     k.revocation_reason = "identity \"" + k.identity + "\" is not canonical (" +
-                          canonical.status().message() + "); enrol the key again";
+                          canonical.status().message() +
+                          "); enrol a new key under a canonical identity";
     k.identity = "legacy-" + k.keyid.substr(0, 12);
     if (!k.revoked) {
       k.revoked = true;
@@ -344,7 +347,8 @@ StatusOr<ChangeOutcome> Administration::Sign(const std::string& id, const Privat
           return PermissionDeniedError("the pending root v1 is not the root this host pinned");
         }
       } else {
-        GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options_, now));
+        GOV_ASSIGN_OR_RETURN(GovernanceState state,
+                             LoadTrustedState(txn, options_, now, kRepairCheck));
         if (state.root().version + 1 != next.root.version) {
           return FailedPreconditionError(id + " is stale: root v" +
                                          std::to_string(state.root().version) + " is current");
@@ -497,7 +501,10 @@ StatusOr<ChangeOutcome> Administration::RotateRoot(GovernanceRoot next,
   if (signers.empty()) return InvalidArgumentError("a root rotation needs at least one signer");
   ChangeOutcome out;
   GOV_RETURN_IF_ERROR(store_.Transact([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options_, now));
+    // Renewing an expired root, or rotating after the snapshot went stale,
+    // is how admins repair a store: both are allowed here, and only here.
+    GOV_ASSIGN_OR_RETURN(GovernanceState state,
+                         LoadTrustedState(txn, options_, now, kRepairCheck));
     const SignedRoot& current = state.roots.current();
     next.version = current.root.version + 1;
     next.domain = state.domain();
@@ -507,16 +514,6 @@ StatusOr<ChangeOutcome> Administration::RotateRoot(GovernanceRoot next,
     if (next.expires_at == 0) next.expires_at = now + kDefaultRootTtlSeconds;
     GOV_ASSIGN_OR_RETURN(GovernanceRoot checked,
                          ParseRootPayload(RootPayload(next), "the next root"));
-    GOV_ASSIGN_OR_RETURN(std::optional<Envelope> snapshot, txn.GetSnapshot());
-    bool keeps_online_key = false;
-    for (const auto& sig : snapshot->signatures) {
-      keeps_online_key = keeps_online_key || checked.IsOnlineKey(sig.keyid);
-    }
-    if (!keeps_online_key) {
-      return InvalidArgumentError("the next root must keep the store's current online key; "
-                                  "rotate an online key in two steps (add the new one, switch "
-                                  "the store to it, then drop the old one)");
-    }
     GOV_ASSIGN_OR_RETURN(std::vector<RootRecord> roots, txn.ListRoots());
     for (const auto& r : roots) {
       if (r.version == next.version) {

@@ -18,6 +18,7 @@ std::string ApprovalStatement(const ModelApproval& a) {
   }
   nlohmann::json predicate = {
       {"approval_id", a.approval_id},
+      {"domain", a.domain},
       {"model", {{"id", a.model_id}, {"version", a.model_version}}},
       {"environments", a.environments},
       {"scopes", a.scopes},
@@ -70,6 +71,10 @@ StatusOr<ModelApproval> ParseApprovalStatement(std::string_view payload, std::st
   ModelApproval a;
   GOV_ASSIGN_OR_RETURN(JsonReader p, r.Object("predicate"));
   GOV_ASSIGN_OR_RETURN(a.approval_id, p.String("approval_id"));
+  GOV_ASSIGN_OR_RETURN(a.domain, p.OptionalString("domain"));
+  if (!a.domain.empty() && !IsSha256Digest(a.domain)) {
+    return p.Error("domain", "must be a sha256 digest");
+  }
   GOV_ASSIGN_OR_RETURN(JsonReader model, p.Object("model"));
   GOV_ASSIGN_OR_RETURN(a.model_id, model.String("id"));
   GOV_ASSIGN_OR_RETURN(a.model_version, model.String("version"));

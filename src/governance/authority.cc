@@ -23,12 +23,12 @@ Authority CheckAuthority(const GovernanceState& state, std::string_view keyid, R
 }
 
 StatusOr<GovernanceState> LoadTrustedState(StoreTransaction& txn, const PlaneOptions& options,
-                                           int64_t now) {
+                                           int64_t now, StateCheck check) {
   if (!options.trust) {
     return PermissionDeniedError(
         "trust: no trust anchor: pin the governance root (PlaneOptions::trust)");
   }
-  GOV_ASSIGN_OR_RETURN(StateVerdict verdict, VerifyStoreState(txn, *options.trust, now));
+  GOV_ASSIGN_OR_RETURN(StateVerdict verdict, VerifyStoreState(txn, *options.trust, now, check));
   GOV_RETURN_IF_ERROR(verdict.ToStatus());
   return std::move(verdict.state);
 }

@@ -28,7 +28,7 @@ Authority CheckAuthority(const GovernanceState& state, std::string_view keyid, R
 // The governance state for an action at `now`: verified (state.h), or
 // PermissionDenied "trust: …" / "snapshot: …" (IsStateRefusal).
 StatusOr<GovernanceState> LoadTrustedState(StoreTransaction& txn, const PlaneOptions& options,
-                                           int64_t now);
+                                           int64_t now, StateCheck check = {});
 
 // True for a refusal LoadTrustedState made: nothing may be recorded on top of
 // a state that does not verify.

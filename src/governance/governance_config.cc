@@ -108,6 +108,11 @@ namespace {
 StatusOr<int64_t> Duration(const JsonReader& r, const char* name, int64_t fallback) {
   GOV_ASSIGN_OR_RETURN(std::string text, r.OptionalString(name));
   if (text.empty()) return fallback;
+  // No tolerance at all is a valid choice for clock_skew (bounds check the rest).
+  if (text.size() >= 2 && text.find_first_not_of('0') == text.size() - 1 &&
+      std::string_view("smhdw").find(text.back()) != std::string_view::npos) {
+    return 0;
+  }
   auto d = ParseDurationSeconds(text);
   if (!d.ok()) return r.Error(name, d.status().message());
   return *d;

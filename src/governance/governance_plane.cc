@@ -176,6 +176,7 @@ StatusOr<ApprovalOutcome> GovernancePlane::Approve(const Envelope& training_outp
     }
     ModelApproval& a = outcome.approval;
     a.approval_id = RandomId("apv-");
+    a.domain = state.domain();
     a.model_id = out.model_id;
     a.model_version = out.model_version;
     a.artifact_digest = out.artifact.digest;

@@ -301,7 +301,7 @@ std::string CheckSnapshot(const Envelope& env, const FactsState& facts, Governan
 }
 
 StatusOr<StateVerdict> VerifyStoreState(StoreTransaction& txn, TrustStore& trust, int64_t now,
-                                        bool require_fresh) {
+                                        StateCheck check) {
   StateVerdict verdict;
   GovernanceState& state = verdict.state;
   GOV_ASSIGN_OR_RETURN(Envelope pinned, trust.Root());
@@ -310,7 +310,7 @@ StatusOr<StateVerdict> VerifyStoreState(StoreTransaction& txn, TrustStore& trust
   for (const auto& r : root_rows) {
     if (r.state == "applied") applied_roots.push_back(r.envelope);
   }
-  auto roots = VerifyRootChain(pinned, applied_roots, now);
+  auto roots = VerifyRootChain(pinned, applied_roots, now, check.allow_expired_root);
   if (!roots.ok()) {
     verdict.trust_problem = roots.status().message();
     return verdict;
@@ -365,7 +365,8 @@ StatusOr<StateVerdict> VerifyStoreState(StoreTransaction& txn, TrustStore& trust
     return verdict;
   }
   GOV_ASSIGN_OR_RETURN(StoreState current, txn.CurrentState());
-  verdict.snapshot_problem = CheckSnapshot(*snapshot, current.facts, state, now, require_fresh);
+  verdict.snapshot_problem =
+      CheckSnapshot(*snapshot, current.facts, state, now, !check.allow_stale_snapshot);
   if (!verdict.snapshot_problem.empty()) return verdict;
   std::string difference = DescribeStateDifference(state.snapshot->state, current);
   if (!difference.empty()) {
@@ -431,10 +432,25 @@ std::vector<PublicKey> LedgerKeys(const VerifiedRoots& roots) {
   return keys;
 }
 
+StatusOr<GovernanceState> ReadTrustedState(Store& store, const PlaneOptions& options,
+                                           StateCheck check) {
+  if (!options.trust) return FailedPreconditionError("no trust store: pin the governance root");
+  GovernanceState state;
+  const int64_t now = options.clock ? options.clock() : NowSeconds();
+  GOV_RETURN_IF_ERROR(store.Read([&](StoreTransaction& txn) -> Status {
+    GOV_ASSIGN_OR_RETURN(StateVerdict v, VerifyStoreState(txn, *options.trust, now, check));
+    GOV_RETURN_IF_ERROR(v.ToStatus());
+    state = std::move(v.state);
+    return Status();
+  }));
+  return state;
+}
+
 StatusOr<int64_t> RefreshSnapshot(Store& store, TrustStore& trust, int64_t now) {
   int64_t sequence = 0;
   GOV_RETURN_IF_ERROR(store.Transact([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(StateVerdict v, VerifyStoreState(txn, trust, now, /*require_fresh=*/false));
+    GOV_ASSIGN_OR_RETURN(StateVerdict v,
+                         VerifyStoreState(txn, trust, now, {.allow_stale_snapshot = true}));
     GOV_RETURN_IF_ERROR(v.ToStatus());
     GOV_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries, txn.ReadLedger());
     LedgerVerification ledger = VerifyLedger(entries, LedgerKeys(v.state.roots));

@@ -332,7 +332,8 @@ StatusOr<IntegrityReport> AuditStoreIntegrity(StoreTransaction& txn, TrustStore&
                                               const std::optional<LedgerCheckpoint>& checkpoint) {
   IntegrityReport report;
   GOV_ASSIGN_OR_RETURN(StateVerdict verdict,
-                       VerifyStoreState(txn, trust, now, /*require_fresh=*/false));
+                       VerifyStoreState(txn, trust, now,
+                                        {.allow_stale_snapshot = true, .allow_expired_root = true}));
   report.trust_problem = verdict.trust_problem;
   report.snapshot_problem = verdict.snapshot_problem;
   GOV_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries, txn.ReadLedger());
@@ -351,6 +352,26 @@ StatusOr<IntegrityReport> AuditStoreIntegrity(StoreTransaction& txn, TrustStore&
   }
   GOV_ASSIGN_OR_RETURN(StoreState current, txn.CurrentState());
   Problems problems(report);
+  if (report.ledger.ok) {
+    // Each entry by an online key of the root version in effect when it was
+    // appended: a key rotated out signs nothing after its rotation.
+    int64_t version = 1;
+    for (const auto& e : entries) {
+      const GovernanceRoot* in_effect = verdict.state.roots.Version(version);
+      bool named = in_effect && in_effect->IsOnlineKey(e.signer_keyid);
+      if (e.type == "governance.root" && e.subject == "root-v" + std::to_string(version + 1)) {
+        const GovernanceRoot* next = verdict.state.roots.Version(++version);
+        named = named || (next && next->IsOnlineKey(e.signer_keyid));
+      }
+      if (!named) {
+        problems.Add("ledger", "entry " + std::to_string(e.sequence) + " is signed by key " +
+                                   e.signer_keyid.substr(0, 16) + ", which root v" +
+                                   std::to_string(version) +
+                                   " does not name as an online key (rotated out)");
+        break;
+      }
+    }
+  }
   if (report.ledger.ok && report.ledger.root_hash != current.merkle_root) {
     problems.Add("settings", "the stored Merkle frontier does not match the ledger");
   }

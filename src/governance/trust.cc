@@ -245,7 +245,7 @@ const GovernanceRoot* VerifiedRoots::Version(int64_t version) const {
 }
 
 StatusOr<VerifiedRoots> VerifyRootChain(const Envelope& pinned, const std::vector<Envelope>& stored,
-                                        int64_t now) {
+                                        int64_t now, bool allow_expired) {
   auto pin = ParseSignedRoot(pinned, "the pinned root");
   if (!pin.ok()) return PermissionDeniedError(pin.status().message());
   const int64_t pv = pin->root.version;
@@ -330,7 +330,7 @@ StatusOr<VerifiedRoots> VerifyRootChain(const Envelope& pinned, const std::vecto
     return PermissionDeniedError("the store's root v1 does not name this governance domain");
   }
   const GovernanceRoot& current = out.current().root;
-  if (now >= current.expires_at) {
+  if (!allow_expired && now >= current.expires_at) {
     return PermissionDeniedError("root v" + std::to_string(current.version) + " expired at " +
                                  FormatRfc3339(current.expires_at) +
                                  "; the admins must sign the next version (mgov root rotate)");

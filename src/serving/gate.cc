@@ -272,6 +272,12 @@ StatusOr<PromotionResult> EvaluateGate(const StateVerdict& verdict, GateFacts& f
                                in.approval_id);
   } else if (env.payload != record.envelope.payload) {
     gate.Fail("statement", "the statement differs from the one stored for " + in.approval_id);
+  } else if (a.domain.empty() ? a.issued_at >= state.roots.chain.front().root.issued_at
+                               : a.domain != state.domain()) {
+    gate.Fail("statement", a.domain.empty()
+                               ? "the approval names no governance domain"
+                               : "the approval was issued in another governance domain (" +
+                                     a.domain.substr(0, 19) + "…)");
   } else if (a.artifact_digest != record.artifact_digest || a.model_id != record.model_id ||
              a.model_version != record.model_version) {
     gate.Fail("statement", "the statement's subject differs from the stored approval (table approvals)");

@@ -250,16 +250,10 @@ Status CheckBeforeWrite(StoreTransaction& txn, const PrivateKey& online_key) {
         "the store has a governance root but no signed snapshot; refusing to write "
         "(run `mgov ledger verify`)");
   }
-  // Only an online key of the governance root writes: a replaced ledger
-  // key is refused before it signs anything.
   std::vector<PublicKey> keys = {online_key.public_key()};
   if (const RootRecord* newest = NewestApplied(roots)) {
     auto root = ParseRootPayload(newest->envelope.payload, "stored root");
-    if (!root.ok() || !root->IsOnlineKey(online_key.keyid())) {
-      return DataLossError("the store's ledger key " + online_key.keyid().substr(0, 16) +
-                           " is not an online key of its governance root; refusing to write");
-    }
-    keys = root->online_keys;
+    if (root.ok()) keys = root->online_keys;
   }
   bool signed_by_online = false;
   for (const auto& sig : snapshot->signatures) {
@@ -284,6 +278,19 @@ Status CheckBeforeWrite(StoreTransaction& txn, const PrivateKey& online_key) {
 
 StatusOr<Envelope> SealSnapshot(StoreTransaction& txn, const PrivateKey& online_key,
                                 int64_t now) {
+  // Only an online key of the governance root (as this transaction leaves
+  // it) seals: a replaced ledger key writes nothing, and a root that names a
+  // new online key can be committed by it (recovering a lost one).
+  GOV_ASSIGN_OR_RETURN(std::vector<RootRecord> roots, txn.ListRoots());
+  if (const RootRecord* newest = NewestApplied(roots)) {
+    auto root = ParseRootPayload(newest->envelope.payload, "stored root");
+    if (!root.ok() || !root->IsOnlineKey(online_key.keyid())) {
+      return DataLossError("the store's ledger key " + online_key.keyid().substr(0, 16) +
+                           " is not an online key of its governance root; refusing to write "
+                           "(an online key is replaced in two steps: a root naming both, "
+                           "then one without the old)");
+    }
+  }
   GOV_ASSIGN_OR_RETURN(StoreState state, txn.CurrentState());
   Snapshot snapshot{now, std::move(state)};
   Envelope env{std::string(kSnapshotPayloadType), SnapshotPayload(snapshot), {}};

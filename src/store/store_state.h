@@ -35,13 +35,14 @@ StatusOr<StoreState> ComputeStoreState(StoreTransaction& txn, const StoreState* 
 
 // The guard before a transaction's first write. A store with neither a
 // governance root nor a snapshot (new, or made before roots) may be written;
-// otherwise the snapshot must be signed by `online_key` or an online key of
-// the newest stored root, and the store must equal the state it signed.
+// otherwise the snapshot must be signed by an online key of the newest
+// stored root, and the store must equal the state it signed.
 // DataLoss naming the difference otherwise, so that rows changed outside
 // mgov are never signed over.
 Status CheckBeforeWrite(StoreTransaction& txn, const PrivateKey& online_key);
 
-// The snapshot of the state `txn` leaves behind, signed by `online_key`.
+// The snapshot of the state `txn` leaves behind, signed by `online_key`;
+// DataLoss when that key is not an online key of the newest applied root.
 StatusOr<Envelope> SealSnapshot(StoreTransaction& txn, const PrivateKey& online_key,
                                 int64_t now);
 

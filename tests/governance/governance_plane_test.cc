@@ -142,6 +142,19 @@ TEST_CASE_FIXTURE(Governance, "custom configuration is validated") {
                                 "clock_skew":"3650d"})"),
       "c.json");
   CHECK(skew.status().message() == "c.json: clock_skew 3650d is outside 0s to 1h");
+  auto exact = GovernanceConfigFromJson(
+      nlohmann::json::parse(R"({"environments":[{"name":"prod","min_approvers":1}],
+                                "clock_skew":"0s"})"),
+      "c.json");
+  REQUIRE(exact.ok());
+  CHECK(exact->clock_skew_seconds == 0);
+  CHECK(GovernanceConfigFromJson(nlohmann::json::parse(
+                                     R"({"environments":[{"name":"p","min_approvers":1}],
+                                         "clock_skew":"s"})"),
+                                 "c.json")
+            .status()
+            .message()
+            .find("invalid duration \"s\"") != std::string::npos);
   auto typo = GovernanceConfigFromJson(
       nlohmann::json::parse(R"({"environments":[{"name":"prod","min_aprovers":1}]})"), "c.json");
   CHECK(typo.status().message().find("/environments/0/min_aprovers is not a known field") !=

@@ -428,7 +428,9 @@ TEST_CASE_FIXTURE(TrustAttack, "ledger key replaced: nothing verifies against th
     return t.AppendLedger({"deploy.allowed", "mallory", id, {}}).status();
   });
   CHECK(wrote == DataLossError("the store's ledger key " + forged.ledger_key->keyid().substr(0, 16) +
-                               " is not an online key of its governance root; refusing to write"));
+                               " is not an online key of its governance root; refusing to write (an online key "
+                               "is replaced in two steps: a root naming both, then one without "
+                               "the old)"));
   // Rewriting every entry by SQL with the new key is caught by the root's online key list.
   for (const auto& e : Ledger()) {
     std::string digest = Sha256Digest(e.EntryBody());
@@ -558,6 +560,7 @@ TEST_CASE_FIXTURE(TrustAttack, "revoked artifact under a new model id") {
   auto other = Train("fraud-v3");
   ModelApproval a;
   a.approval_id = "apv-renamed";
+  a.domain = State().domain();
   a.model_id = "fraud-v3";
   a.model_version = "1";
   a.artifact_digest = other.output.artifact.digest;
@@ -615,6 +618,80 @@ TEST_CASE_FIXTURE(TrustAttack, "root rotated with only the new keys") {
   REQUIRE(r.ok());
   CHECK(GateNamed(*r, "trust").reason ==
         "root v2 is not signed by a threshold of v1's admins: 0 of 1 required admin signature");
+}
+
+TEST_CASE_FIXTURE(TrustAttack, "an expired root stops every gate until the admins renew it") {
+  auto id = Approve({"staging"});
+  now_ += 366 * kDay;
+  auto expired = Verify(id, "staging");
+  REQUIRE(expired.ok());
+  CHECK(GateNamed(*expired, "trust").reason.find("root v1 expired at") == 0);
+  GovernanceRoot renewed = *ParseRootPayload(root_.payload, "root");
+  renewed.issued_at = now_;
+  renewed.expires_at = now_ + 365 * kDay;
+  auto rotated = administration_->RotateRoot(renewed, {&admin_});
+  REQUIRE_MESSAGE(rotated.ok(), rotated.status().ToString());
+  CHECK(rotated->applied);
+  auto after = Verify(id, "staging");
+  REQUIRE(after.ok());
+  CHECK(GateNamed(*after, "trust").passed);
+  CHECK(GateNamed(*after, "trust").reason.rfind("root v2", 0) == 0);
+}
+
+TEST_CASE_FIXTURE(TrustAttack, "a lost online key: the admins name a new one, the old one signs nothing more") {
+  auto id = Approve({"staging"});
+  const PrivateKey replacement = *PrivateKey::FromSeed(std::string(32, '\x33'));
+  StoreOptions options;
+  options.ledger_key = replacement;
+  options.clock = [this] { return now_; };
+  auto with_new = OpenStore("sqlite:" + db_path_, options);
+  REQUIRE(with_new.ok());
+  // Until the root names it, the new key writes nothing.
+  GovernancePlane gov(**with_new, plane_options_);
+  CHECK(gov.RevokeApproval(id, "x", carol_).status().code() == StatusCode::kDataLoss);
+  GovernanceRoot next = State().root();
+  next.online_keys = {replacement.public_key()};
+  Administration admin(**with_new, plane_options_);
+  auto rotated = admin.RotateRoot(next, {&admin_});
+  REQUIRE_MESSAGE(rotated.ok(), rotated.status().ToString());
+  CHECK(rotated->applied);
+  ServingPlane serving(**with_new, plane_options_);
+  GateRequest req{id, "staging", "", std::nullopt, std::nullopt, std::nullopt};
+  auto r = serving.Verify(req);
+  REQUIRE(r.ok());
+  CHECK(r->promoted);
+  // The old key (perhaps leaked) is refused by the store...
+  GovernancePlane old(*store_, plane_options_);
+  CHECK(old.RevokeApproval(id, "x", carol_).status().message().find(
+            "is not an online key of its governance root") != std::string::npos);
+  // ...and an entry it appends by SQL after the rotation is named by the audit.
+  auto entries = Ledger();
+  LedgerEntry forged = SealLedgerEntry({"deploy.allowed", "mallory", id, {}}, &entries.back(),
+                                       now_, ledger_key_);
+  Tamper("INSERT INTO ledger VALUES (" + std::to_string(forged.sequence) + ", " +
+         std::to_string(forged.timestamp) + ", 'deploy.allowed', 'mallory', '" + id + "', '" +
+         forged.details + "', '" + forged.prev_hash + "', '" + forged.hash + "', '" +
+         forged.signer_keyid + "', '" + Base64Encode(forged.signature) + "')");
+  CHECK(ProblemIn(Audit(), "ledger").find("which root v2 does not name as an online key "
+                                          "(rotated out)") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(TrustAttack, "an approval copied in from another governance domain") {
+  auto id = Approve({"staging"});
+  ModelApproval a = *ParseApprovalStatement(Stored(id).envelope.payload, "a");
+  a.approval_id = "apv-elsewhere";
+  a.domain = "sha256:" + std::string(64, '9');
+  Envelope env{std::string(kInTotoPayloadType), ApprovalStatement(a), {}};
+  AddSignature(env, alice_);
+  AddSignature(env, bob_);
+  REQUIRE(store_->Transact([&](StoreTransaction& t) {
+    return t.PutApproval({a.approval_id, a.model_id, a.model_version, a.artifact_digest, env, now_});
+  }).ok());
+  auto r = Verify(a.approval_id, "staging");
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->promoted);
+  CHECK(GateNamed(*r, "statement").reason.rfind("the approval was issued in another governance "
+                                                "domain", 0) == 0);
 }
 
 TEST_CASE_FIXTURE(TrustAttack, "a library caller without a trust anchor is refused everywhere") {
