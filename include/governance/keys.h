@@ -37,6 +37,12 @@ class PublicKey {
   // Parses a "PUBLIC KEY" PEM block holding an Ed25519 SPKI. `origin` names
   // the source in errors.
   static StatusOr<PublicKey> FromPem(std::string_view pem, std::string_view origin);
+  // The same for a key that a signed governance document names (the root,
+  // an enrolment): the signatures that vouch for it are checked where it is
+  // used, and the key passed FromPem's prime-order check (a scalar
+  // multiplication) when it was enrolled, so it is not repeated here.
+  // libsodium still refuses small-order keys in every verification.
+  static StatusOr<PublicKey> FromEnrolledPem(std::string_view pem, std::string_view origin);
 
   // The 32 raw bytes.
   std::string raw() const;

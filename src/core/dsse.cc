@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/document.h"
+#include "core/dsse_json.h"
 #include "core/encoding.h"
 
 namespace governance {
@@ -39,8 +40,7 @@ std::string EnvelopeToJson(const Envelope& env) {
   return j.dump(2);
 }
 
-StatusOr<Envelope> ParseEnvelope(std::string_view json, std::string_view origin) {
-  GOV_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(json, origin));
+StatusOr<Envelope> EnvelopeFromJsonValue(const nlohmann::json& j, std::string_view origin) {
   const std::string o(origin);
   if (!j.is_object()) return InvalidArgumentError(o + ": DSSE envelope must be a JSON object");
   auto string_field = [&](const nlohmann::json& obj, const char* name,
@@ -79,6 +79,11 @@ StatusOr<Envelope> ParseEnvelope(std::string_view json, std::string_view origin)
     env.signatures.push_back(std::move(s));
   }
   return env;
+}
+
+StatusOr<Envelope> ParseEnvelope(std::string_view json, std::string_view origin) {
+  GOV_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(json, origin));
+  return EnvelopeFromJsonValue(j, origin);
 }
 
 }  // namespace governance

@@ -62,7 +62,10 @@ StatusOr<PublicKey> PublicKey::FromRaw(std::string_view raw) {
   return key;
 }
 
-StatusOr<PublicKey> PublicKey::FromPem(std::string_view pem, std::string_view origin) {
+namespace {
+
+// The 32 raw key bytes of an Ed25519 SPKI "PUBLIC KEY" PEM block.
+StatusOr<std::string> RawFromPem(std::string_view pem, std::string_view origin) {
   GOV_ASSIGN_OR_RETURN(PemBlock block, ParsePem(pem, origin));
   if (block.label != "PUBLIC KEY") {
     return InvalidArgumentError(std::string(origin) + ": expected a PUBLIC KEY PEM block, got \"" +
@@ -73,8 +76,24 @@ StatusOr<PublicKey> PublicKey::FromPem(std::string_view pem, std::string_view or
     return InvalidArgumentError(std::string(origin) +
                                 ": not an Ed25519 public key (wrong key type or encoding)");
   }
-  auto key = FromRaw(std::string_view(block.der).substr(kSpkiPrefix.size()));
+  return block.der.substr(kSpkiPrefix.size());
+}
+
+}  // namespace
+
+StatusOr<PublicKey> PublicKey::FromPem(std::string_view pem, std::string_view origin) {
+  GOV_ASSIGN_OR_RETURN(std::string raw, RawFromPem(pem, origin));
+  auto key = FromRaw(raw);
   if (!key.ok()) return key.status().WithContext(origin);
+  return key;
+}
+
+StatusOr<PublicKey> PublicKey::FromEnrolledPem(std::string_view pem, std::string_view origin) {
+  EnsureSodium();
+  GOV_ASSIGN_OR_RETURN(std::string raw, RawFromPem(pem, origin));
+  PublicKey key;
+  std::memcpy(key.key_.data(), raw.data(), key.key_.size());
+  key.keyid_ = Sha256Hex(key.SpkiDer());
   return key;
 }
 

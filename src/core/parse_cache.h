@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 
+#include "core/verification_cache.h"
+
 namespace governance {
 
 template <typename T>
@@ -20,6 +22,7 @@ class ParseCache {
 
   std::optional<T> Find(const std::string& digest) {
     std::lock_guard<std::mutex> lock(mu_);
+    Expire();
     auto it = entries_.find(digest);
     if (it == entries_.end()) return std::nullopt;
     return it->second;
@@ -27,12 +30,21 @@ class ParseCache {
 
   void Put(const std::string& digest, const T& value) {
     std::lock_guard<std::mutex> lock(mu_);
+    Expire();
     if (entries_.size() >= capacity_) entries_.clear();
     entries_.insert_or_assign(digest, value);
   }
 
  private:
+  // Drops everything after ForgetEverythingChecked.
+  void Expire() {
+    const uint64_t now = CacheGeneration();
+    if (now != generation_) entries_.clear();
+    generation_ = now;
+  }
+
   const size_t capacity_;
+  uint64_t generation_ = 0;
   std::mutex mu_;
   std::map<std::string, T> entries_;
 };

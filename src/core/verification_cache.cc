@@ -13,6 +13,7 @@ constexpr size_t kMaxFacts = 1 << 14;
 struct Cache {
   std::mutex mu;
   std::unordered_set<std::string> checked;
+  uint64_t generation = 0;
 };
 
 Cache& TheCache() {
@@ -51,6 +52,19 @@ void RememberChecked(const std::string& fact) {
   std::lock_guard<std::mutex> lock(c.mu);
   if (c.checked.size() >= kMaxFacts) c.checked.clear();
   c.checked.insert(fact);
+}
+
+void ForgetEverythingChecked() {
+  Cache& c = TheCache();
+  std::lock_guard<std::mutex> lock(c.mu);
+  c.checked.clear();
+  ++c.generation;
+}
+
+uint64_t CacheGeneration() {
+  Cache& c = TheCache();
+  std::lock_guard<std::mutex> lock(c.mu);
+  return c.generation;
 }
 
 }  // namespace governance

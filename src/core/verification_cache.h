@@ -8,6 +8,7 @@
 #ifndef GOVERNANCE_SRC_CORE_VERIFICATION_CACHE_H_
 #define GOVERNANCE_SRC_CORE_VERIFICATION_CACHE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,11 @@ std::string ValidPointFact(std::string_view public_key);
 
 bool CheckedBefore(const std::string& fact);
 void RememberChecked(const std::string& fact);
+
+// Forgets every fact and, through the generation ParseCache watches, every
+// parse: for benchmarks that measure a process's first verification.
+void ForgetEverythingChecked();
+uint64_t CacheGeneration();
 
 }  // namespace governance
 

@@ -43,7 +43,7 @@ std::string CheckTrainerSignature(const GovernanceState& state, const Envelope& 
       return "training output names trainer \"" + out.trainer + "\" but key " +
              sig.keyid.substr(0, 16) + " belongs to \"" + who.key->identity + "\"";
     }
-    auto pub = PublicKey::FromPem(who.key->public_key_pem, "enrolled key");
+    auto pub = PublicKey::FromEnrolledPem(who.key->public_key_pem, "enrolled key");
     if (!pub.ok() || !VerifySignature(env, sig, *pub)) {
       return "the trainer's signature on the training output does not verify "
              "(the training output was altered)";

@@ -254,7 +254,7 @@ std::string CheckRevocation(const Revocation& v, const GovernanceState& state) {
     const KeyRecord* key = state.FindKey(sig.keyid);
     if (!key || key->identity != v.revoked_by) continue;
     if (!key->HasRole(Role::kApprover) && !key->HasRole(Role::kDeployer)) continue;
-    auto pub = PublicKey::FromPem(key->public_key_pem, "enrolled key");
+    auto pub = PublicKey::FromEnrolledPem(key->public_key_pem, "enrolled key");
     if (pub.ok() && VerifySignature(v.envelope, sig, *pub)) return "";
   }
   return "table revocations: the revocation of " + Describe(v) +

@@ -32,7 +32,7 @@ QuorumCount CountQuorum(const GovernanceState& state, const Envelope& envelope,
                                  short_id);
       continue;
     }
-    auto pub = PublicKey::FromPem(key->public_key_pem, "enrolled key " + short_id);
+    auto pub = PublicKey::FromEnrolledPem(key->public_key_pem, "enrolled key " + short_id);
     if (!pub.ok() || !VerifySignature(envelope, sig, *pub)) {
       q.bad_signatures.push_back("signature " + std::to_string(i + 1) + " (key " + short_id +
                                  ", " + key->identity + ") does not verify");

@@ -21,7 +21,7 @@ nlohmann::json KeyJson(const PublicKey& key) {
 StatusOr<PublicKey> ReadKey(const JsonReader& r) {
   GOV_RETURN_IF_ERROR(r.RequireKnown({"identity", "keyid", "public_key"}));
   GOV_ASSIGN_OR_RETURN(std::string pem, r.String("public_key"));
-  auto key = PublicKey::FromPem(pem, "public_key");
+  auto key = PublicKey::FromEnrolledPem(pem, "public_key");
   if (!key.ok()) return r.Error("public_key", key.status().message());
   GOV_ASSIGN_OR_RETURN(std::string keyid, r.String("keyid"));
   if (keyid != key->keyid()) return r.Error("keyid", "is not the key id of public_key");

@@ -119,7 +119,7 @@ std::string CheckTraining(const GovernanceState& state, GateFacts& facts, const 
     if (who.key->identity != out->trainer) {
       return "the training output's key belongs to " + who.key->identity + ", not " + out->trainer;
     }
-    auto pub = PublicKey::FromPem(who.key->public_key_pem, "enrolled key");
+    auto pub = PublicKey::FromEnrolledPem(who.key->public_key_pem, "enrolled key");
     if (pub.ok() && VerifySignature(t.envelope, sig, *pub)) return "";
     return "the trainer's signature on the training output does not verify";
   }
@@ -195,7 +195,7 @@ StatusOr<VerifiedHistory> VerifyHistory(const GovernanceState& state, GateFacts&
       const KeyRecord* key = state.FindKey(sig.keyid);
       if (!key || key->identity != d.deployed_by || !key->HasRole(Role::kDeployer)) continue;
       if (key->revoked && key->revoked_at <= d.deployed_at) continue;
-      auto pub = PublicKey::FromPem(key->public_key_pem, "enrolled key");
+      auto pub = PublicKey::FromEnrolledPem(key->public_key_pem, "enrolled key");
       signed_ok = signed_ok || (pub.ok() && VerifySignature(d.envelope, sig, *pub));
     }
     if (!signed_ok) {
