@@ -6,51 +6,21 @@
 #include <fstream>
 
 #include "core/document.h"
-#include "governance/administration.h"
-#include "governance/coordinator.h"
-#include "governance/store.h"
+#include "governed_store.h"
 
 namespace gov = governance;
 
 namespace {
 
-struct World {
-  World() {
-    dir = std::filesystem::temp_directory_path() / ("mgov-bench-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    gov::StoreOptions options;
-    options.ledger_key = *gov::GeneratePrivateKey();
-    store = std::move(*gov::OpenStore("sqlite:" + (dir / "g.db").string(), options));
-    (void)store->Migrate();
-    gov::InitRequest init;
-    init.admins = {{"admin", admin.public_key()}};
-    init.signing_admins = {&admin};
-    init.online_key = options.ledger_key->public_key();
-    planes.trust = gov::PinnedTrust(gov::InitializeGovernance(*store, init)->root.envelope);
-    gov::Administration administration(*store, planes);
-    auto enrol = [&](const char* who, gov::Role role) {
-      auto key = *gov::GeneratePrivateKey();
-      (void)administration.EnrollKey(key.public_key(), who, {role}, admin);
-      return key;
-    };
-    trainer = enrol("trainer", gov::Role::kTrainer);
-    alice = enrol("alice", gov::Role::kApprover);
-    bob = enrol("bob", gov::Role::kApprover);
-    std::ofstream(dir / "model.bin") << std::string(1 << 20, 'w');
-    gov::TrainingPlane training(*store, planes);
-    gov::TrainingRequest req;
-    req.model_id = "fraud";
-    req.model_version = "1";
-    req.artifact_path = (dir / "model.bin").string();
-    req.manifest = *gov::LoadDocument(std::string(GOV_SOURCE_DIR) + "/examples/manifests/valid.yaml");
-    output = *training.Record(req, trainer);
+struct World : gov::bench::GovernedStore {
+  World() : GovernedStore("mgov-bench") {
+    trainer = Enrol("trainer", gov::Role::kTrainer);
+    alice = Enrol("alice", gov::Role::kApprover);
+    bob = Enrol("bob", gov::Role::kApprover);
+    output = Train(trainer, 1 << 20,
+                   *gov::LoadDocument(std::string(GOV_SOURCE_DIR) + "/examples/manifests/valid.yaml"));
   }
-  ~World() { std::filesystem::remove_all(dir); }
 
-  std::filesystem::path dir;
-  std::unique_ptr<gov::Store> store;
-  gov::PrivateKey admin = *gov::GeneratePrivateKey();
-  gov::PlaneOptions planes;
   gov::PrivateKey trainer = *gov::GeneratePrivateKey(), alice = trainer, bob = trainer;
   gov::SignedTrainingOutput output;
 };

@@ -42,7 +42,7 @@ cmake --build "$base_src/build" -j 2 --target plane_bench >/dev/null
 
 # Median of a Google Benchmark's per-iteration real time (µs), 5 repetitions.
 gbench() {
-  "$1" --benchmark_filter="^$2\$" --benchmark_repetitions=5 --benchmark_min_time=0.5s \
+  "$1" --benchmark_filter="^$2\$" --benchmark_repetitions=5 --benchmark_min_time=0.5 \
        --benchmark_report_aggregates_only=true --benchmark_format=json 2>/dev/null |
     python3 -c 'import json,sys
 for b in json.load(sys.stdin)["benchmarks"]:

@@ -16,48 +16,24 @@
 
 #include "core/file.h"
 #include "core/verification_cache.h"
-#include "governance/administration.h"
-#include "governance/coordinator.h"
+#include "governed_store.h"
 #include "governance/verification_bundle.h"
 
 namespace gov = governance;
 
 namespace {
 
-struct Quorum3of5 {
-  Quorum3of5() {
-    dir = std::filesystem::temp_directory_path() / ("mgov-trust-bench-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    gov::StoreOptions options;
-    options.ledger_key = *gov::GeneratePrivateKey();
-    store = std::move(*gov::OpenStore("sqlite:" + (dir / "g.db").string(), options));
-    (void)store->Migrate();
-    gov::InitRequest init;
-    init.admins = {{"admin", admin.public_key()}};
-    init.signing_admins = {&admin};
-    init.online_key = options.ledger_key->public_key();
-    init.config.Find("staging")->min_approvers = 3;
-    root = gov::InitializeGovernance(*store, init)->root.envelope;
-    planes.trust = gov::PinnedTrust(root);
-    gov::Administration administration(*store, planes);
-    auto enrol = [&](const std::string& who, gov::Role role) {
-      auto key = *gov::GeneratePrivateKey();
-      (void)administration.EnrollKey(key.public_key(), who, {role}, admin);
-      return key;
-    };
-    gov::PrivateKey trainer = enrol("trainer", gov::Role::kTrainer);
-    for (int i = 0; i < 5; ++i) approvers.push_back(enrol("approver-" + std::to_string(i), gov::Role::kApprover));
-    std::ofstream(dir / "model.bin") << std::string(1 << 16, 'w');
-    gov::TrainingPlane training(*store, planes);
-    gov::TrainingRequest req;
-    req.model_id = "fraud";
-    req.model_version = "1";
-    req.artifact_path = (dir / "model.bin").string();
-    auto out = training.Record(req, trainer);
+struct Quorum3of5 : gov::bench::GovernedStore {
+  Quorum3of5()
+      : GovernedStore("mgov-trust-bench",
+                      [](gov::GovernanceConfig& config) { config.Find("staging")->min_approvers = 3; }) {
+    gov::PrivateKey trainer = Enrol("trainer", gov::Role::kTrainer);
+    for (int i = 0; i < 5; ++i) approvers.push_back(Enrol("approver-" + std::to_string(i), gov::Role::kApprover));
+    const gov::SignedTrainingOutput out = Train(trainer, 1 << 16);
     gov::GovernancePlane governance(*store, planes);
     gov::ApprovalRequest a;
     a.environments = {"staging"};
-    auto outcome = governance.Approve(out->envelope, a, approvers[0]);
+    auto outcome = governance.Approve(out.envelope, a, approvers[0]);
     approval_id = outcome->approval.approval_id;
     (void)governance.Cosign(approval_id, approvers[1]);
     (void)governance.Cosign(approval_id, approvers[2]);
@@ -65,14 +41,8 @@ struct Quorum3of5 {
     auto stored = gov::ParseEnvelope(nlohmann::json::parse(bundle)["approval"]["envelope"].dump(), "a");
     envelope = *stored;
   }
-  ~Quorum3of5() { std::filesystem::remove_all(dir); }
 
-  std::filesystem::path dir;
-  std::unique_ptr<gov::Store> store;
-  gov::PrivateKey admin = *gov::GeneratePrivateKey();
   std::vector<gov::PrivateKey> approvers;
-  gov::PlaneOptions planes;
-  gov::Envelope root;
   std::string approval_id;
   std::string bundle;
   gov::Envelope envelope;
