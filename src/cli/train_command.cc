@@ -12,6 +12,7 @@ namespace {
 struct TrainOptions {
   std::string model, version, artifact, key, manifest, metrics, out;
   std::string dataset_version, code_revision, evaluation_report, correlation_id;
+  bool allow_empty_artifact = false;
 };
 
 StatusOr<Outcome> RunTrain(const TrainOptions& o, Context& ctx) {
@@ -19,6 +20,7 @@ StatusOr<Outcome> RunTrain(const TrainOptions& o, Context& ctx) {
   req.model_id = o.model;
   req.model_version = o.version;
   req.artifact_path = o.artifact;
+  req.hash_options.allow_empty = o.allow_empty_artifact;
   req.correlation_id = o.correlation_id;
   req.decision_stack.dataset_version = o.dataset_version;
   req.decision_stack.code_revision = o.code_revision;
@@ -88,6 +90,8 @@ void AddTrainCommand(CLI::App& app, Context& ctx) {
   sub->add_option("--code-revision", o->code_revision, "Decision stack: code revision");
   sub->add_option("--evaluation-report", o->evaluation_report,
                   "Decision stack: evaluation report file (its digest is recorded)");
+  sub->add_flag("--allow-empty-artifact", o->allow_empty_artifact,
+               "Record an empty file or a directory without files (refused by default)");
   sub->add_option("--correlation-id", o->correlation_id, "Correlation id (generated if absent)");
   sub->callback([o, &ctx] { ctx.Finish("train", RunTrain(*o, ctx)); });
 }

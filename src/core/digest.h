@@ -9,6 +9,10 @@ namespace governance {
 // True for "sha256:" followed by 64 lowercase hex digits.
 bool IsSha256Digest(std::string_view digest);
 
+// True for an artifact digest: a file's "sha256:<hex>" or a directory's
+// "sha256-dir:<hex>" (see governance/artifact.h).
+bool IsArtifactDigest(std::string_view digest);
+
 // "sha256:<hex>" of `bytes`.
 std::string Sha256DigestOf(std::string_view bytes);
 

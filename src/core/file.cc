@@ -30,14 +30,20 @@ Status ErrnoToStatus(int err, const std::string& what, const std::string& path) 
 
 Status ReadFileInBlocks(const std::string& path, size_t block_size,
                         const std::function<void(std::string_view)>& sink) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer. The file type is
+  // checked before the first read, and regular files ignore the flag.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) return ErrnoToStatus(errno, "open", path);
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    bool dir = S_ISDIR(st.st_mode);
+    const char* what = S_ISDIR(st.st_mode)    ? "it is a directory"
+                       : S_ISFIFO(st.st_mode) ? "it is a FIFO, not a regular file"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)
+                           ? "it is a device, not a regular file"
+                       : S_ISSOCK(st.st_mode) ? "it is a socket, not a regular file"
+                                              : "not a regular file";
     ::close(fd);
-    return InvalidArgumentError("cannot read " + path + ": " +
-                                (dir ? "it is a directory" : "not a regular file"));
+    return InvalidArgumentError("cannot read " + path + ": " + what);
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   std::unique_ptr<char[]> buf(new char[block_size]);

@@ -1,12 +1,41 @@
 // The in-toto Statement v1 that carries a ModelApproval.
 #include "core/decision_stack.h"
 #include "core/digest.h"
+#include "governance/artifact.h"
 #include "core/document.h"
 #include "core/json_reader.h"
 #include "core/time.h"
 #include "governance/types.h"
 
 namespace governance {
+namespace {
+
+// The in-toto subject's DigestSet names the algorithm: "sha256" for a file
+// (what sha256sum and every in-toto tool compute), "sha256-dir" for an mgov
+// directory manifest, so a file holding a manifest's bytes never matches it.
+nlohmann::json SubjectDigest(std::string_view artifact_digest) {
+  if (artifact_digest.starts_with(kDirectoryDigestPrefix)) {
+    return {{"sha256-dir", artifact_digest.substr(kDirectoryDigestPrefix.size())}};
+  }
+  return {{"sha256", artifact_digest.substr(kFileDigestPrefix.size())}};
+}
+
+StatusOr<std::string> ArtifactDigestOfSubject(const JsonReader& digest) {
+  GOV_RETURN_IF_ERROR(digest.RequireKnown({"sha256", "sha256-dir"}));
+  GOV_ASSIGN_OR_RETURN(std::string file, digest.OptionalString("sha256"));
+  GOV_ASSIGN_OR_RETURN(std::string dir, digest.OptionalString("sha256-dir"));
+  if (file.empty() == dir.empty()) {
+    return digest.Error("sha256", "exactly one of sha256 (a file) and sha256-dir (a directory) is required");
+  }
+  std::string d = file.empty() ? std::string(kDirectoryDigestPrefix) + dir
+                               : std::string(kFileDigestPrefix) + file;
+  if (!IsArtifactDigest(d)) {
+    return digest.Error(file.empty() ? "sha256-dir" : "sha256", "must be 64 lowercase hex digits");
+  }
+  return d;
+}
+
+}  // namespace
 
 std::string ApprovalStatement(const ModelApproval& a) {
   nlohmann::json exceptions = nlohmann::json::array();
@@ -40,7 +69,7 @@ std::string ApprovalStatement(const ModelApproval& a) {
       {"_type", kInTotoStatementType},
       {"subject",
        nlohmann::json::array({{{"name", a.model_id},
-                               {"digest", {{"sha256", a.artifact_digest.substr(7)}}}}})},
+                               {"digest", SubjectDigest(a.artifact_digest)}}})},
       {"predicateType", kApprovalPredicateType},
       {"predicate", std::move(predicate)},
   };
@@ -66,7 +95,7 @@ StatusOr<ModelApproval> ParseApprovalStatement(std::string_view payload, std::st
   JsonReader s((*subject)[0], std::string(origin), "/subject/0");
   GOV_ASSIGN_OR_RETURN(std::string subject_name, s.String("name"));
   GOV_ASSIGN_OR_RETURN(JsonReader digest, s.Object("digest"));
-  GOV_ASSIGN_OR_RETURN(std::string sha, digest.String("sha256"));
+  GOV_ASSIGN_OR_RETURN(std::string artifact_digest, ArtifactDigestOfSubject(digest));
 
   ModelApproval a;
   GOV_ASSIGN_OR_RETURN(JsonReader p, r.Object("predicate"));
@@ -78,10 +107,7 @@ StatusOr<ModelApproval> ParseApprovalStatement(std::string_view payload, std::st
   GOV_ASSIGN_OR_RETURN(JsonReader model, p.Object("model"));
   GOV_ASSIGN_OR_RETURN(a.model_id, model.String("id"));
   GOV_ASSIGN_OR_RETURN(a.model_version, model.String("version"));
-  a.artifact_digest = "sha256:" + sha;
-  if (!IsSha256Digest(a.artifact_digest)) {
-    return digest.Error("sha256", "must be 64 lowercase hex digits");
-  }
+  a.artifact_digest = std::move(artifact_digest);
   if (subject_name != a.model_id) {
     return s.Error("name", "\"" + subject_name + "\" differs from the predicate's model id \"" +
                                a.model_id + "\"");

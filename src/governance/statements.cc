@@ -26,6 +26,14 @@ StatusOr<std::string> Digest(const JsonReader& r, const char* name, bool allow_e
   return d;
 }
 
+StatusOr<std::string> ArtifactDigestField(const JsonReader& r, const char* name) {
+  GOV_ASSIGN_OR_RETURN(std::string d, r.String(name));
+  if (!IsArtifactDigest(d)) {
+    return r.Error(name, "must be sha256:<64 lowercase hex digits> or sha256-dir:<64 lowercase hex digits>");
+  }
+  return d;
+}
+
 }  // namespace
 
 std::string RevocationPayload(const Revocation& v, std::string_view domain) {
@@ -59,7 +67,7 @@ StatusOr<Revocation> ParseRevocationPayload(std::string_view payload, std::strin
   GOV_ASSIGN_OR_RETURN(v.target, r.String("target"));
   GOV_ASSIGN_OR_RETURN(v.artifact_digests, r.StringList("artifact_digests", true));
   for (const auto& d : v.artifact_digests) {
-    if (!IsSha256Digest(d)) return r.Error("artifact_digests", "must hold sha256 digests");
+    if (!IsArtifactDigest(d)) return r.Error("artifact_digests", "must hold artifact digests");
   }
   GOV_ASSIGN_OR_RETURN(v.reason, r.String("reason"));
   GOV_ASSIGN_OR_RETURN(v.revoked_by, r.String("revoked_by"));
@@ -102,7 +110,7 @@ StatusOr<DeploymentStatement> ParseDeploymentPayload(std::string_view payload,
   GOV_ASSIGN_OR_RETURN(d.model_id, model.String("id"));
   GOV_ASSIGN_OR_RETURN(d.model_version, model.String("version"));
   GOV_ASSIGN_OR_RETURN(d.approval_id, r.String("approval_id"));
-  GOV_ASSIGN_OR_RETURN(d.artifact_digest, Digest(r, "artifact_digest", false));
+  GOV_ASSIGN_OR_RETURN(d.artifact_digest, ArtifactDigestField(r, "artifact_digest"));
   GOV_ASSIGN_OR_RETURN(d.deployed_by, r.String("deployed_by"));
   GOV_ASSIGN_OR_RETURN(d.deployed_at, r.Timestamp("deployed_at"));
   GOV_ASSIGN_OR_RETURN(s.previous, Digest(r, "previous", true));

@@ -82,7 +82,7 @@ StatusOr<PromotionResult> ServingPlane::Run(const GateRequest& request, const Pr
   in.kind = kind;
   if (request.artifact_path) {
     // Hash outside the transaction: slow, and independent of the store.
-    GOV_ASSIGN_OR_RETURN(ArtifactDigest d, HashArtifact(*request.artifact_path));
+    GOV_ASSIGN_OR_RETURN(ArtifactDigest d, HashArtifact(*request.artifact_path, VerifyingHashOptions()));
     in.artifact_digest = d.digest;
     in.artifact_origin = "artifact " + *request.artifact_path;
   } else if (request.artifact_digest) {

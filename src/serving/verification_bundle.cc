@@ -395,7 +395,7 @@ StatusOr<PromotionResult> VerifyVerificationBundle(std::string_view text,
   in.scope = request.scope;
   in.now = now;
   if (request.artifact_path) {
-    GOV_ASSIGN_OR_RETURN(ArtifactDigest d, HashArtifact(*request.artifact_path));
+    GOV_ASSIGN_OR_RETURN(ArtifactDigest d, HashArtifact(*request.artifact_path, VerifyingHashOptions()));
     in.artifact_digest = d.digest;
     in.artifact_origin = "artifact " + *request.artifact_path;
   }

@@ -13,6 +13,7 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/sha256.h"
+#include "core/utf8.h"
 
 namespace governance {
 
@@ -28,16 +29,42 @@ StatusOr<std::string> HashFile(const std::string& path, size_t block_size, uint6
 }
 
 std::string DirectoryManifest(const std::vector<FileDigest>& files) {
-  std::string out;
+  std::string out(kDirectoryManifestHeader);
   for (const auto& f : files) {
     out += f.sha256;
     out += ' ';
     out += std::to_string(f.size);
     out += ' ';
+    out += std::to_string(f.path.size());
+    out += ' ';
     out += f.path;
     out += '\n';
   }
   return out;
+}
+
+std::string DirectoryDigest(const std::vector<FileDigest>& files) {
+  return std::string(kDirectoryDigestPrefix) + Sha256Hex(DirectoryManifest(files));
+}
+
+Status CheckArtifactPath(std::string_view path, std::string_view where) {
+  auto refuse = [&](const std::string& why) {
+    return InvalidArgumentError(std::string(where) + " holds a file name that " + why + ": " +
+                                QuotedForError(path) + "; rename it before hashing");
+  };
+  const auto cps = DecodeUtf8(path);
+  if (!cps) return refuse("is not UTF-8");
+  for (char32_t c : *cps) {
+    if (IsControlCharacter(c)) return refuse("contains a control character");
+  }
+  for (size_t b = 0;;) {
+    const size_t e = std::min(path.find('/', b), path.size());
+    const std::string_view part = path.substr(b, e - b);
+    if (part.empty() || part == "." || part == "..") return refuse("is not a plain relative path");
+    if (e == path.size()) break;
+    b = e + 1;
+  }
+  return Status();
 }
 
 namespace {
@@ -53,6 +80,7 @@ Status ListFiles(const std::filesystem::path& root, std::vector<FileDigest>& fil
     fs::file_status st = e.symlink_status(ec);
     if (fs::is_directory(st)) continue;
     std::string rel = e.path().lexically_relative(root).generic_string();
+    GOV_RETURN_IF_ERROR(CheckArtifactPath(rel, "artifact " + root.string()));
     if (fs::is_symlink(st)) {
       return InvalidArgumentError("artifact " + root.string() + " contains a symbolic link (" +
                                   rel + "); copy the target in instead");
@@ -78,8 +106,13 @@ StatusOr<ArtifactDigest> HashArtifact(const std::string& path, const HashOptions
     uint64_t size = 0;
     GOV_ASSIGN_OR_RETURN(std::string hex, HashFile(path, options.block_size, &size));
     std::string name = std::filesystem::path(path).filename().string();
+    GOV_RETURN_IF_ERROR(CheckArtifactPath(name, "artifact " + path));
+    if (size == 0 && !options.allow_empty) {
+      return InvalidArgumentError("artifact " + path +
+                                  " is an empty file; a model has bytes (allow_empty to hash it anyway)");
+    }
     out.files.push_back({name, size, hex});
-    out.digest = "sha256:" + hex;
+    out.digest = std::string(kFileDigestPrefix) + hex;
     out.total_bytes = size;
     return out;
   }
@@ -88,6 +121,11 @@ StatusOr<ArtifactDigest> HashArtifact(const std::string& path, const HashOptions
   }
   out.is_directory = true;
   GOV_RETURN_IF_ERROR(ListFiles(path, out.files));
+  if (out.files.empty() && !options.allow_empty) {
+    return InvalidArgumentError("artifact " + path +
+                                " is a directory with no files; a model has bytes (allow_empty to "
+                                "hash it anyway)");
+  }
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<size_t>(1, out.files.size()));
   std::atomic<size_t> next{0};
@@ -109,7 +147,7 @@ StatusOr<ArtifactDigest> HashArtifact(const std::string& path, const HashOptions
   for (auto& t : pool) t.join();
   for (const auto& e : errors) GOV_RETURN_IF_ERROR(e);
   for (const auto& f : out.files) out.total_bytes += f.size;
-  out.digest = "sha256:" + Sha256Hex(DirectoryManifest(out.files));
+  out.digest = DirectoryDigest(out.files);
   return out;
 }
 

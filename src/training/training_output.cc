@@ -3,6 +3,7 @@
 #include "core/document.h"
 #include "core/json_reader.h"
 #include "core/time.h"
+#include "governance/artifact.h"
 #include "governance/types.h"
 
 namespace governance {
@@ -37,14 +38,20 @@ StatusOr<TrainingOutput> TrainingOutputFromJson(const nlohmann::json& j, std::st
   GOV_ASSIGN_OR_RETURN(t.model_version, model.String("version"));
   GOV_ASSIGN_OR_RETURN(JsonReader artifact, r.Object("artifact"));
   GOV_ASSIGN_OR_RETURN(t.artifact.digest, artifact.String("digest"));
-  if (!IsSha256Digest(t.artifact.digest)) {
-    return artifact.Error("digest", "must be sha256:<64 lowercase hex digits>");
+  if (!IsArtifactDigest(t.artifact.digest)) {
+    return artifact.Error("digest", "must be sha256:<64 lowercase hex digits> (a file) or "
+                                    "sha256-dir:<64 lowercase hex digits> (a directory)");
   }
   GOV_ASSIGN_OR_RETURN(std::string type, artifact.String("type"));
   if (type != "file" && type != "directory") {
     return artifact.Error("type", "must be \"file\" or \"directory\"");
   }
   t.artifact.is_directory = type == "directory";
+  if (t.artifact.is_directory != t.artifact.digest.starts_with(kDirectoryDigestPrefix)) {
+    return artifact.Error("digest", t.artifact.is_directory
+                                        ? "of a directory must start with sha256-dir:"
+                                        : "of a file must start with sha256:");
+  }
   GOV_ASSIGN_OR_RETURN(int64_t total, artifact.Int("total_bytes"));
   t.artifact.total_bytes = static_cast<uint64_t>(total);
   GOV_ASSIGN_OR_RETURN(const nlohmann::json* files, artifact.Member("files", true));

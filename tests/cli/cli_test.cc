@@ -3,6 +3,8 @@
 // input changes nothing stored.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <string>
 
@@ -188,6 +190,34 @@ TEST_CASE_FIXTURE(Cli, "bad input: a clear message naming what and where, exit 2
   CHECK(Expect(2, "frobnicate").find("frobnicate") != std::string::npos);
   CHECK(Expect(2, "deploy").find("required") != std::string::npos);
   CHECK(Snapshot() == before);
+}
+
+TEST_CASE_FIXTURE(Cli, "special and empty files: refused at once, exit 2, nothing stored") {
+  Train();
+  const std::string before = Snapshot();
+  REQUIRE(::mkfifo((dir_ / "fifo").c_str(), 0600) == 0);
+  const std::string train = "train --model m --version 1 --key keys/trainer.key ";
+  // No writer ever opens the FIFO; `timeout` turns a hang into exit 124.
+  for (const std::string& args :
+       {train + "--artifact fifo", train + "--artifact model.bin --manifest fifo",
+        std::string("train --model m --version 1 --artifact model.bin --key fifo"),
+        std::string("approve fifo --key keys/alice.key --env staging")}) {
+    CommandResult r = testing::RunCommand("cd " + dir_.path() + " && timeout 10 " +
+                                          std::string(GOV_BINARY_DIR) + "/src/cli/mgov " + args);
+    INFO("mgov " << args << "\n" << r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("fifo") != std::string::npos);
+  }
+  CHECK(Expect(2, train + "--artifact /dev/null").find("/dev/null") != std::string::npos);
+  REQUIRE(WriteFileAtomic(dir_ / "empty.bin", "").ok());
+  std::filesystem::create_directories(dir_ / "hollow/sub");
+  CHECK(Expect(2, train + "--artifact empty.bin").find("empty.bin is an empty file") != std::string::npos);
+  CHECK(Expect(2, train + "--artifact hollow").find("hollow is a directory with no files") !=
+        std::string::npos);
+  CHECK(Snapshot() == before);
+  CHECK(Expect(0, "--json " + train + "--artifact empty.bin --allow-empty-artifact")
+            .find("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") !=
+        std::string::npos);
 }
 
 TEST_CASE("a missing store names mgov init") {
