@@ -34,7 +34,8 @@ StatusOr<std::vector<LedgerEntry>> ReadAll(Store& store, int64_t from = 1,
 }
 
 nlohmann::json EntryJson(const LedgerEntry& e) {
-  auto details = nlohmann::json::parse(e.details, nullptr, false);
+  // Details that do not parse are shown as null; `ledger verify` names them.
+  const nlohmann::json details = ParseJson(e.details, "ledger details").value_or(nullptr);
   return {{"sequence", e.sequence}, {"timestamp", FormatRfc3339(e.timestamp)},
           {"type", e.type},         {"actor", e.actor},
           {"subject", e.subject},   {"details", details},

@@ -7,20 +7,6 @@
 namespace governance {
 namespace {
 
-// Converts a byte offset in `text` into "line:col" (both 1-based).
-std::string LineColumn(std::string_view text, size_t offset) {
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(col);
-}
-
 Status FirstNonFinite(const nlohmann::json& doc, const std::string& path,
                       std::string_view origin) {
   if (doc.is_number_float() && !std::isfinite(doc.get<double>())) {
@@ -41,18 +27,17 @@ Status FirstNonFinite(const nlohmann::json& doc, const std::string& path,
 
 }  // namespace
 
-StatusOr<nlohmann::json> ParseJson(std::string_view text, std::string_view origin) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.byte is 1-based and points just past the offending character.
-    std::string what = e.what();
-    auto pos = what.find("syntax error");
-    std::string detail = pos == std::string::npos ? what : what.substr(pos);
-    return InvalidArgumentError(std::string(origin) + ":" +
-                                LineColumn(text, e.byte == 0 ? 0 : e.byte - 1) +
-                                ": invalid JSON: " + detail);
+std::string TextPosition(std::string_view text, size_t offset) {
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
   }
+  return std::to_string(line) + ":" + std::to_string(col);
 }
 
 StatusOr<nlohmann::json> LoadDocument(const std::string& path) {

@@ -12,9 +12,19 @@
 
 namespace governance {
 
+// Nesting deeper than this is refused by both parsers, so that no recursive
+// walk over a document can run out of stack.
+inline constexpr int kMaxDocumentDepth = 256;
+
 // Parses JSON text. `origin` names the source in errors ("approval.json").
-// InvalidArgument: "<origin>:<line>:<col>: <what is wrong>".
-StatusOr<nlohmann::json> ParseJson(std::string_view text, std::string_view origin);
+// InvalidArgument: "<origin>:<line>:<col>: invalid JSON: <what is wrong>",
+// also for a key given twice in one object, nesting deeper than
+// kMaxDocumentDepth and numbers beyond the double range (1e400).
+// kLastWins is only for Rego's json.unmarshal, which must read what OPA
+// (Go's encoding/json) reads.
+enum class DuplicateKeys { kRefuse, kLastWins };
+StatusOr<nlohmann::json> ParseJson(std::string_view text, std::string_view origin,
+                                   DuplicateKeys duplicates = DuplicateKeys::kRefuse);
 
 // Parses YAML (a superset of JSON) text. Scalars keep YAML 1.2 core schema
 // types: integers, floats (.nan/.inf included), booleans, null, strings.
@@ -27,6 +37,9 @@ StatusOr<nlohmann::json> LoadDocument(const std::string& path);
 // InvalidArgument naming the JSON path ("/spec/metrics/accuracy") of the first
 // NaN or infinite number in `doc`; OK when every number is finite.
 Status CheckFiniteNumbers(const nlohmann::json& doc, std::string_view origin);
+
+// "<line>:<col>" (both 1-based) of byte `offset` in `text`.
+std::string TextPosition(std::string_view text, size_t offset);
 
 // The canonical serialisation used for digests: keys sorted, no whitespace.
 std::string CanonicalJson(const nlohmann::json& doc);

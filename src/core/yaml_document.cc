@@ -12,7 +12,9 @@
 #include <yaml.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -21,8 +23,6 @@
 namespace governance {
 namespace {
 
-// Nesting deeper than this is refused rather than recursed into.
-constexpr int kMaxDepth = 256;
 // Alias expansion may not make a document larger than this many nodes.
 constexpr size_t kMaxNodes = 1'000'000;
 
@@ -30,8 +30,10 @@ constexpr std::string_view kStrTag = "tag:yaml.org,2002:str";
 
 // A plain (unquoted, untagged) scalar's value under the YAML 1.2 core schema:
 // null, booleans, .nan/.inf, and numbers by the JSON grammar, so "1e3" and
-// "010" behave predictably; anything else is a string.
-nlohmann::json ResolvePlainScalar(const std::string& s) {
+// "010" behave predictably; anything else is a string. nullopt for a number
+// beyond the double range (1e400), which is refused rather than read as a
+// string or as infinity.
+std::optional<nlohmann::json> ResolvePlainScalar(const std::string& s) {
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") {
     return nlohmann::json(nullptr);
   }
@@ -46,6 +48,13 @@ nlohmann::json ResolvePlainScalar(const std::string& s) {
     if (c == '+') num.remove_prefix(1);
     auto parsed = nlohmann::json::parse(num, nullptr, false);
     if (!parsed.is_discarded() && parsed.is_number()) return parsed;
+    // Not a JSON number: either no number at all ("1.2.3", "12h") or one too
+    // large for a double, which nlohmann refuses the same way.
+    const bool numeric = s.find_first_not_of("0123456789+-.eE") == std::string::npos;
+    char* end = nullptr;
+    if (numeric && std::isinf(std::strtod(s.c_str(), &end)) && end == s.c_str() + s.size()) {
+      return std::nullopt;
+    }
   }
   return nlohmann::json(s);
 }
@@ -122,8 +131,8 @@ class Reader {
   // Reads the node that starts at the current event into *out; the current
   // event is then the node's last (its scalar, alias or end event).
   Status Node(int depth, nlohmann::json* out) {
-    if (depth > kMaxDepth) {
-      return Error(event_.start_mark, "nesting deeper than " + std::to_string(kMaxDepth));
+    if (depth > kMaxDocumentDepth) {
+      return Error(event_.start_mark, "nesting deeper than " + std::to_string(kMaxDocumentDepth));
     }
     GOV_RETURN_IF_ERROR(Count(1, event_.start_mark));
     std::string anchor;
@@ -136,7 +145,9 @@ class Reader {
         if (sc.style != YAML_PLAIN_SCALAR_STYLE || tag == "!" || tag == kStrTag) {
           *out = std::move(value);
         } else {
-          *out = ResolvePlainScalar(value);
+          std::optional<nlohmann::json> resolved = ResolvePlainScalar(value);
+          if (!resolved) return Error(event_.start_mark, "number " + value + " is out of range");
+          *out = std::move(*resolved);
         }
         break;
       }

@@ -47,7 +47,7 @@ LedgerFacts ReadFacts(const std::vector<LedgerEntry>& entries) {
   }
   for (const auto& e : entries) {
     const bool legacy = f.root_sequence == 0 || e.sequence < f.root_sequence;
-    auto d = nlohmann::json::parse(e.details, nullptr, false);
+    const nlohmann::json d = ParseJson(e.details, "ledger details").value_or(nullptr);
     if (!d.is_object()) continue;
     if (!Text(d, "training_output_digest").empty()) {
       f.training_outputs.insert(Text(d, "training_output_digest"));

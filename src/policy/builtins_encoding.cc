@@ -1,6 +1,7 @@
 // JSON and base64 encoding builtins, and print.
 #include <fmt/format.h>
 
+#include "core/document.h"
 #include "core/encoding.h"
 #include "policy/builtins.h"
 
@@ -16,15 +17,15 @@ Status JsonMarshal(Ctx&, Operands a, Value* out) {
 
 Status JsonUnmarshal(Ctx&, Operands a, Value* out) {
   if (!a[0].is_string()) return OperandTypeError("json.unmarshal", 1, "string", a[0]);
-  nlohmann::json j = nlohmann::json::parse(a[0].str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return BuiltinError("json.unmarshal", "invalid JSON");
-  *out = Value::FromJson(j);
+  auto j = ParseJson(a[0].str(), "json.unmarshal", DuplicateKeys::kLastWins);
+  if (!j.ok()) return BuiltinError("json.unmarshal", j.status().message());
+  *out = Value::FromJson(*j);
   return Status::Ok();
 }
 
 Status JsonIsValid(Ctx&, Operands a, Value* out) {
   *out = Value::Bool(a[0].is_string() &&
-                     nlohmann::json::accept(a[0].str()));
+                     ParseJson(a[0].str(), "json.is_valid", DuplicateKeys::kLastWins).ok());
   return Status::Ok();
 }
 

@@ -174,7 +174,7 @@ StatusOr<PolicyBundle> LoadSerializedPolicyBundle(std::string_view serialized,
                                                   std::string_view expected_digest,
                                                   std::string_view origin) {
   const std::string o(origin);
-  auto j = nlohmann::json::parse(serialized, nullptr, false);
+  nlohmann::json j = ParseJson(serialized, o).value_or(nullptr);
   if (!j.is_object() || !j.contains("files") || !j["files"].is_array() ||
       !j.contains("v0_compatible") || !j["v0_compatible"].is_boolean()) {
     return DataLossError(o + ": not a serialised policy bundle");

@@ -238,7 +238,7 @@ std::string CheckLedgerEvidence(const std::vector<ProvenEntry>& proven, const Ap
              " is not in the ledger the snapshot signed (its inclusion proof fails)";
     }
     if (e.subject != a.approval_id) continue;
-    auto details = nlohmann::json::parse(e.details, nullptr, false);
+    const nlohmann::json details = ParseJson(e.details, "ledger details").value_or(nullptr);
     if (!details.is_object()) continue;
     if (e.type == "approval.issued") {
       if (details.value("statement_digest", "") != Sha256DigestOf(a.envelope.payload)) {

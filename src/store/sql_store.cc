@@ -4,6 +4,7 @@
 #include <set>
 #include <thread>
 
+#include "core/document.h"
 #include "core/encoding.h"
 #include "core/time.h"
 #include "store/sql_schema.h"
@@ -598,7 +599,7 @@ class SqlTransaction final : public StoreTransaction {
       v.reason = r.Text(2);
       v.revoked_by = r.Text(3);
       v.revoked_at = r.Int(4);
-      auto artifacts = nlohmann::json::parse(r.Text(5), nullptr, false);
+      const nlohmann::json artifacts = ParseJson(r.Text(5), "revocation").value_or(nullptr);
       if (!artifacts.is_array()) {
         return DataLossError("stored revocation of " + v.target + " has corrupt artifact digests");
       }

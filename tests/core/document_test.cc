@@ -15,6 +15,60 @@ TEST_CASE("JSON errors name origin, line and column") {
   CHECK(bad.status().message().rfind("m.json:3:8: invalid JSON: syntax error", 0) == 0);
 }
 
+TEST_CASE("JSON has YAML's limits: duplicate keys, depth, numbers out of range") {
+  auto dup = ParseJson("{\"spec\": {\n  \"accuracy\": 0.5,\n  \"accuracy\": 0.99}}", "m.json");
+  CHECK(dup.status() ==
+        InvalidArgumentError("m.json:3:12: invalid JSON: duplicate key \"accuracy\""));
+  // An escaped spelling of the same key is the same key.
+  CHECK(ParseJson("{\"a\": 1, \"\\u0061\": 2}", "m.json").status().message().find(
+            "duplicate key \"a\"") != std::string::npos);
+  CHECK(ParseJson("[{\"a\": 1}, {\"a\": 2}]", "m.json").ok());  // one key per object
+
+  for (const char* number : {"1e400", "-1e400", "1E+999", "123456789e999"}) {
+    INFO(number);
+    auto big = ParseJson(std::string("{\"x\": [1,\n ") + number + "]}", "n.json");
+    REQUIRE_FALSE(big.ok());
+    CHECK(big.status().message().rfind("n.json:2:", 0) == 0);
+    CHECK(big.status().message().find("invalid JSON: number " + std::string(number) +
+                                      " is out of range") != std::string::npos);
+  }
+  CHECK(ParseJson("1e-400", "n.json")->get<double>() == 0.0);  // underflow is zero, as in OPA
+  CHECK(ParseJson("1.7976931348623157e308", "n.json").ok());
+
+  // 256 levels parse; 257 and 100,000 are refused without recursion.
+  auto nest = [](int depth, char open, char close) {
+    return std::string(depth, open) + std::string(depth, close);
+  };
+  CHECK(ParseJson(nest(256, '[', ']'), "d.json").ok());
+  CHECK(ParseJson(nest(257, '[', ']'), "d.json").status() ==
+        InvalidArgumentError("d.json:1:257: invalid JSON: nesting deeper than 256"));
+  for (const std::string& deep : {nest(100'000, '[', ']'), [] {
+         std::string s;
+         for (int i = 0; i < 100'000; ++i) s += "{\"a\":";
+         return s + "1" + std::string(100'000, '}');
+       }()}) {
+    auto r = ParseJson(deep, "d.json");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().find("nesting deeper than 256") != std::string::npos);
+  }
+  // Syntax errors keep their positions; trailing text is refused.
+  CHECK(ParseJson("{\"a\": 1} x", "t.json").status().message().rfind("t.json:1:10: invalid JSON", 0) ==
+        0);
+  CHECK(ParseJson("", "e.json").status().message().rfind("e.json:1:1: invalid JSON", 0) == 0);
+}
+
+TEST_CASE("YAML refuses numbers out of range and keeps non-numbers as strings") {
+  auto big = ParseYaml("a:\n  b: 1e400\n", "m.yaml");
+  CHECK(big.status() == InvalidArgumentError("m.yaml:2:6: invalid YAML: number 1e400 is out of range"));
+  CHECK(ParseYaml("a: -1E999", "m.yaml").status().code() == StatusCode::kInvalidArgument);
+  auto strings = ParseYaml("a: 1.2.3\nb: 12h\nc: \"1e400\"\nd: 1e308\n", "m.yaml");
+  REQUIRE(strings.ok());
+  CHECK((*strings)["a"] == "1.2.3");
+  CHECK((*strings)["b"] == "12h");
+  CHECK((*strings)["c"] == "1e400");
+  CHECK((*strings)["d"].get<double>() == 1e308);
+}
+
 TEST_CASE("YAML scalars become typed JSON") {
   auto doc = ParseYaml(
       "spec:\n  metrics:\n    accuracy: 0.91\n    epochs: 12\n  ok: true\n"
