@@ -74,6 +74,11 @@ struct TrainingRequest {
   std::string correlation_id;  // generated when empty
   DecisionStack decision_stack;
   HashOptions hash_options;
+  // Called with the signed envelope inside the store transaction, before it
+  // commits (for example to write it to a file): an error aborts the
+  // transaction, so nothing is stored or ledgered. It may run more than once
+  // when a transaction is retried.
+  std::function<Status(const Envelope&)> before_commit;
 };
 
 struct SignedTrainingOutput {
@@ -101,12 +106,19 @@ class TrainingPlane {
   PlaneOptions options_;
 };
 
+// How far ahead of its issue an approval may start to be valid: a year.
+inline constexpr int64_t kMaxApprovalLeadSeconds = 366 * 86400;
+
 struct ApprovalRequest {
   std::vector<std::string> environments;
   std::vector<std::string> scopes;        // empty: every scope
   std::optional<int64_t> ttl_seconds;     // default: config.default_ttl_seconds
-  std::optional<int64_t> not_before;      // default: now
+  // Default now; at most kMaxApprovalLeadSeconds ahead, never in the past.
+  std::optional<int64_t> not_before;
   int required_approvers = 0;             // 0: the environments' floor
+  // As TrainingRequest::before_commit, with the approval's envelope; called
+  // only when the approval is granted.
+  std::function<Status(const Envelope&)> before_commit;
 };
 
 struct ApprovalOutcome {

@@ -36,11 +36,10 @@ StatusOr<Outcome> RunApprove(const ApproveOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(PrivateKey key, LoadSigningKey(o.key));
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
   GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  // Written before the store commits: exit 2 then means nothing stored.
+  if (!o.out.empty()) req.before_commit = WriteEnvelopeBeforeCommit(o.out);
   GovernancePlane governance(*store, planes);
   GOV_ASSIGN_OR_RETURN(ApprovalOutcome outcome, governance.Approve(training.envelope, req, key));
-  if (outcome.approved && !o.out.empty()) {
-    GOV_RETURN_IF_ERROR(WriteFileAtomic(o.out, EnvelopeToJson(outcome.envelope) + "\n"));
-  }
   if (ctx.global.json) {
     ctx.PrintJson({{"approved", outcome.approved},
                    {"approval_id", outcome.approval.approval_id},

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/digest.h"
+#include "core/file.h"
 
 namespace governance::cli {
 namespace {
@@ -148,6 +149,12 @@ StatusOr<Outcome> ReportChange(const Context& ctx, const ChangeOutcome& c) {
              << "; another admin runs `mgov admin sign " << c.change_id << " --key FILE`\n";
   }
   return c.applied ? Outcome::kYes : Outcome::kNo;
+}
+
+std::function<Status(const Envelope&)> WriteEnvelopeBeforeCommit(const std::string& path) {
+  return [path](const Envelope& e) {
+    return WriteFileAtomic(path, EnvelopeToJson(e) + "\n").WithContext("--out");
+  };
 }
 
 StatusOr<PrivateKey> LoadSigningKey(const std::string& path, const char* option) {

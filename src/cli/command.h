@@ -111,6 +111,11 @@ StatusOr<GovernanceConfig> LoadConfigKeepingPolicy(const std::string& path,
 // Reads a private key file, naming the option in errors.
 StatusOr<PrivateKey> LoadSigningKey(const std::string& path, const char* option = "--key");
 
+// A before_commit hook (TrainingRequest, ApprovalRequest) that writes the
+// signed envelope to `path` (--out), so that a file that cannot be written
+// leaves the store untouched.
+std::function<Status(const Envelope&)> WriteEnvelopeBeforeCommit(const std::string& path);
+
 // Each subcommand's file defines one of these.
 void AddInitCommand(CLI::App& app, Context& ctx);
 void AddKeyCommand(CLI::App& app, Context& ctx);

@@ -132,6 +132,19 @@ StatusOr<Outcome> RunInit(const InitOptions& o, Context& ctx) {
   if (o.no_policy && !o.policy_dir.empty()) {
     return InvalidArgumentError("--policy and --no-policy exclude each other");
   }
+  // Input is read and checked before anything is created: a bad --config or
+  // --root-ttl must leave no store, key or directory behind.
+  std::optional<GovernanceConfig> config;
+  if (!o.config_file.empty()) {
+    GOV_ASSIGN_OR_RETURN(nlohmann::json doc, LoadDocument(o.config_file));
+    GOV_ASSIGN_OR_RETURN(config, GovernanceConfigFromJson(doc, o.config_file));
+  }
+  std::optional<int64_t> root_ttl;
+  if (!o.root_ttl.empty()) {
+    auto ttl = ParseDurationSeconds(o.root_ttl);
+    if (!ttl.ok()) return ttl.status().WithContext("--root-ttl");
+    root_ttl = *ttl;
+  }
   const std::string url = ctx.StoreUrl();
   if (url.rfind("sqlite:", 0) == 0) {
     fs::path parent = fs::path(url.substr(7)).parent_path();
@@ -209,14 +222,9 @@ StatusOr<Outcome> RunInit(const InitOptions& o, Context& ctx) {
   }
   for (const auto& key : present) request.signing_admins.push_back(&key);
   request.admin_threshold = o.admin_threshold;
-  if (!o.root_ttl.empty()) {
-    auto ttl = ParseDurationSeconds(o.root_ttl);
-    if (!ttl.ok()) return ttl.status().WithContext("--root-ttl");
-    request.root_ttl_seconds = *ttl;
-  }
-  if (!o.config_file.empty()) {
-    GOV_ASSIGN_OR_RETURN(nlohmann::json doc, LoadDocument(o.config_file));
-    GOV_ASSIGN_OR_RETURN(request.config, GovernanceConfigFromJson(doc, o.config_file));
+  if (root_ttl) request.root_ttl_seconds = *root_ttl;
+  if (config) {
+    request.config = std::move(*config);
   } else if (legacy_config && !legacy_config->empty()) {
     GOV_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJson(*legacy_config, "the store's old rules"));
     GOV_ASSIGN_OR_RETURN(request.config, GovernanceConfigFromJson(doc, "the store's old rules"));

@@ -52,9 +52,10 @@ StatusOr<Outcome> RunTrain(const TrainOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
   GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
   TrainingPlane training(*store, planes);
+  // Written before the store commits: exit 2 then means nothing stored.
+  if (!o.out.empty()) req.before_commit = WriteEnvelopeBeforeCommit(o.out);
   GOV_ASSIGN_OR_RETURN(SignedTrainingOutput out, training.Record(req, key));
   const std::string envelope = EnvelopeToJson(out.envelope) + "\n";
-  if (!o.out.empty()) GOV_RETURN_IF_ERROR(WriteFileAtomic(o.out, envelope));
   if (ctx.global.json) {
     ctx.PrintJson({{"training_output_digest", out.digest},
                    {"artifact_digest", out.output.artifact.digest},

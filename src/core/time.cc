@@ -65,7 +65,7 @@ StatusOr<UnixSeconds> ParseRfc3339(std::string_view s) {
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     int oh, om;
     if (!Digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-        !Digits(s, pos + 4, 2, &om)) {
+        !Digits(s, pos + 4, 2, &om) || oh > 23 || om > 59) {
       return bad();
     }
     offset = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
@@ -75,7 +75,12 @@ StatusOr<UnixSeconds> ParseRfc3339(std::string_view s) {
   }
   if (pos != s.size()) return bad();
   int64_t days_since = sys_days{ymd}.time_since_epoch().count();
-  return days_since * 86400 + h * 3600 + mi * 60 + se - offset;
+  const UnixSeconds t = days_since * 86400 + h * 3600 + mi * 60 + se - offset;
+  if (t < kEarliestTimestamp || t > kLatestTimestamp) {
+    return InvalidArgumentError("timestamp \"" + std::string(s) +
+                                "\" is outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+  }
+  return t;
 }
 
 StatusOr<int64_t> ParseDurationSeconds(std::string_view text) {

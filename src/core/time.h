@@ -17,10 +17,17 @@ using UnixSeconds = int64_t;
 
 UnixSeconds NowSeconds();
 
+// The instants mgov records and reads: 1970-01-01T00:00:00Z to
+// 9999-12-31T23:59:59Z, the range RFC 3339 can write with a four-digit year.
+inline constexpr UnixSeconds kEarliestTimestamp = 0;
+inline constexpr UnixSeconds kLatestTimestamp = 253'402'300'799;
+
 // "2026-11-22T03:04:05Z".
 std::string FormatRfc3339(UnixSeconds t);
 
 // Accepts "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)"; fractions are truncated.
+// The offset's hours are 00-23 and minutes 00-59; the instant must lie in
+// [kEarliestTimestamp, kLatestTimestamp].
 StatusOr<UnixSeconds> ParseRfc3339(std::string_view text);
 
 // "90d", "36h", "15m", "30s", or a sum like "1d12h". InvalidArgument otherwise.

@@ -116,6 +116,12 @@ StatusOr<ApprovalOutcome> GovernancePlane::Approve(const Envelope& training_outp
     return InvalidArgumentError("quorum must be 1 to 100");
   }
   const int64_t now = NowUnder(options_.clock);
+  if (request.not_before &&
+      (*request.not_before < now || *request.not_before > now + kMaxApprovalLeadSeconds)) {
+    return InvalidArgumentError("not-before must lie between now (" + FormatRfc3339(now) +
+                                ") and a year from now (" +
+                                FormatRfc3339(now + kMaxApprovalLeadSeconds) + ")");
+  }
   ApprovalOutcome outcome;
   GOV_RETURN_IF_ERROR(store_.Transact([&](StoreTransaction& txn) -> Status {
     outcome = ApprovalOutcome();
@@ -212,7 +218,7 @@ StatusOr<ApprovalOutcome> GovernancePlane::Approve(const Envelope& training_outp
                            {"keyid", approver.keyid()}}}));
     outcome.approved = true;
     outcome.ledger_sequence = e.sequence;
-    return Status();
+    return request.before_commit ? request.before_commit(outcome.envelope) : Status();
   }));
   return outcome;
 }

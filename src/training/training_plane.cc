@@ -70,13 +70,13 @@ StatusOr<SignedTrainingOutput> TrainingPlane::Record(const TrainingRequest& requ
     result.digest = Sha256DigestOf(result.envelope.payload);
     GOV_RETURN_IF_ERROR(txn.PutTrainingOutput(
         {result.digest, out.model_id, out.model_version, result.envelope}));
-    return txn
-        .AppendLedger({"training.recorded", out.trainer, out.model_id,
-                       {{"model_version", out.model_version},
-                        {"artifact_digest", out.artifact.digest},
-                        {"training_output_digest", result.digest},
-                        {"correlation_id", out.correlation_id}}})
-        .status();
+    GOV_RETURN_IF_ERROR(txn.AppendLedger({"training.recorded", out.trainer, out.model_id,
+                                          {{"model_version", out.model_version},
+                                           {"artifact_digest", out.artifact.digest},
+                                           {"training_output_digest", result.digest},
+                                           {"correlation_id", out.correlation_id}}})
+                            .status());
+    return request.before_commit ? request.before_commit(result.envelope) : Status();
   }));
   return result;
 }

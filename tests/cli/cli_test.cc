@@ -220,6 +220,67 @@ TEST_CASE_FIXTURE(Cli, "special and empty files: refused at once, exit 2, nothin
         std::string::npos);
 }
 
+TEST_CASE_FIXTURE(Cli, "every JSON input: numbers out of range, deep nesting and duplicate keys, exit 2") {
+  std::string id = Approve("staging");
+  const std::string before = Snapshot();
+  std::string deep;
+  for (int i = 0; i < 100'000; ++i) deep += "{\"a\":[";
+  deep += std::string(100'000, ']');  // never reached: the depth limit stops the parser first
+  const std::vector<std::pair<std::string, std::string>> bodies = {
+      {"big", "{\"spec\": {\"metrics\": {\"accuracy\": 1e400}}}"},
+      {"deep", deep},
+      {"dup", "{\"spec\": {\"metrics\": {\"accuracy\": 0.1,\n \"accuracy\": 0.99}}}"}};
+  const std::vector<std::string> expect = {"number 1e400 is out of range", "nesting deeper than 256",
+                                           "duplicate key \"accuracy\""};
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    const std::string file = bodies[i].first + ".json";
+    REQUIRE(WriteFileAtomic(dir_ / file, bodies[i].second).ok());
+    for (const std::string& args :
+         {"approve " + file + " --key keys/alice.key --env staging",
+          "verify " + id + " --env staging --envelope " + file,
+          "train --model m --version 1 --artifact model.bin --key keys/trainer.key --manifest " + file,
+          "train --model m --version 1 --artifact model.bin --key keys/trainer.key --metrics " + file,
+          "--store sqlite:fresh.db init --no-policy --admin-key admin/admin.key --config " + file,
+          "ledger verify --checkpoint " + file,
+          "policy eval --policy " GOV_SOURCE_DIR "/policies --input " + file}) {
+      const std::string out = Expect(2, args);
+      INFO("mgov " << args << "\n" << out);
+      CHECK(out.find(file + ":") != std::string::npos);  // names the file, line and column
+      CHECK(out.find(expect[i]) != std::string::npos);
+      CHECK(out.find("terminate") == std::string::npos);
+    }
+  }
+  CHECK_FALSE(std::filesystem::exists(dir_ / "fresh.db"));
+  CHECK(Snapshot() == before);
+}
+
+TEST_CASE_FIXTURE(Cli, "an --out that cannot be written: exit 2 and nothing stored") {
+  Train();
+  const std::string before = Snapshot();
+  CHECK(Expect(2, "approve to.json --key keys/alice.key --env staging --out /nonexistent/a.json")
+            .find("--out") != std::string::npos);
+  CHECK(Expect(2, "train --model fraud --version 2 --artifact model.bin --key keys/trainer.key "
+                  "--out /nonexistent/t.json")
+            .find("--out") != std::string::npos);
+  CHECK(Snapshot() == before);
+  // With a writable --out both succeed and the file holds what was stored.
+  Expect(0, "approve to.json --key keys/alice.key --env staging --out a.json");
+  CHECK(ReadFile(dir_ / "a.json")->find("\"payloadType\"") != std::string::npos);
+  CHECK(Snapshot() != before);
+}
+
+TEST_CASE_FIXTURE(Cli, "times: bad offsets, years past 9999 and far not-before are refused") {
+  Train();
+  const std::string before = Snapshot();
+  CHECK(Expect(2, "approve to.json --key keys/alice.key --env staging --not-before 2026-12-31T00:00:00+99:99")
+            .find("--not-before: invalid RFC 3339 timestamp") != std::string::npos);
+  CHECK(Expect(2, "approve to.json --key keys/alice.key --env staging --not-before 9999-12-31T23:59:59Z")
+            .find("not-before must lie between now") != std::string::npos);
+  CHECK(Expect(2, "approve to.json --key keys/alice.key --env staging --not-before 2000-01-01T00:00:00Z")
+            .find("not-before must lie between now") != std::string::npos);
+  CHECK(Snapshot() == before);
+}
+
 TEST_CASE("a missing store names mgov init") {
   testing::TempDir dir;
   auto r = testing::RunCommand("cd " + dir.path() + " && " + std::string(GOV_BINARY_DIR) +

@@ -86,11 +86,17 @@ TEST_CASE_FIXTURE(TrustCli, "governance changes without the admin threshold: exi
             .find("needs the admin threshold") != std::string::npos);
   REQUIRE(WriteFileAtomic(dir_ / "lax.yaml",
                           "environments:\n  - {name: staging, min_approvers: 1}\n"
-                          "  - {name: production, min_approvers: 1}\nclock_skew: 3650d\n").ok());
+                          "  - {name: production, min_approvers: 1}\n").ok());
   CHECK(Expect(1, "init --config lax.yaml").find("needs the admin threshold (pass --admin-key)") !=
         std::string::npos);
-  CHECK(Expect(2, "init --config lax.yaml" + admin_).find("clock_skew 3650d is outside 0s to 1h") !=
-        std::string::npos);
+  // Rules that no admin could set are bad input, refused before anything else.
+  REQUIRE(WriteFileAtomic(dir_ / "skew.yaml",
+                          "environments:\n  - {name: staging, min_approvers: 1}\n"
+                          "clock_skew: 3650d\n").ok());
+  for (const std::string& admin : {std::string(), admin_}) {
+    CHECK(Expect(2, "init --config skew.yaml" + admin).find("clock_skew 3650d is outside 0s to 1h") !=
+          std::string::npos);
+  }
   // `approve --policy` is gone: the policy is the one the admins require.
   CHECK(Expect(2, "approve to.json --key keys/alice.key --env staging --policy lax/")
             .find("--policy") != std::string::npos);

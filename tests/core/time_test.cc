@@ -10,11 +10,33 @@ TEST_CASE("RFC 3339 round trip") {
   CHECK(FormatRfc3339(1795316645) == "2026-11-22T03:04:05Z");
   CHECK(*ParseRfc3339("2026-11-22T03:04:05Z") == 1795316645);
   CHECK(*ParseRfc3339("2026-11-22T05:04:05.999+02:00") == 1795316645);
-  CHECK(*ParseRfc3339("1969-12-31T23:59:59Z") == -1);
+  CHECK(*ParseRfc3339("9999-12-31T23:59:59Z") == kLatestTimestamp);
+  CHECK(FormatRfc3339(kLatestTimestamp) == "9999-12-31T23:59:59Z");
+  CHECK(*ParseRfc3339("1970-01-01T01:00:00+01:00") == kEarliestTimestamp);
   CHECK(ParseRfc3339("2026-02-30T00:00:00Z").status().message() ==
         "invalid RFC 3339 timestamp \"2026-02-30T00:00:00Z\" (want e.g. 2026-01-31T12:00:00Z)");
   CHECK_FALSE(ParseRfc3339("2026-11-22 03:04:05").ok());
   CHECK_FALSE(ParseRfc3339("2026-11-22T03:04:05").ok());
+}
+
+TEST_CASE("RFC 3339 offsets and years are bounded") {
+  for (const char* bad : {"2026-11-22T03:04:05+99:99", "2026-11-22T03:04:05+24:00",
+                          "2026-11-22T03:04:05-05:60", "2026-11-22T03:04:05+5:00",
+                          "2026-11-22T03:04:05+05:00:00"}) {
+    INFO(bad);
+    CHECK(ParseRfc3339(bad).status() ==
+          InvalidArgumentError("invalid RFC 3339 timestamp \"" + std::string(bad) +
+                               "\" (want e.g. 2026-01-31T12:00:00Z)"));
+  }
+  CHECK(*ParseRfc3339("2026-11-22T03:04:05+23:59") == 1795316645 - 23 * 3600 - 59 * 60);
+  // Before the epoch, or past year 9999 once the offset is applied.
+  for (const char* outside : {"1969-12-31T23:59:59Z", "9999-12-31T23:59:59-00:01",
+                              "0000-01-01T00:00:00Z"}) {
+    INFO(outside);
+    CHECK(ParseRfc3339(outside).status() ==
+          InvalidArgumentError("timestamp \"" + std::string(outside) +
+                               "\" is outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z"));
+  }
 }
 
 TEST_CASE("durations") {

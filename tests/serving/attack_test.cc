@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "core/document.h"
 #include "core/encoding.h"
 #include "governance/quorum.h"
@@ -195,6 +197,26 @@ TEST_CASE_FIXTURE(Attack, "not yet valid") {
   REQUIRE(r.ok());
   CheckFailedGates(*r, {"validity"});
   CHECK(GateNamed(*r, "validity").reason == "not valid before 2027-01-17T08:00:00Z");
+}
+
+TEST_CASE_FIXTURE(Attack, "not-before is bounded: never in the past, at most a year ahead") {
+  GovernancePlane gov(*store_, plane_options_);
+  for (int64_t nb : {now_ - 1, now_ + kMaxApprovalLeadSeconds + 1, int64_t{253'402'300'799},
+                     std::numeric_limits<int64_t>::max()}) {
+    INFO(nb);
+    ApprovalRequest req;
+    req.environments = {"staging"};
+    req.not_before = nb;
+    CHECK(gov.Approve(Train().envelope, req, alice_).status() ==
+          InvalidArgumentError("not-before must lie between now (2027-01-15T08:00:00Z) and a year "
+                               "from now (2028-01-16T08:00:00Z)"));
+  }
+  ApprovalRequest req;
+  req.environments = {"staging"};
+  req.not_before = now_ + kMaxApprovalLeadSeconds;
+  auto outcome = gov.Approve(Train().envelope, req, alice_);
+  REQUIRE(outcome.ok());
+  CHECK(outcome->approved);
 }
 
 TEST_CASE_FIXTURE(Attack, "wrong environment") {
