@@ -52,6 +52,24 @@
 
 namespace governance {
 
+// What one policy evaluation may spend. Exceeding any limit is an
+// evaluation error ("rego_budget_error") whatever strict_builtin_errors
+// says, so an approval is refused: a policy that cannot be evaluated never
+// reads as a policy that allowed.
+struct PolicyBudget {
+  // Expressions evaluated (each solution of each expression counts). The
+  // default bundle takes about a thousand.
+  uint64_t max_steps = 100'000'000;
+  // Wall time from the start of the evaluation.
+  int64_t max_wall_ms = 10'000;
+  // Growth of the process's resident memory while evaluating, sampled every
+  // 16,384 steps and after builtins built 64 MiB of values (so it is
+  // approximate, and process-wide when several evaluations run at once); a
+  // builtin may also not build one collection of more than a quarter of
+  // this in values.
+  size_t max_memory_bytes = size_t{1} << 30;
+};
+
 struct BundleOptions {
   // Parse modules in Rego v0 syntax (`deny[msg] { ... }`, `default allow = false`).
   // A module that imports rego.v1 is always v1. Default: false (Rego v1).
@@ -100,6 +118,15 @@ struct EvaluateOptions {
   // The time exception expiry is judged against, seconds since the epoch.
   // 0 (default): the wall clock.
   int64_t now_unix_seconds = 0;
+  // A failing builtin is an evaluation error instead of leaving its
+  // expression undefined. Default true: a deny rule whose builtin failed
+  // must not vanish and let the model through. `mgov policy eval` turns it
+  // off unless --strict, as `opa eval` does. The bundle's own
+  // strict_builtin_errors forces it on.
+  bool strict_builtin_errors = true;
+  PolicyBudget budget;
+  // Receives print() output; unset discards it.
+  std::function<void(const std::string&)> print;
 };
 
 // A query row: each named variable of the query and its value (sets become
@@ -116,6 +143,7 @@ struct QueryOptions {
   bool strict_builtin_errors = false;
   // time.now_ns for the query; 0: the wall clock.
   int64_t now_ns = 0;
+  PolicyBudget budget;
   // Receives print() output; unset discards it.
   std::function<void(const std::string&)> print;
 };
@@ -126,6 +154,7 @@ struct PolicyTestResult {
   std::string name;     // "test_accuracy_below_threshold"
   bool passed = false;
   std::string error;    // evaluation error, empty when none
+  std::string output;   // what print() wrote, one line each
   int64_t duration_ns = 0;
 };
 

@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "core/document.h"
+#include "core/time.h"
 #include "governance/policy.h"
 
 namespace governance::cli {
@@ -19,6 +20,10 @@ struct PolicyEvalOptions {
   std::string policy_namespace = "model.governance";
   std::string format = "table";
   bool v0_compatible = false;
+  bool strict = false;
+  std::string timeout = "10s";
+  uint64_t max_steps = PolicyBudget{}.max_steps;
+  size_t max_memory_mib = PolicyBudget{}.max_memory_bytes >> 20;
 };
 
 struct PolicyTestOptions {
@@ -142,7 +147,22 @@ StatusOr<Outcome> RunPolicyEval(const PolicyEvalOptions& opts, Context& ctx) {
   bopts.v0_compatible = opts.v0_compatible;
   GOV_ASSIGN_OR_RETURN(PolicyBundle bundle, LoadPolicyBundle(opts.policy_dir, bopts));
   GOV_ASSIGN_OR_RETURN(nlohmann::json input, LoadDocument(opts.input_path));
-  GOV_ASSIGN_OR_RETURN(PolicyDecision decision, bundle.Evaluate(input, opts.policy_namespace));
+  EvaluateOptions eopts;
+  eopts.policy_namespace = opts.policy_namespace;
+  eopts.strict_builtin_errors = opts.strict;
+  StatusOr<int64_t> timeout_s = ParseDurationSeconds(opts.timeout);
+  if (!timeout_s.ok()) return timeout_s.status().WithContext("--timeout");
+  if (*timeout_s <= 0) return InvalidArgumentError("--timeout must be at least 1s");
+  if (opts.max_steps == 0) return InvalidArgumentError("--max-steps must be at least 1");
+  if (opts.max_memory_mib == 0 || opts.max_memory_mib > (size_t{1} << 20)) {
+    return InvalidArgumentError("--max-memory must be 1 to 1048576 MiB");
+  }
+  eopts.budget.max_wall_ms = *timeout_s * 1000;
+  eopts.budget.max_steps = opts.max_steps;
+  eopts.budget.max_memory_bytes = opts.max_memory_mib << 20;
+  // As `opa eval`: print() goes to stderr, the decision to stdout.
+  eopts.print = [&ctx](const std::string& line) { *ctx.err << line << "\n"; };
+  GOV_ASSIGN_OR_RETURN(PolicyDecision decision, bundle.Evaluate(input, eopts));
   std::string format = ctx.global.json ? "json" : opts.format;
   if (format == "json") {
     *ctx.out << decision.ToJson().dump(2) << "\n";
@@ -184,6 +204,7 @@ StatusOr<Outcome> RunPolicyTest(const PolicyTestOptions& opts, Context& ctx) {
                             {"name", r.name},
                             {"result", verdict},
                             {"error", r.error},
+                            {"output", r.output},
                             {"duration_ns", r.duration_ns}});
     if (ctx.global.json || (!opts.verbose && r.passed)) continue;
     if (r.file != file) {
@@ -193,6 +214,15 @@ StatusOr<Outcome> RunPolicyTest(const PolicyTestOptions& opts, Context& ctx) {
     *ctx.out << fmt::format("data.{}.{}: {} ({})\n", r.package, r.name, verdict,
                             FormatDuration(r.duration_ns));
     if (!r.error.empty()) *ctx.out << "  " << r.error << "\n";
+    if (!r.output.empty()) {
+      // As `opa test`: what the test printed, indented under it.
+      *ctx.out << "\n";
+      for (size_t b = 0, e; b < r.output.size(); b = e + 1) {
+        e = r.output.find('\n', b);
+        *ctx.out << "  " << r.output.substr(b, e - b) << "\n";
+      }
+      *ctx.out << "\n";
+    }
   }
   size_t total = results.size();
   if (ctx.global.json) {
@@ -231,6 +261,15 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"table", "json", "junit", "github"}));
   eval->add_flag("--v0-compatible", eval_opts->v0_compatible,
                  "Parse modules with Rego v0 syntax unless they import rego.v1");
+  eval->add_flag("--strict,--strict-builtin-errors", eval_opts->strict,
+                 "A failing builtin is an error (exit 2), as approvals always treat it; by "
+                 "default it leaves its expression undefined, as in opa eval");
+  eval->add_option("--timeout", eval_opts->timeout,
+                   "Longest the evaluation may run, in whole seconds: 2s, 1m (default 10s)");
+  eval->add_option("--max-steps", eval_opts->max_steps,
+                   "Most expressions the evaluation may evaluate (default 100000000)");
+  eval->add_option("--max-memory", eval_opts->max_memory_mib,
+                   "Most MiB the evaluation may grow resident memory by (default 1024)");
   eval->callback([eval_opts, &ctx]() { ctx.Finish("policy eval", RunPolicyEval(*eval_opts, ctx)); });
 
   auto test_opts = std::make_shared<PolicyTestOptions>();

@@ -248,11 +248,17 @@ Status Round(Ctx&, Operands a, Value* out) { return Rounding<std::round>("round"
 Status Ceil(Ctx&, Operands a, Value* out) { return Rounding<std::ceil>("ceil", a, out); }
 Status Floor(Ctx&, Operands a, Value* out) { return Rounding<std::floor>("floor", a, out); }
 
-Status NumbersRange(Ctx&, Operands a, Value* out) {
+Status NumbersRange(Ctx& ctx, Operands a, Value* out) {
   int64_t x, y;
   if (!a[0].ToInt(&x)) return OperandTypeError("numbers.range", 1, "integer", a[0]);
   if (!a[1].ToInt(&y)) return OperandTypeError("numbers.range", 2, "integer", a[1]);
-  if (std::llabs(y - x) > 10'000'000) return BuiltinError("numbers.range", "range too large");
+  // |y - x| without overflow: the difference of two int64 fits in uint64.
+  const uint64_t span = x <= y ? static_cast<uint64_t>(y) - static_cast<uint64_t>(x)
+                               : static_cast<uint64_t>(x) - static_cast<uint64_t>(y);
+  if (span >= ctx.max_collection_elements) {
+    return ctx.Exhausted("numbers.range", fmt::format("a range of more than {} numbers",
+                                                      ctx.max_collection_elements));
+  }
   ValueVector items;
   if (x <= y) {
     for (int64_t i = x; i <= y; ++i) items.push_back(Value::Int(i));

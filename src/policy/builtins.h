@@ -27,6 +27,19 @@ struct BuiltinContext {
   int64_t now_ns = 0;
   // Receives each print() line; null drops them.
   const std::function<void(const std::string&)>* print = nullptr;
+  // The most elements a builtin may build into one collection.
+  size_t max_collection_elements = 10'000'000;
+  // The longest string a builtin may build.
+  size_t max_string_bytes = 256 << 20;
+  // Set by Exhausted(): the evaluation's budget is spent, which is an
+  // evaluation error even where builtin errors are not.
+  bool budget_exhausted = false;
+
+  Status Exhausted(std::string_view fn, std::string_view what) {
+    budget_exhausted = true;
+    return Status(StatusCode::kOutOfRange,
+                  std::string(fn) + ": rego_budget_error: " + std::string(what));
+  }
 };
 
 // A builtin's operands, as views of values that outlive the call: the

@@ -181,10 +181,16 @@ Status TrimSuffix(Ctx&, Operands a, Value* out) {
 }
 
 // Go's strings.Replace(s, old, new, n) with n < 0 meaning all.
-std::string ReplaceN(const std::string& s, const std::string& from, const std::string& to,
-                     int64_t n) {
-  if (n == 0) return s;
-  std::string out;
+// Go's strings.Replace; false once the result would pass `limit` bytes (an
+// empty `from` inserts `to` at every code point, so the result can be far
+// larger than both operands).
+bool ReplaceN(const std::string& s, const std::string& from, const std::string& to, int64_t n,
+              size_t limit, std::string* result) {
+  std::string& out = *result;
+  if (n == 0) {
+    out = s;
+    return s.size() <= limit;
+  }
   if (from.empty()) {
     std::vector<uint32_t> cps = Utf8Decode(s);
     int64_t done = 0;
@@ -194,8 +200,9 @@ std::string ReplaceN(const std::string& s, const std::string& from, const std::s
         ++done;
       }
       if (i < cps.size()) out += Utf8Encode(cps, i, i + 1);
+      if (out.size() > limit) return false;
     }
-    return out;
+    return true;
   }
   size_t pos = 0;
   int64_t done = 0;
@@ -204,18 +211,24 @@ std::string ReplaceN(const std::string& s, const std::string& from, const std::s
     if (hit == std::string::npos) break;
     out.append(s, pos, hit - pos);
     out += to;
+    if (out.size() > limit) return false;
     pos = hit + from.size();
     ++done;
   }
   out.append(s, pos, std::string::npos);
-  return out;
+  return out.size() <= limit;
 }
 
-Status Replace(Ctx&, Operands a, Value* out) {
+Status Replace(Ctx& ctx, Operands a, Value* out) {
   GOV_REQUIRE_STRING("replace", 1, a[0]);
   GOV_REQUIRE_STRING("replace", 2, a[1]);
   GOV_REQUIRE_STRING("replace", 3, a[2]);
-  *out = Value::String(ReplaceN(a[0].str(), a[1].str(), a[2].str(), -1));
+  std::string result;
+  if (!ReplaceN(a[0].str(), a[1].str(), a[2].str(), -1, ctx.max_string_bytes, &result)) {
+    return ctx.Exhausted("replace", fmt::format("a string of more than {} bytes",
+                                                ctx.max_string_bytes));
+  }
+  *out = Value::String(std::move(result));
   return Status::Ok();
 }
 
@@ -477,7 +490,7 @@ std::string GoFloat(double d, char verb, int prec) {
   return s;
 }
 
-Status Sprintf(Ctx&, Operands a, Value* out) {
+Status Sprintf(Ctx& ctx, Operands a, Value* out) {
   GOV_REQUIRE_STRING("sprintf", 1, a[0]);
   if (!a[1].is_array()) return OperandTypeError("sprintf", 2, "array", a[1]);
   const std::string& f = a[0].str();
@@ -515,21 +528,27 @@ Status Sprintf(Ctx&, Operands a, Value* out) {
         break;
       }
     }
-    int width = -1;
-    while (i < f.size() && std::isdigit(static_cast<unsigned char>(f[i]))) {
-      width = (width < 0 ? 0 : width * 10) + (f[i] - '0');
-      ++i;
-    }
-    int prec = -1;
-    if (i < f.size() && f[i] == '.') {
-      ++i;
-      prec = 0;
+    // As Go's fmt: a width or precision over a million is "crazy long"; the
+    // rest of the format is then consumed and reported as %!(NOVERB). This
+    // also bounds what one verb can allocate.
+    constexpr int kMaxWidth = 1'000'000;
+    bool too_large = false;
+    auto number = [&](int* n) {
       while (i < f.size() && std::isdigit(static_cast<unsigned char>(f[i]))) {
-        prec = prec * 10 + (f[i] - '0');
+        if (*n > kMaxWidth) too_large = true;
+        *n = too_large ? 0 : (*n < 0 ? 0 : *n * 10) + (f[i] - '0');
         ++i;
       }
+    };
+    int width = -1;
+    number(&width);
+    int prec = -1;
+    if (!too_large && i < f.size() && f[i] == '.') {
+      ++i;
+      prec = 0;
+      number(&prec);
     }
-    if (i >= f.size()) {
+    if (too_large || i >= f.size()) {
       result += "%!(NOVERB)";
       break;
     }
@@ -618,6 +637,10 @@ Status Sprintf(Ctx&, Operands a, Value* out) {
     }
     if (width >= 0) s = Pad(s, width, left, zero && !left && verb != 's' && verb != 'v' ? '0' : ' ');
     result += s;
+    if (result.size() > ctx.max_string_bytes) {
+      return ctx.Exhausted("sprintf", fmt::format("a string of more than {} bytes",
+                                                  ctx.max_string_bytes));
+    }
   }
   if (argi < args.size()) {
     result += "%!(EXTRA ";

@@ -226,6 +226,7 @@ StatusOr<std::vector<QueryBindings>> PolicyBundle::Query(std::string_view query,
     GOV_ASSIGN_OR_RETURN(rego::CompiledQuery iq,
                          rego::CompileQuery(*impl_->program, std::move(wrapper), "input"));
     rego::EvalOptions eo;
+    eo.budget = options.budget;
     rego::Evaluator ev(*impl_->program, eo);
     int slot = iq.num_slots > 0 ? 0 : -1;
     GOV_RETURN_IF_ERROR(ev.Run(iq, rego::Value(), [&](const rego::Value* const* f) {
@@ -239,6 +240,7 @@ StatusOr<std::vector<QueryBindings>> PolicyBundle::Query(std::string_view query,
   eo.strict_builtin_errors = options.strict_builtin_errors || impl_->options.strict_builtin_errors;
   eo.now_ns = options.now_ns;
   eo.print = options.print;
+  eo.budget = options.budget;
   rego::Evaluator ev(*impl_->program, eo);
   std::vector<QueryBindings> rows;
   GOV_RETURN_IF_ERROR(ev.Run(q, input, [&](const rego::Value* const* f) {

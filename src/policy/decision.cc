@@ -203,7 +203,9 @@ StatusOr<PolicyDecision> PolicyBundle::Evaluate(const nlohmann::json& input,
   decision.bundle_digest = impl_->digest;
 
   rego::EvalOptions eo;
-  eo.strict_builtin_errors = impl_->options.strict_builtin_errors;
+  eo.strict_builtin_errors = impl_->options.strict_builtin_errors || options.strict_builtin_errors;
+  eo.budget = options.budget;
+  eo.print = options.print;
   rego::Evaluator ev(*impl_->program, eo);
   rego::Value in = rego::ConvertInput(input, &impl_->program->strings, &decision.input_digest);
   std::vector<PolicyMessage> denials;

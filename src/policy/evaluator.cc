@@ -1,6 +1,11 @@
 #include "policy/evaluator.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <memory>
 
@@ -96,6 +101,29 @@ int64_t WallClockNs() {
       .count();
 }
 
+// The process's resident memory in bytes, from /proc/self/statm (a few
+// microseconds; glibc's mallinfo2 walks every free chunk and can take
+// milliseconds). 0 when it cannot be read.
+size_t ResidentBytes() {
+  const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char buf[128];
+  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) return 0;
+  buf[n] = '\0';
+  unsigned long size = 0, resident = 0;
+  if (std::sscanf(buf, "%lu %lu", &size, &resident) != 2) return 0;
+  return static_cast<size_t>(resident) * static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+// Steps between checks of the step count and the clock, and between samples
+// of resident memory.
+constexpr uint64_t kStepsPerCheck = 1024;
+constexpr uint64_t kStepsPerMemoryCheck = 16 * 1024;
+// What builtins may produce between two heap samples before one is forced.
+constexpr size_t kProducedPerMemoryCheck = 64 << 20;
+
 // Buffers of finished RuleCaches, kept for the next evaluation on the thread.
 struct SpareCaches {
   static constexpr size_t kMax = 4;
@@ -141,6 +169,10 @@ Evaluator::Evaluator(const Program& program, const EvalOptions& options)
     : program_(program), options_(options) {
   builtin_ctx_.now_ns = options.now_ns != 0 ? options.now_ns : WallClockNs();
   builtin_ctx_.print = options.print ? &options.print : nullptr;
+  builtin_ctx_.max_collection_elements =
+      std::max<size_t>(1, options.budget.max_memory_bytes / (4 * sizeof(Value)));
+  builtin_ctx_.max_string_bytes = std::max<size_t>(1, options.budget.max_memory_bytes / 4);
+  deadline_ns_ = WallClockNs() + options.budget.max_wall_ms * 1'000'000;
   st_.data = program.data;
   st_.cache = RuleCache(static_cast<size_t>(program.num_nodes));
   file_ = &kQueryFile;
@@ -214,6 +246,46 @@ bool Evaluator::FailAt(const std::string* file, Location loc, std::string_view c
   return false;
 }
 
+bool Evaluator::CheckBudget(const std::string* file, Location loc) {
+  const PolicyBudget& budget = options_.budget;
+  next_check_ = steps_ + kStepsPerCheck;
+  if (steps_ > budget.max_steps) {
+    return FailAt(file, loc, "rego_budget_error",
+                  fmt::format("evaluation exceeded {} steps", budget.max_steps));
+  }
+  if (WallClockNs() > deadline_ns_) {
+    return FailAt(file, loc, "rego_budget_error",
+                  fmt::format("evaluation exceeded {} ms", budget.max_wall_ms));
+  }
+  if (steps_ >= next_memory_check_ || produced_bytes_ >= kProducedPerMemoryCheck) {
+    next_memory_check_ = steps_ + kStepsPerMemoryCheck;
+    produced_bytes_ = 0;
+    // The first sample is the baseline, taken only once an evaluation runs
+    // long or builds large values, so that short ones never pay for it.
+    const size_t resident = ResidentBytes();
+    if (resident_at_start_ == 0) {
+      resident_at_start_ = resident;
+    } else if (resident > resident_at_start_ &&
+               resident - resident_at_start_ > budget.max_memory_bytes) {
+      return FailAt(file, loc, "rego_budget_error",
+                    fmt::format("evaluation grew resident memory by more than {} MiB",
+                                budget.max_memory_bytes >> 20));
+    }
+  }
+  return true;
+}
+
+void Evaluator::Produced(const Value& v) {
+  if (v.is_string()) {
+    produced_bytes_ += v.str().size();
+  } else if (v.is_array() || v.is_set() || v.is_object()) {
+    produced_bytes_ += v.size() * sizeof(Value);
+  } else {
+    return;
+  }
+  if (produced_bytes_ >= kProducedPerMemoryCheck) next_check_ = steps_ + 1;
+}
+
 bool Evaluator::Fail(const Term& at, std::string_view code, std::string_view message) {
   return FailAt(file_, at.loc, code, message);
 }
@@ -243,6 +315,7 @@ bool Evaluator::EvalBody(const Body& body, size_t i, Slots f, Cont k) {
   // here in turn rather than each with a continuation for the rest.
   for (; i < body.size(); ++i) {
     const Expr& e = *body[i];
+    if (!Step(file_, e.loc)) return false;
     const bool test = e.kind == ExprKind::kTerm;
     const bool assign = !test && !e.negated && AssignsUnboundLocal(e, f);
     const Term* t = test ? e.lhs.get() : assign ? e.rhs.get() : nullptr;
@@ -262,7 +335,8 @@ bool Evaluator::EvalBody(const Body& body, size_t i, Slots f, Cont k) {
     slot = nullptr;
     return r;
   }
-  if (i == body.size()) return k();
+  // Each solution of the body is a step too, charged to its last expression.
+  if (i == body.size()) return Step(file_, i > 0 ? body[i - 1]->loc : Location{}) && k();
   return EvalExpr(*body[i], f, [&]() { return EvalBody(body, i + 1, f, k); });
 }
 
@@ -1158,9 +1232,12 @@ bool Evaluator::CallBuiltin(const Term& call, const Builtin* builtin, Operands a
     ~Messages() { builtin_error_messages = true; }
   } messages(options_.strict_builtin_errors);
   Status s = builtin->fn(builtin_ctx_, args, out);
-  if (s.ok()) return true;
+  if (s.ok()) {
+    Produced(*out);
+    return true;
+  }
   *out = Value();
-  if (options_.strict_builtin_errors) return FailStatus(call, s);
+  if (options_.strict_builtin_errors || builtin_ctx_.budget_exhausted) return FailStatus(call, s);
   return true;
 }
 

@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "governance/policy.h"
 #include "governance/status.h"
 #include "policy/builtins.h"
 #include "policy/compiler.h"
@@ -41,6 +42,7 @@ struct EvalOptions {
   int64_t now_ns = 0;
   // Receives print() output; null discards it.
   std::function<void(const std::string&)> print;
+  PolicyBudget budget;
 };
 
 class Evaluator {
@@ -149,6 +151,16 @@ class Evaluator {
   bool Extent(const RuleNode* node, const Value& base, Value* out);
   bool IsMasked(const RuleNode* node) const;
 
+  // Counts one step; every few thousand steps (or after builtins built
+  // large values) checks the budget. False, with error_ set, when spent.
+  bool Step(const std::string* file, Location loc) {
+    if (++steps_ < next_check_) return true;
+    return CheckBudget(file, loc);
+  }
+  [[gnu::noinline]] bool CheckBudget(const std::string* file, Location loc);
+  // Counts what a builtin produced towards the next memory check.
+  void Produced(const Value& v);
+
   bool Fail(const Term& at, std::string_view code, std::string_view message);
   bool FailAt(const std::string* file, Location loc, std::string_view code,
               std::string_view message);
@@ -200,6 +212,12 @@ class Evaluator {
   State st_;
   const std::string* file_ = nullptr;
   int depth_ = 0;
+  uint64_t steps_ = 0;
+  uint64_t next_check_ = 0;
+  uint64_t next_memory_check_ = 0;
+  int64_t deadline_ns_ = 0;
+  size_t resident_at_start_ = 0;
+  size_t produced_bytes_ = 0;
   static const std::string kQueryFile;
 };
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/file.h"
+#include "sqlite_dump.h"
 #include "test_util.h"
 
 namespace governance {
@@ -43,11 +44,8 @@ class Cli {
     return r.output;
   }
 
-  // Everything the store holds that a user can see.
-  std::string Snapshot() {
-    return Run("status --json").output + Run("ledger list --json").output +
-           Run("key list --json").output;
-  }
+  // Everything the store holds, as `sqlite3 .mgov/governance.db .dump` shows it.
+  std::string Snapshot() { return testing::DumpSqlite(dir_ / ".mgov/governance.db"); }
 
   std::string Train(const std::string& extra = "") {
     Expect(0, "train --model fraud --version 1 --artifact model.bin --key keys/trainer.key "
@@ -279,6 +277,54 @@ TEST_CASE_FIXTURE(Cli, "times: bad offsets, years past 9999 and far not-before a
   CHECK(Expect(2, "approve to.json --key keys/alice.key --env staging --not-before 2000-01-01T00:00:00Z")
             .find("not-before must lie between now") != std::string::npos);
   CHECK(Snapshot() == before);
+}
+
+TEST_CASE_FIXTURE(Cli, "policy: builtin errors are strict when approving, print is shown, budgets hold") {
+  std::filesystem::create_directories(dir_ / "p");
+  REQUIRE(WriteFileAtomic(dir_ / "p/p.rego", R"(package model.governance
+import rego.v1
+deny contains msg if {
+  print("owner is", input.spec.owner)
+  trim_space(input.spec.owner) == ""
+  msg := "no owner"
+}
+deny contains "spin" if {
+  input.spec.spin
+  some i in numbers.range(1, 100000)
+  some j in numbers.range(1, 100000)
+  i + j < 0
+}
+test_owner if {
+  print("testing the owner rule")
+  count(deny) == 1 with input as {"spec": {"owner": " "}}
+}
+)").ok());
+  REQUIRE(WriteFileAtomic(dir_ / "m.yaml", "spec:\n  owner: [not, a, string]\n").ok());
+  // As opa eval: the failing builtin leaves the rule undefined, unless --strict.
+  CommandResult lax = Run("policy eval -p p -i m.yaml");
+  CHECK(lax.exit_code == 0);
+  CHECK(lax.output.find("owner is [\"not\", \"a\", \"string\"]") != std::string::npos);
+  CHECK(Expect(2, "policy eval --strict -p p -i m.yaml")
+            .find("p.rego:5: eval_type_error: trim_space: operand 1 must be string but got array") !=
+        std::string::npos);
+  // policy test shows what a test printed.
+  CHECK(Expect(0, "policy test -v p").find("  testing the owner rule") != std::string::npos);
+  // The store requires this bundle for approvals.
+  Expect(0, "admin policy p --admin-key admin/admin.key");
+  REQUIRE(WriteFileAtomic(dir_ / "spin.yaml", "spec:\n  owner: alice\n  spin: true\n").ok());
+  Train("--manifest m.yaml");
+  Expect(0, "train --model fraud --version 2 --artifact model.bin --key keys/trainer.key "
+            "--manifest spin.yaml --out spin.json");
+  // An approval against this policy is denied with the error, and the denial
+  // is ledgered as evidence; no approval exists.
+  CHECK(Expect(1, "approve to.json --key keys/alice.key --env staging")
+            .find("policy: the policy could not be evaluated: stored policy bundle") !=
+        std::string::npos);
+  // 10^10 steps: stopped by the default budget, never an approval.
+  CHECK(Expect(1, "approve spin.json --key keys/alice.key --env staging")
+            .find("rego_budget_error: evaluation exceeded") != std::string::npos);
+  CHECK(Run("status --json").output.find("\"approvals\": 0") != std::string::npos);
+  CHECK(Run("ledger list --json").output.find("approval.denied") != std::string::npos);
 }
 
 TEST_CASE("a missing store names mgov init") {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/file.h"
+#include "sqlite_dump.h"
 #include "test_util.h"
 
 namespace governance {
@@ -116,6 +117,7 @@ TEST_CASE_FIXTURE(TrustCli, "governance changes without the admin threshold: exi
 }
 
 TEST_CASE_FIXTURE(TrustCli, "identities: one spelling, nothing outside --out, no forged lines") {
+  const std::string before = testing::DumpSqlite(dir_ / ".mgov/governance.db");
   CHECK(Expect(2, "key generate --identity 'alice ' --role approver --out keys" + admin_)
             .find("contains a space at position 6") != std::string::npos);
   CHECK(Expect(2, "key generate --identity ../outside --role approver --out keys" + admin_)
@@ -125,6 +127,7 @@ TEST_CASE_FIXTURE(TrustCli, "identities: one spelling, nothing outside --out, no
             .find("contains a line break at position 4") != std::string::npos);
   CHECK(Expect(2, "key generate --identity \"$(printf '\\320\\260lice')\" --role approver --out keys" + admin_)
             .find("contains a non-ASCII character at position 1") != std::string::npos);
+  CHECK(testing::DumpSqlite(dir_ / ".mgov/governance.db") == before);
   // "Alice" is alice: her second key adds nothing.
   Expect(0, "key generate --identity Alice --role approver --out keys2" + admin_);
   CHECK(std::filesystem::exists(dir_ / "keys2/alice.key"));

@@ -1,7 +1,9 @@
 // The default bundle (policies/), decisions, exceptions, digests and tests.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <thread>
 
@@ -290,6 +292,162 @@ TEST_CASE("Bundle: concurrent evaluation agrees") {
   }
   for (auto& t : threads) t.join();
   CHECK(wrong == 0);
+}
+
+namespace {
+
+PolicyBundle BundleOf(const std::string& name, const std::string& rego) {
+  const std::string dir = TempDir(name);
+  Write(dir + "/p.rego", rego);
+  auto b = LoadPolicyBundle(dir);
+  REQUIRE_MESSAGE(b.ok(), b.status().message());
+  return *b;
+}
+
+}  // namespace
+
+TEST_CASE("Bundle: wrong types everywhere are denials, evaluated strictly without an error") {
+  auto input = ParseJson(
+      R"({"spec": {"metrics": "high", "fairness": 1, "drift": [], "model": "m", "artifact": true,
+          "documentation": 3, "dependencies": {"torch": 1}, "data_sources": 7}})",
+      "wrong.json");
+  REQUIRE(input.ok());
+  PolicyDecision d = Decide(*input);  // strict builtin errors: the default
+  CHECK_FALSE(d.allowed());
+  std::set<std::string> rules;
+  for (const auto& m : d.denials) rules.insert(m.rule);
+  for (const char* rule : {"deny_manifest", "deny_metrics", "deny_accuracy", "deny_f1_score",
+                           "deny_fairness", "deny_framework", "deny_artifact_format",
+                           "deny_experiment", "deny_data_source", "deny_model_card"}) {
+    CHECK_MESSAGE(rules.count(rule) == 1, rule);
+  }
+}
+
+TEST_CASE("Bundle: a builtin error in a deny rule is an evaluation error, unless asked otherwise") {
+  // time.format with a layout it cannot use: in OPA's default mode the deny
+  // rule is undefined and the manifest passes.
+  PolicyBundle b = BundleOf("strict", R"(package model.governance
+import rego.v1
+deny contains msg if {
+  t := time.format([input.created, "UTC", input.layout])
+  msg := sprintf("created %s", [t])
+}
+deny contains "no owner" if trim_space(input.owner) == ""
+)");
+  const nlohmann::json input = {{"created", "not a number"}, {"layout", 7}, {"owner", {1, 2}}};
+  auto strict = b.Evaluate(input, EvaluateOptions{});
+  REQUIRE_FALSE(strict.ok());
+  CHECK(strict.status().message().find("p.rego:4:") != std::string::npos);
+  EvaluateOptions lax;
+  lax.strict_builtin_errors = false;
+  auto undefined = b.Evaluate(input, lax);
+  REQUIRE(undefined.ok());
+  CHECK(undefined->allowed());
+}
+
+TEST_CASE("Bundle: every evaluation has a budget of steps, time and memory") {
+  PolicyBundle b = BundleOf("budget", R"(package model.governance
+import rego.v1
+deny contains "spin" if {
+  input.spin
+  some i in numbers.range(1, 100000)
+  some j in numbers.range(1, 100000)
+  i + j < 0
+}
+deny contains "grow" if {
+  input.grow
+  count([x | some x in numbers.range(1, 2000000000)]) > 0
+}
+deny contains "ok" if input.ok
+)");
+  EvaluateOptions opts;
+  opts.budget.max_steps = 2'000'000;
+  auto spun = b.Evaluate({{"spin", true}}, opts);
+  CHECK(spun.status().message().find("rego_budget_error: evaluation exceeded 2000000 steps") !=
+        std::string::npos);
+  opts.budget.max_steps = uint64_t{1} << 60;
+  opts.budget.max_wall_ms = 200;
+  auto start = std::chrono::steady_clock::now();
+  auto timed = b.Evaluate({{"spin", true}}, opts);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start).count();
+  CHECK(timed.status().message().find("rego_budget_error: evaluation exceeded 200 ms") !=
+        std::string::npos);
+  CHECK(ms < 2000);
+  // A builtin asked to build 2e9 values: refused as a budget error even
+  // where builtin errors are not errors.
+  EvaluateOptions lax;
+  lax.strict_builtin_errors = false;
+  auto grown = b.Evaluate({{"grow", true}}, lax);
+  REQUIRE_FALSE(grown.ok());
+  CHECK(grown.status().message().find("numbers.range: rego_budget_error") != std::string::npos);
+  // A comprehension that grows the heap past the limit.
+  PolicyBundle heap = BundleOf("heap", R"(package model.governance
+import rego.v1
+deny contains "big" if {
+  xs := [sprintf("%d-%s", [i, input.pad]) | some i in numbers.range(1, 400000)]
+  count(xs) > 0
+}
+)");
+  EvaluateOptions small;
+  small.budget.max_memory_bytes = 64 << 20;
+  auto big = heap.Evaluate({{"pad", std::string(400, 'x')}}, small);
+  INFO((big.ok() ? std::string("ok") : big.status().message()));
+  CHECK(big.status().message().find("rego_budget_error: evaluation grew resident memory by more than 64 MiB") !=
+        std::string::npos);
+  // Strings: a width past a million is Go's %!(NOVERB), not a 100 GB
+  // allocation, and no builtin builds a string past a quarter of the budget.
+  PolicyBundle strings = BundleOf("strings", R"(package model.governance
+import rego.v1
+deny contains sprintf("%99999999999d", [1]) if input.wide
+deny contains "many" if {
+  input.many
+  format := concat("", ["%999999d" | some _ in numbers.range(1, 40)])
+  count(sprintf(format, [1 | some _ in numbers.range(1, 40)])) > 0
+}
+deny contains "replaced" if count(replace(input.s, "", input.t)) > 0
+)");
+  auto wide = strings.Evaluate({{"wide", true}}, small);
+  REQUIRE(wide.ok());
+  REQUIRE(wide->denials.size() == 1);
+  CHECK(wide->denials[0].message == "%!(NOVERB)%!(EXTRA number=1)");  // as Go prints it
+  auto many = strings.Evaluate({{"many", true}}, small);
+  CHECK(many.status().message().find("sprintf: rego_budget_error: a string of more than 16777216 bytes") !=
+        std::string::npos);
+  auto replaced = strings.Evaluate(
+      {{"s", std::string(5000, 'a')}, {"t", std::string(5000, 'b')}}, small);
+  CHECK(replaced.status().message().find("replace: rego_budget_error: a string of more than 16777216 bytes") !=
+        std::string::npos);
+  auto fits = strings.Evaluate({{"s", "ab"}, {"t", "-"}}, small);
+  REQUIRE(fits.ok());
+  CHECK(fits->denials.size() == 1);
+  // Within budget the same bundle decides as usual.
+  auto fine = b.Evaluate({{"ok", true}}, EvaluateOptions{});
+  REQUIRE(fine.ok());
+  CHECK(fine->denials.size() == 1);
+}
+
+TEST_CASE("Bundle: print() output reaches the caller and the test report") {
+  PolicyBundle b = BundleOf("print", R"(package model.governance
+import rego.v1
+deny contains "x" if {
+  print("checking", input.name)
+  false
+}
+test_prints if {
+  print("inside the test")
+  false
+}
+)");
+  std::vector<std::string> lines;
+  EvaluateOptions opts;
+  opts.print = [&](const std::string& l) { lines.push_back(l); };
+  REQUIRE(b.Evaluate({{"name", "fraud"}}, opts).ok());
+  CHECK(lines == std::vector<std::string>{"checking fraud"});
+  auto results = RunPolicyTests(b, "");
+  REQUIRE(results.ok());
+  REQUIRE(results->size() == 1);
+  CHECK((*results)[0].output == "inside the test\n");
 }
 
 }  // namespace governance
