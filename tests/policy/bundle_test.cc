@@ -80,7 +80,9 @@ TEST_CASE("Bundle: each invalid manifest is denied by the rule it is named after
        "ONNX"},
       {"deny_model_card", "Model card field limitations must not be empty"},
   };
-  for (const auto& [rule, message] : kExpected) {
+  for (const auto& [rule_name, expected_message] : kExpected) {
+    // doctest's CAPTURE is a lambda, which clang 14 cannot give a structured binding.
+    const std::string rule = rule_name, message = expected_message;
     CAPTURE(rule);
     PolicyDecision d = Decide(Manifest(rule));
     CHECK_FALSE(d.allowed());

@@ -32,14 +32,15 @@ int64_t NowMs() {
 }
 
 pid_t SpawnWorker(const std::string& url, const std::string& log, int id, int duration_ms,
-                  uint64_t seed, int min_acks = 0) {
-  const std::string args[] = {GOV_STORE_WORKER,
-                              url,
-                              log,
-                              std::to_string(id),
-                              std::to_string(duration_ms),
-                              std::to_string(seed),
-                              std::to_string(min_acks)};
+                  uint64_t seed, int min_acks = 0, const std::string& resume_file = "") {
+  std::vector<std::string> args = {GOV_STORE_WORKER,
+                                   url,
+                                   log,
+                                   std::to_string(id),
+                                   std::to_string(duration_ms),
+                                   std::to_string(seed),
+                                   std::to_string(min_acks)};
+  if (!resume_file.empty()) args.push_back(resume_file);
   pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
@@ -361,7 +362,7 @@ TEST_CASE("PostgreSQL restarted mid-run: clients retry or say so, nothing acknow
   std::vector<pid_t> pids;
   for (int i = 0; i < kWorkers; ++i) {
     logs.push_back(dir / ("r" + std::to_string(i) + ".log"));
-    pids.push_back(SpawnWorker(url, logs.back(), i, 12000, 500 + i));
+    pids.push_back(SpawnWorker(url, logs.back(), i, 12000, 500 + i, 0, dir / "resume"));
   }
   int64_t back_at_ms = 0;
   for (int r = 0; r < kRestarts; ++r) {
@@ -369,6 +370,7 @@ TEST_CASE("PostgreSQL restarted mid-run: clients retry or say so, nothing acknow
     CHECK(std::system(restart) == 0);
     back_at_ms = NowMs();
   }
+  REQUIRE(std::ofstream(dir / "resume").good());
   for (pid_t pid : pids) CHECK(WaitWorker(pid));
   WorkerLogs got = ReadLogs(logs);
   CHECK(got.broken.empty());
