@@ -443,9 +443,16 @@ StatusOr<PromotionResult> EvaluateGate(const StateVerdict& verdict, GateFacts& f
   } else {
     auto current_record = facts.Approval(current->approval_id);
     std::optional<ModelApproval> running;
+    std::string unavailable;  // why, when it cannot be compared: a no, never a pass
     if (current_record.ok()) {
       auto parsed = ParseApprovalStatement(current_record->envelope.payload, "current approval");
-      if (parsed.ok()) running = std::move(*parsed);
+      if (parsed.ok()) {
+        running = std::move(*parsed);
+      } else {
+        unavailable = parsed.status().message();
+      }
+    } else {
+      unavailable = current_record.status().message();
     }
     std::optional<int> order =
         running ? CompareVersions(a.model_version, running->model_version) : std::nullopt;
@@ -455,7 +462,7 @@ StatusOr<PromotionResult> EvaluateGate(const StateVerdict& verdict, GateFacts& f
                                             : (running && a.issued_at < running->issued_at);
     if (!running) {
       gate.Fail("downgrade", "the approval " + current->approval_id + " that " + in.environment +
-                                 " runs is not available to compare with");
+                                 " runs is not available to compare with: " + unavailable);
     } else {
       gate.Check("downgrade", !older,
                  "newer than what " + in.environment + " runs: " + DescribeDeployment(*current),

@@ -51,8 +51,9 @@ class SqlConnection {
   // Commits. OK: the transaction is durable. Aborted or Unavailable: it is
   // known not to have been applied, so retrying is safe. Any other code means
   // it was not applied and retrying will not help, except DeadlineExceeded:
-  // the connection was lost while committing and whether the transaction was
-  // applied could not be found out.
+  // whether the transaction was applied could not be found out (PostgreSQL:
+  // the connection was lost while committing; SQLite: an I/O error, after
+  // which the transaction may still be recovered from the WAL).
   virtual Status Commit() = 0;
   // Never fails visibly: a rollback of a broken connection is a no-op.
   virtual void Rollback() = 0;

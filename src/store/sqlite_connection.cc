@@ -66,7 +66,18 @@ class SqliteConnection final : public SqlConnection {
     // the ledger head and then race to append (no upgrade deadlock either).
     return Query(read_only ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE", {}).status();
   }
-  Status Commit() override { return Query("COMMIT", {}).status(); }
+  Status Commit() override {
+    Status s = Query("COMMIT", {}).status();
+    if (s.ok() || (last_error_ & 0xff) != SQLITE_IOERR) return s;
+    // An I/O error can come after SQLite wrote the transaction out whole: in
+    // WAL mode its frames, commit mark and all, precede the sync that failed.
+    // SQLite then forgets them and the next commit overwrites them, but if the
+    // process dies first, or the store is closed while the disk still fails
+    // (the checkpoint fails and the WAL stays), the next open recovers the
+    // transaction. So its outcome is unknown, and a retry could apply it twice.
+    return Status(StatusCode::kDeadlineExceeded,
+                  s.message() + ": the change may or may not have been stored");
+  }
   void Rollback() override {
     if (!sqlite3_get_autocommit(db_)) Query("ROLLBACK", {}).status().IgnoreError();
   }
@@ -93,6 +104,7 @@ class SqliteConnection final : public SqlConnection {
 
   // The one place SQLite result codes become Status values.
   Status Error(int rc, std::string_view context) {
+    last_error_ = rc;
     std::string msg = "SQLite " + path_ + ": " + sqlite3_errmsg(db_) + " (in: " +
                       std::string(context.substr(0, 60)) + ")";
     switch (rc & 0xff) {
@@ -112,6 +124,7 @@ class SqliteConnection final : public SqlConnection {
   sqlite3* db_;
   std::string path_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  int last_error_ = SQLITE_OK;  // the result code Error() last translated
 };
 
 }  // namespace
@@ -130,7 +143,15 @@ StatusOr<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string&
   }
   sqlite3_busy_timeout(db, busy_timeout_ms);
   auto conn = std::make_unique<SqliteConnection>(db, path);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+  // Where SQLite cannot use WAL (a VFS or file system without shared memory)
+  // it quietly keeps a rollback journal, and there a commit is durable only
+  // once the journal's deletion is: under synchronous=FULL a power cut just
+  // after COMMIT returned can bring the journal back, and the next open rolls
+  // the acknowledged transaction back. EXTRA syncs the directory after the
+  // unlink, before COMMIT returns.
+  GOV_ASSIGN_OR_RETURN(auto mode, conn->Query("PRAGMA journal_mode=WAL", {}));
+  const bool wal = !mode.empty() && mode[0].Text(0) == "wal";
+  for (const char* pragma : {wal ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=EXTRA",
                              "PRAGMA foreign_keys=ON"}) {
     auto r = conn->Query(pragma, {});
     if (!r.ok()) return r.status();
