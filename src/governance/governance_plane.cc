@@ -307,6 +307,24 @@ StatusOr<CosignOutcome> GovernancePlane::Cosign(const std::string& approval_id,
 
 namespace {
 
+// The artifacts approved for `model_id`, from every approval statement whose
+// signatures verify: not from the rows' model_id and artifact_digest
+// columns, which a store writer could edit to keep an artifact out of the
+// revocation and approve it again under another model id.
+StatusOr<std::vector<std::string>> ApprovedArtifacts(StoreTransaction& txn,
+                                                     const GovernanceState& state,
+                                                     const std::string& model_id) {
+  GOV_ASSIGN_OR_RETURN(std::vector<ApprovalRecord> approvals, txn.ListApprovals());
+  std::set<std::string> artifacts;
+  for (const auto& record : approvals) {
+    auto a = ParseApprovalStatement(record.envelope.payload, "approval " + record.approval_id);
+    if (!a.ok() || a->model_id != model_id) continue;
+    QuorumCount q = CountQuorum(state, record.envelope, a->trainer);
+    if (SignedByApprovers(q)) artifacts.insert(a->artifact_digest);
+  }
+  return std::vector<std::string>(artifacts.begin(), artifacts.end());
+}
+
 StatusOr<int64_t> Revoke(Store& store, const PlaneOptions& options, Revocation::Kind kind,
                          const std::string& target, const std::string& reason,
                          const PrivateKey& actor_key) {
@@ -327,11 +345,8 @@ StatusOr<int64_t> Revoke(Store& store, const PlaneOptions& options, Revocation::
     if (kind == Revocation::Kind::kApproval) {
       GOV_RETURN_IF_ERROR(txn.GetApproval(target).status());
     } else {
-      GOV_ASSIGN_OR_RETURN(auto approvals, txn.ListApprovals(target));
-      if (approvals.empty()) return NotFoundError("no approvals for model " + target);
-      std::set<std::string> artifacts;
-      for (const auto& a : approvals) artifacts.insert(a.artifact_digest);
-      v.artifact_digests.assign(artifacts.begin(), artifacts.end());
+      GOV_ASSIGN_OR_RETURN(v.artifact_digests, ApprovedArtifacts(txn, state, target));
+      if (v.artifact_digests.empty()) return NotFoundError("no approvals for model " + target);
     }
     Authority approver = CheckAuthority(state, actor_key.keyid(), Role::kApprover);
     Authority deployer = CheckAuthority(state, actor_key.keyid(), Role::kDeployer);

@@ -57,6 +57,11 @@ QuorumCount CountQuorum(const GovernanceState& state, const Envelope& envelope,
   return q;
 }
 
+bool SignedByApprovers(const QuorumCount& count) {
+  return count.bad_signatures.empty() &&
+         (!count.approvers.empty() || !count.revoked_keys.empty());
+}
+
 int RequiredApprovers(const ModelApproval& approval, const GovernanceConfig& config,
                       const std::vector<std::string>& environments) {
   int required = std::max(1, approval.required_approvers);

@@ -33,6 +33,12 @@ struct QuorumCount {
 QuorumCount CountQuorum(const GovernanceState& state, const Envelope& envelope,
                         const std::string& trainer);
 
+// True when every signature verifies with an enrolled key and at least one
+// is by an approver (or by a key revoked since): the statement is one that
+// approvers signed, whatever quorum it reaches. A store writer, who holds no
+// key, cannot make a statement of their own pass this.
+bool SignedByApprovers(const QuorumCount& count);
+
 // The strictest of what the approval asks and what each of `environments`
 // demands (unknown environments add nothing).
 int RequiredApprovers(const ModelApproval& approval, const GovernanceConfig& config,

@@ -206,6 +206,42 @@ StatusOr<VerifiedHistory> VerifyHistory(const GovernanceState& state, GateFacts&
   return h;
 }
 
+namespace {
+
+// The approval that `current` (a verified, deployer-signed record) runs,
+// read from the store or a bundle, which anyone who writes them can edit: it
+// counts only when its statement is the one the deployment names and its
+// signatures verify with enrolled keys. nullopt, with `why`, otherwise.
+std::optional<ModelApproval> RunningApproval(const GovernanceState& state, GateFacts& facts,
+                                             const Deployment& current, std::string* why) {
+  auto record = facts.Approval(current.approval_id);
+  if (!record.ok()) {
+    *why = record.status().message();
+    return std::nullopt;
+  }
+  auto running = ParseApprovalStatement(record->envelope.payload, "approval " + current.approval_id);
+  if (!running.ok()) {
+    *why = running.status().message();
+    return std::nullopt;
+  }
+  if (running->approval_id != current.approval_id || running->model_id != current.model_id ||
+      running->model_version != current.model_version ||
+      running->artifact_digest != current.artifact_digest ||
+      (!running->domain.empty() && running->domain != state.domain())) {
+    *why = "its statement is not the one the signed deployment record names (table approvals)";
+    return std::nullopt;
+  }
+  QuorumCount q = CountQuorum(state, record->envelope, running->trainer);
+  if (!SignedByApprovers(q)) {
+    *why = "its signatures do not verify with enrolled approver keys (table approvals)" +
+           (q.bad_signatures.empty() ? std::string() : ": " + JoinList(q.bad_signatures, "; "));
+    return std::nullopt;
+  }
+  return std::move(*running);
+}
+
+}  // namespace
+
 StatusOr<PromotionResult> EvaluateGate(const StateVerdict& verdict, GateFacts& facts,
                                        const GateInputs& in) {
   GOV_ASSIGN_OR_RETURN(ApprovalRecord record, facts.Approval(in.approval_id));
@@ -441,19 +477,9 @@ StatusOr<PromotionResult> EvaluateGate(const StateVerdict& verdict, GateFacts& f
   } else if (current->approval_id == a.approval_id) {
     gate.Pass("downgrade", "this approval is what " + in.environment + " runs now");
   } else {
-    auto current_record = facts.Approval(current->approval_id);
-    std::optional<ModelApproval> running;
     std::string unavailable;  // why, when it cannot be compared: a no, never a pass
-    if (current_record.ok()) {
-      auto parsed = ParseApprovalStatement(current_record->envelope.payload, "current approval");
-      if (parsed.ok()) {
-        running = std::move(*parsed);
-      } else {
-        unavailable = parsed.status().message();
-      }
-    } else {
-      unavailable = current_record.status().message();
-    }
+    std::optional<ModelApproval> running =
+        RunningApproval(state, facts, *current, &unavailable);
     std::optional<int> order =
         running ? CompareVersions(a.model_version, running->model_version) : std::nullopt;
     // Versions decide when they are ordered; the same or unordered versions

@@ -169,6 +169,43 @@ TEST_CASE_FIXTURE(Bundle, "a stale bundle, another root, a revoked model, a subs
 
 // Every signature in the bundle, checked by openssl against the key the
 // fixture knows by key id.
+TEST_CASE_FIXTURE(Bundle, "an older approval stays older offline, whatever the bundle says") {
+  // fraud 2 goes to staging and production; the bundle is for fraud 1.
+  REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights v2").ok());
+  GovernancePlane gov(*store_, plane_options_);
+  ApprovalRequest req;
+  req.environments = {"staging", "production"};
+  auto v2 = gov.Approve(Train("fraud", "2").envelope, req, alice_);
+  REQUIRE(v2->approved);
+  REQUIRE(gov.Cosign(v2->approval.approval_id, bob_).ok());
+  REQUIRE(Deploy(v2->approval.approval_id, "staging")->promoted);
+  REQUIRE(Deploy(v2->approval.approval_id, "production")->promoted);
+  REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights v1").ok());
+  auto text = ExportVerificationBundle(*store_, plane_options_, id_);
+  REQUIRE(text.ok());
+  nlohmann::json bundle = nlohmann::json::parse(*text);
+  auto honest = Offline(bundle);
+  REQUIRE(honest.ok());
+  CheckFailedGates(*honest, {"downgrade"});
+  CHECK(GateNamed(*honest, "downgrade").reason.find("fraud 1 (" + id_ + ") is older than fraud 2") == 0);
+  // The running approval rewritten to an older version: it no longer matches
+  // the deployer's signed record, and its signatures no longer verify.
+  REQUIRE_FALSE(bundle["approvals"].empty());
+  for (auto& running : bundle["approvals"]) {
+    auto& env = running["envelope"];
+    std::string payload = *Base64Decode(env["payload"].get<std::string>());
+    payload.replace(payload.find("\"version\":\"2\""), 13, "\"version\":\"0\"");
+    env["payload"] = Base64Encode(payload);
+  }
+  auto forged = Offline(bundle);
+  REQUIRE(forged.ok());
+  CheckFailedGates(*forged, {"downgrade"});
+  CHECK(GateNamed(*forged, "downgrade").reason ==
+        "the approval " + v2->approval.approval_id + " that production runs is not available to "
+        "compare with: its statement is not the one the signed deployment record names (table "
+        "approvals)");
+}
+
 TEST_CASE_FIXTURE(Bundle, "every signature in the bundle verifies with openssl pkeyutl") {
   std::map<std::string, PublicKey> keys;
   for (const PrivateKey* k : {&admin_, &ledger_key_, &trainer_, &alice_, &bob_, &carol_,

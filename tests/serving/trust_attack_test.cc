@@ -74,6 +74,23 @@ class TrustAttack : public testing::PlanesFixture {
            ", 'applied', '" + EnvelopeToJson(env) + "', 99)");
   }
 
+  // fraud 1 and then fraud 2 approved and deployed to staging; model.bin
+  // holds fraud 1's weights again. Returns both approval ids.
+  std::pair<std::string, std::string> TwoVersionsInStaging() {
+    const std::string v1 = Approve({"staging"});
+    REQUIRE(Deploy(v1, "staging")->promoted);
+    REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights v2").ok());
+    GovernancePlane gov(*store_, plane_options_);
+    ApprovalRequest req;
+    req.environments = {"staging"};
+    auto v2 = gov.Approve(Train("fraud", "2").envelope, req, alice_);
+    REQUIRE(v2->approved);
+    REQUIRE(gov.Cosign(v2->approval.approval_id, bob_).ok());
+    REQUIRE(Deploy(v2->approval.approval_id, "staging")->promoted);
+    REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights v1").ok());
+    return {v1, v2->approval.approval_id};
+  }
+
   GovernanceState State() {
     GovernanceState state;
     REQUIRE(store_->Read([&](StoreTransaction& t) -> Status {
@@ -494,17 +511,7 @@ TEST_CASE_FIXTURE(TrustAttack, "an approver deploying what they approved in prod
 }
 
 TEST_CASE_FIXTURE(TrustAttack, "downgrade: an older version goes back only through rollback") {
-  auto v1 = Approve({"staging"});
-  REQUIRE(Deploy(v1, "staging")->promoted);
-  REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights v2").ok());
-  GovernancePlane gov(*store_, plane_options_);
-  ApprovalRequest req;
-  req.environments = {"staging"};
-  auto v2 = gov.Approve(Train("fraud", "2").envelope, req, alice_);
-  REQUIRE(v2->approved);
-  REQUIRE(gov.Cosign(v2->approval.approval_id, bob_).ok());
-  REQUIRE(Deploy(v2->approval.approval_id, "staging")->promoted);
-  REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights v1").ok());
+  const std::string v1 = TwoVersionsInStaging().first;
   auto back = Deploy(v1, "staging");
   REQUIRE(back.ok());
   CheckFailedGates(*back, {"downgrade"});
@@ -516,6 +523,44 @@ TEST_CASE_FIXTURE(TrustAttack, "downgrade: an older version goes back only throu
   REQUIRE(rollback.ok());
   CHECK(rollback->promoted);
   CHECK(GateNamed(*rollback, "downgrade").reason == "a rollback goes back on purpose, and records why");
+}
+
+TEST_CASE_FIXTURE(TrustAttack, "store writer edits the running approval to force a downgrade") {
+  // Named copies, not a structured binding: clang 14 cannot capture one in a lambda.
+  const auto versions = TwoVersionsInStaging();
+  const std::string v1 = versions.first, v2_id = versions.second;
+  // The snapshot counts approval rows but cannot hash every one, so only the
+  // downgrade gate's own check of the running approval stands in the way.
+  auto rewrite = [&](const std::function<void(ModelApproval&)>& edit) {
+    ModelApproval a;
+    REQUIRE(store_->Read([&](StoreTransaction& t) -> Status {
+      GOV_ASSIGN_OR_RETURN(ApprovalRecord record, t.GetApproval(v2_id));
+      GOV_ASSIGN_OR_RETURN(a, ParseApprovalStatement(record.envelope.payload, "v2"));
+      return Status();
+    }).ok());
+    edit(a);
+    Tamper("UPDATE approvals SET payload = '" + Base64Encode(ApprovalStatement(a)) +
+           "', model_version = '" + a.model_version +
+           "' WHERE approval_id = '" + v2_id + "'");
+  };
+  SUBCASE("its version lowered below v1's") {
+    rewrite([](ModelApproval& a) { a.model_version = "0.0.1"; });
+    auto back = Deploy(v1, "staging");
+    REQUIRE(back.ok());
+    CheckFailedGates(*back, {"downgrade"});
+    CHECK(GateNamed(*back, "downgrade").reason ==
+          "the approval " + v2_id + " that staging runs is not available to compare with: its "
+          "statement is not the one the signed deployment record names (table approvals)");
+  }
+  SUBCASE("its subject kept, its issue time moved (the signatures no longer verify)") {
+    rewrite([](ModelApproval& a) { a.issued_at -= 10 * kDay; });
+    auto back = Deploy(v1, "staging");
+    REQUIRE(back.ok());
+    CheckFailedGates(*back, {"downgrade"});
+    CHECK(GateNamed(*back, "downgrade").reason.find(
+              "is not available to compare with: its signatures do not verify with enrolled "
+              "approver keys (table approvals): signature 1 (key ") != std::string::npos);
+  }
 }
 
 TEST_CASE_FIXTURE(TrustAttack, "freeze: an old copy of the store, shown to hosts") {
@@ -547,6 +592,11 @@ TEST_CASE_FIXTURE(TrustAttack, "freeze: an old copy of the store, shown to hosts
 
 TEST_CASE_FIXTURE(TrustAttack, "revoked artifact under a new model id") {
   Approve({"staging"});
+  SUBCASE("the approval as stored") {}
+  SUBCASE("its columns edited by a store writer to name another artifact") {
+    // The revocation takes the artifacts from the signed statements instead.
+    Tamper("UPDATE approvals SET artifact_digest = 'sha256:" + std::string(64, '0') + "'");
+  }
   GovernancePlane gov(*store_, plane_options_);
   REQUIRE(gov.RevokeModel("fraud", "training data leak", carol_).ok());
   ApprovalRequest req;
@@ -580,6 +630,25 @@ TEST_CASE_FIXTURE(TrustAttack, "revoked artifact under a new model id") {
   CheckFailedGates(*r, {"revocation"});
   CHECK(GateNamed(*r, "revocation").reason.find("was revoked with model fraud by carol") !=
         std::string::npos);
+}
+
+TEST_CASE_FIXTURE(TrustAttack, "an approval outlives a lowered max TTL: validity checks it again") {
+  auto id = Approve({"staging"});
+  REQUIRE(Verify(id, "staging")->promoted);
+  GovernanceConfig config = State().config;
+  REQUIRE(config.Find("staging") != nullptr);
+  config.Find("staging")->max_ttl_seconds = 3600;  // the approval was issued for far longer
+  auto set = administration_->SetConfig(config, admin_);
+  REQUIRE_MESSAGE(set.ok(), set.status().ToString());
+  REQUIRE(set->applied);
+  CHECK(GateNamed(*Verify(id, "staging"), "validity").reason.find(
+            "(staging allows approvals of at most 1h)") != std::string::npos);
+  now_ += 2 * 3600;
+  auto r = Verify(id, "staging");
+  REQUIRE(r.ok());
+  CheckFailedGates(*r, {"validity"});
+  CHECK(GateNamed(*r, "validity").reason ==
+        "expired at " + FormatRfc3339(now_ - 3600) + " (staging allows approvals of at most 1h)");
 }
 
 TEST_CASE_FIXTURE(TrustAttack, "root rolled back to an older version") {
