@@ -10,6 +10,9 @@ find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(Threads REQUIRED)
+# zlib inflates deflated zip members and gzip/zlib streams when the training
+# plane inspects an artifact (src/training/inflate.cc).
+find_package(ZLIB REQUIRED)
 
 # Programs built in this tree (mgov, tests, benchmarks, examples) link the
 # static archives Debian's -dev packages ship rather than the shared
@@ -51,6 +54,7 @@ gov_dependency(re2 PkgConfig::re2 libre2.a Threads::Threads)
 gov_dependency(sqlite SQLite::SQLite3 libsqlite3.a Threads::Threads ${CMAKE_DL_LIBS} m)
 gov_dependency(crypto OpenSSL::Crypto libcrypto.a Threads::Threads ${CMAKE_DL_LIBS})
 gov_dependency(yaml PkgConfig::yaml libyaml.a)
+gov_dependency(zlib ZLIB::ZLIB libz.a)
 
 # fmt: Debian ships no static libfmt, so the build tree compiles fmt's own
 # implementation (format-inl.h from libfmt-dev) once, in cmake/fmt_impl.cc.

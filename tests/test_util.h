@@ -3,10 +3,14 @@
 #define GOVERNANCE_TESTS_TEST_UTIL_H_
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <string_view>
+
+#include "safetensors.h"
 
 namespace governance::testing {
 

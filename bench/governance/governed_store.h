@@ -14,6 +14,7 @@
 #include "governance/administration.h"
 #include "governance/coordinator.h"
 #include "governance/store.h"
+#include "safetensors.h"
 
 namespace governance::bench {
 
@@ -50,7 +51,8 @@ struct GovernedStore {
   // bytes in `dir`, signed by `trainer`.
   SignedTrainingOutput Train(const PrivateKey& trainer, std::size_t artifact_bytes,
                              std::optional<nlohmann::json> manifest = std::nullopt) {
-    std::ofstream(dir / "model.bin") << std::string(artifact_bytes, 'w');
+    // Real safetensors bytes, which the default bundle's artifact rules accept.
+    std::ofstream(dir / "model.bin") << testing::Safetensors(std::string(artifact_bytes, 'w'));
     TrainingRequest req;
     req.model_id = "fraud";
     req.model_version = "1";

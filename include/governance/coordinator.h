@@ -42,6 +42,7 @@
 #include <nlohmann/json.hpp>
 
 #include "governance/artifact.h"
+#include "governance/artifact_inspection.h"
 #include "governance/config.h"
 #include "governance/dsse.h"
 #include "governance/keys.h"
@@ -74,6 +75,8 @@ struct TrainingRequest {
   std::string correlation_id;  // generated when empty
   DecisionStack decision_stack;
   HashOptions hash_options;
+  // Bounds on inspecting the artifact's bytes (artifact_inspection.h).
+  InspectOptions inspect_options;
   // Called with the signed envelope inside the store transaction, before it
   // commits (for example to write it to a file): an error aborts the
   // transaction, so nothing is stored or ledgered. It may run more than once
@@ -95,10 +98,13 @@ StatusOr<SignedTrainingOutput> ParseTrainingOutputEnvelope(std::string_view json
 class TrainingPlane {
  public:
   TrainingPlane(Store& store, PlaneOptions options);
-  // Hashes the artifact, builds and signs the TrainingOutput with `trainer`
+  // Hashes and inspects the artifact (InspectArtifact: its digest and the
+  // facts policy judges), builds and signs the TrainingOutput with `trainer`
   // (an enrolled, unrevoked key with the trainer role), stores it and
   // records "training.recorded". PermissionDenied for a key that may not
   // train, or when the store's governance state does not verify.
+  // InvalidArgument for a manifest with a top-level "mgov" key: policy reads
+  // mgov's own facts there (input.mgov), which a manifest may not forge.
   StatusOr<SignedTrainingOutput> Record(const TrainingRequest& request, const PrivateKey& trainer);
 
  private:

@@ -8,6 +8,13 @@
 //
 // The governance plane uses it with the bundle the configuration requires;
 // callers use it for dry runs (`mgov policy eval`).
+//
+// Policy judges facts beside claims: the input is the manifest (what the
+// trainer wrote) with `input.mgov` written by mgov alone. `input.mgov.artifact`
+// holds the facts the training plane recorded about the artifact's bytes
+// (artifact_facts.h), or null for a training output recorded before mgov
+// inspected artifacts. A manifest's own top-level "mgov" key is refused at
+// training and overwritten here, so no manifest can forge a fact.
 #ifndef GOVERNANCE_POLICY_VALIDATOR_H_
 #define GOVERNANCE_POLICY_VALIDATOR_H_
 
@@ -18,6 +25,23 @@
 #include "governance/types.h"
 
 namespace governance {
+
+// The top-level key of the policy input that only mgov writes.
+inline constexpr char kPolicyFactsKey[] = "mgov";
+
+// What policy judges `output` by: its manifest, with input.mgov set to
+// {"artifact": <facts>} ({"artifact": null} when the output has none),
+// whatever the manifest held under "mgov".
+nlohmann::json PolicyInput(const TrainingOutput& output);
+
+// The same for a manifest and facts given apart (`mgov policy eval
+// --artifact`). InvalidArgument when `manifest` holds a top-level "mgov"
+// key, as TrainingPlane::Record refuses it, or when `facts` is given and the
+// manifest is not a mapping. Without facts the input is the manifest alone:
+// no input.mgov, so rules about the artifact's bytes have nothing to judge
+// (the default bundle says nothing about them then; approvals always carry
+// input.mgov).
+StatusOr<nlohmann::json> PolicyInput(const nlohmann::json& manifest, const ArtifactFacts* facts);
 
 class PolicyValidator {
  public:
@@ -30,7 +54,7 @@ class PolicyValidator {
   explicit PolicyValidator(PolicyBundle bundle, std::string policy_namespace = "model.governance")
       : bundle_(std::move(bundle)), namespace_(std::move(policy_namespace)) {}
 
-  // Evaluates the manifest at `now`. Denials are "<message>"; warnings,
+  // Evaluates PolicyInput(output) at `now`. Denials are "<message>"; warnings,
   // exceptions from the manifest (which the serving gate later checks against
   // the approval's signers) and the bundle and input digests go into the
   // record. Exceptions granted by the bundle itself are recorded as warnings.

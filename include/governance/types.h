@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "governance/artifact_facts.h"
 #include "governance/dsse.h"
 #include "governance/status.h"
 
@@ -62,9 +63,16 @@ struct TrainingOutput {
   std::string correlation_id;
   int64_t created_at = 0;     // Unix seconds
   DecisionStack decision_stack;
+  // What the training plane found in the artifact's bytes (artifact_facts.h),
+  // for policy to judge beside the manifest. Absent only in training outputs
+  // recorded before mgov inspected artifacts; the default bundle denies those.
+  std::optional<ArtifactFacts> artifact_facts;
 };
 
 nlohmann::json ToJson(const TrainingOutput& out);
+// Also validates `artifact_facts` when present (ArtifactFactsFromJson) and
+// that its files are the artifact's: the same paths, sizes and SHA-256s in
+// the same order, all of them unless the facts say why not.
 StatusOr<TrainingOutput> TrainingOutputFromJson(const nlohmann::json& j, std::string_view origin);
 
 // An exception (waiver) that let a policy rule pass.

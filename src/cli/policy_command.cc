@@ -9,7 +9,9 @@
 #include "cli/command.h"
 #include "core/document.h"
 #include "core/time.h"
+#include "governance/artifact_inspection.h"
 #include "governance/policy.h"
+#include "governance/policy_validator.h"
 
 namespace governance::cli {
 namespace {
@@ -17,6 +19,7 @@ namespace {
 struct PolicyEvalOptions {
   std::string policy_dir;
   std::string input_path;
+  std::string artifact_path;  // judged as approvals judge it: input.mgov.artifact
   std::string policy_namespace = "model.governance";
   std::string format = "table";
   bool v0_compatible = false;
@@ -147,6 +150,15 @@ StatusOr<Outcome> RunPolicyEval(const PolicyEvalOptions& opts, Context& ctx) {
   bopts.v0_compatible = opts.v0_compatible;
   GOV_ASSIGN_OR_RETURN(PolicyBundle bundle, LoadPolicyBundle(opts.policy_dir, bopts));
   GOV_ASSIGN_OR_RETURN(nlohmann::json input, LoadDocument(opts.input_path));
+  ArtifactFacts facts;
+  if (!opts.artifact_path.empty()) {
+    GOV_ASSIGN_OR_RETURN(InspectedArtifact a,
+                         InspectArtifact(opts.artifact_path, {}, VerifyingHashOptions()));
+    facts = std::move(a.facts);
+  } else {
+    *ctx.err << "note: no --artifact, so rules on the artifact's bytes (input.mgov) judged nothing\n";
+  }
+  GOV_ASSIGN_OR_RETURN(input, PolicyInput(input, opts.artifact_path.empty() ? nullptr : &facts));
   EvaluateOptions eopts;
   eopts.policy_namespace = opts.policy_namespace;
   eopts.strict_builtin_errors = opts.strict;
@@ -255,6 +267,9 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
   eval->add_option("--policy,-p", eval_opts->policy_dir, "Policy bundle directory")->required();
   eval->add_option("--input,-i", eval_opts->input_path, "Manifest to evaluate (YAML or JSON)")
       ->required();
+  eval->add_option("--artifact,-a", eval_opts->artifact_path,
+                   "Model file or directory whose bytes policy judges too (input.mgov.artifact), "
+                   "as approvals do");
   eval->add_option("--namespace,-n", eval_opts->policy_namespace,
                    "Rego package to evaluate (default model.governance)");
   eval->add_option("--format,-o", eval_opts->format, "Output: table, json, junit or github")

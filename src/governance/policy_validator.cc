@@ -4,12 +4,34 @@
 
 namespace governance {
 
+nlohmann::json PolicyInput(const TrainingOutput& output) {
+  nlohmann::json input = output.manifest.is_object() ? output.manifest : nlohmann::json::object();
+  input[kPolicyFactsKey] = {
+      {"artifact", output.artifact_facts ? ToJson(*output.artifact_facts) : nlohmann::json()}};
+  return input;
+}
+
+StatusOr<nlohmann::json> PolicyInput(const nlohmann::json& manifest, const ArtifactFacts* facts) {
+  if (manifest.is_object() && manifest.contains(kPolicyFactsKey)) {
+    return InvalidArgumentError(
+        "the manifest holds a top-level \"mgov\" key, which is reserved for the facts mgov "
+        "records about the artifact (input.mgov.artifact); rename it");
+  }
+  if (facts == nullptr) return manifest;
+  if (!manifest.is_object()) {
+    return InvalidArgumentError("the manifest must be a mapping to be judged with artifact facts");
+  }
+  nlohmann::json input = manifest;
+  input[kPolicyFactsKey] = {{"artifact", ToJson(*facts)}};
+  return input;
+}
+
 StatusOr<PolicyValidator::Decision> PolicyValidator::Validate(const TrainingOutput& output,
                                                               int64_t now) const {
   EvaluateOptions options;
   options.policy_namespace = namespace_;
   options.now_unix_seconds = now;
-  GOV_ASSIGN_OR_RETURN(PolicyDecision d, bundle_.Evaluate(output.manifest, options));
+  GOV_ASSIGN_OR_RETURN(PolicyDecision d, bundle_.Evaluate(PolicyInput(output), options));
   Decision out;
   out.allowed = d.allowed();
   for (const auto& m : d.denials) out.denials.push_back(m.message);

@@ -14,6 +14,7 @@
 #include "core/file.h"
 #include "core/sha256.h"
 #include "core/utf8.h"
+#include "training/artifact_walk.h"
 
 namespace governance {
 
@@ -98,22 +99,24 @@ Status ListFiles(const std::filesystem::path& root, std::vector<FileDigest>& fil
 
 }  // namespace
 
-StatusOr<ArtifactDigest> HashArtifact(const std::string& path, const HashOptions& options) {
+StatusOr<ArtifactDigest> WalkArtifact(const std::string& path, const HashOptions& options,
+                                      const ArtifactFileListener& listed,
+                                      const ArtifactFileVisitor& visit) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) return ErrnoToStatus(errno, "read artifact", path);
   ArtifactDigest out;
   if (S_ISREG(st.st_mode)) {
-    uint64_t size = 0;
-    GOV_ASSIGN_OR_RETURN(std::string hex, HashFile(path, options.block_size, &size));
     std::string name = std::filesystem::path(path).filename().string();
     GOV_RETURN_IF_ERROR(CheckArtifactPath(name, "artifact " + path));
-    if (size == 0 && !options.allow_empty) {
+    out.files.push_back({name, 0, ""});
+    if (listed) listed(out.files);
+    GOV_RETURN_IF_ERROR(visit(0, path, out.files[0]));
+    if (out.files[0].size == 0 && !options.allow_empty) {
       return InvalidArgumentError("artifact " + path +
                                   " is an empty file; a model has bytes (allow_empty to hash it anyway)");
     }
-    out.files.push_back({name, size, hex});
-    out.digest = std::string(kFileDigestPrefix) + hex;
-    out.total_bytes = size;
+    out.digest = std::string(kFileDigestPrefix) + out.files[0].sha256;
+    out.total_bytes = out.files[0].size;
     return out;
   }
   if (!S_ISDIR(st.st_mode)) {
@@ -126,19 +129,18 @@ StatusOr<ArtifactDigest> HashArtifact(const std::string& path, const HashOptions
                                 " is a directory with no files; a model has bytes (allow_empty to "
                                 "hash it anyway)");
   }
+  if (listed) listed(out.files);
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<size_t>(1, out.files.size()));
   std::atomic<size_t> next{0};
   std::vector<Status> errors(threads);
   auto worker = [&](unsigned w) {
     for (size_t i = next++; i < out.files.size(); i = next++) {
-      FileDigest& f = out.files[i];
-      auto hex = HashFile(path + "/" + f.path, options.block_size, &f.size);
-      if (!hex.ok()) {
-        errors[w] = hex.status();
+      Status s = visit(i, path + "/" + out.files[i].path, out.files[i]);
+      if (!s.ok()) {
+        errors[w] = s;
         return;
       }
-      f.sha256 = std::move(*hex);
     }
   };
   std::vector<std::thread> pool;
@@ -149,6 +151,15 @@ StatusOr<ArtifactDigest> HashArtifact(const std::string& path, const HashOptions
   for (const auto& f : out.files) out.total_bytes += f.size;
   out.digest = DirectoryDigest(out.files);
   return out;
+}
+
+StatusOr<ArtifactDigest> HashArtifact(const std::string& path, const HashOptions& options) {
+  return WalkArtifact(path, options, nullptr,
+                      [&](size_t, const std::string& file, FileDigest& digest) -> Status {
+                        GOV_ASSIGN_OR_RETURN(digest.sha256,
+                                             HashFile(file, options.block_size, &digest.size));
+                        return Status();
+                      });
 }
 
 }  // namespace governance

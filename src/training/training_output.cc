@@ -13,7 +13,7 @@ nlohmann::json ToJson(const TrainingOutput& t) {
   for (const auto& f : t.artifact.files) {
     files.push_back({{"path", f.path}, {"size", f.size}, {"sha256", f.sha256}});
   }
-  return {
+  nlohmann::json out = {
       {"model", {{"id", t.model_id}, {"version", t.model_version}}},
       {"artifact",
        {{"digest", t.artifact.digest},
@@ -27,6 +27,8 @@ nlohmann::json ToJson(const TrainingOutput& t) {
       {"created_at", FormatRfc3339(t.created_at)},
       {"decision_stack", ToJson(t.decision_stack)},
   };
+  if (t.artifact_facts) out["artifact_facts"] = ToJson(*t.artifact_facts);
+  return out;
 }
 
 StatusOr<TrainingOutput> TrainingOutputFromJson(const nlohmann::json& j, std::string_view origin) {
@@ -81,6 +83,26 @@ StatusOr<TrainingOutput> TrainingOutputFromJson(const nlohmann::json& j, std::st
   GOV_ASSIGN_OR_RETURN(t.correlation_id, r.String("correlation_id"));
   GOV_ASSIGN_OR_RETURN(t.created_at, r.Timestamp("created_at"));
   GOV_ASSIGN_OR_RETURN(t.decision_stack, ReadDecisionStack(r));
+  GOV_ASSIGN_OR_RETURN(const nlohmann::json* facts, r.Member("artifact_facts", false));
+  if (!facts->is_null()) {
+    GOV_ASSIGN_OR_RETURN(t.artifact_facts, ArtifactFactsFromJson(*facts, origin, "/artifact_facts"));
+    const std::vector<FileFacts>& inspected = t.artifact_facts->files;
+    const std::vector<FileDigest>& hashed = t.artifact.files;
+    if (inspected.size() > hashed.size() ||
+        (inspected.size() < hashed.size() && t.artifact_facts->incomplete.empty())) {
+      return r.Error("artifact_facts/files", "must list the artifact's files (" +
+                                                 std::to_string(hashed.size()) + "), not " +
+                                                 std::to_string(inspected.size()));
+    }
+    for (size_t i = 0; i < inspected.size(); ++i) {
+      if (inspected[i].path != hashed[i].path || inspected[i].size != hashed[i].size ||
+          inspected[i].sha256 != hashed[i].sha256) {
+        return r.Error("artifact_facts/files/" + std::to_string(i),
+                       "is not the artifact's file " + hashed[i].path +
+                           " (path, size and sha256 must match /artifact/files)");
+      }
+    }
+  }
   return t;
 }
 

@@ -3,6 +3,7 @@
 #include "core/random_id.h"
 #include "governance/authority.h"
 #include "governance/coordinator.h"
+#include "governance/policy_validator.h"
 
 namespace governance {
 
@@ -42,10 +43,18 @@ StatusOr<SignedTrainingOutput> TrainingPlane::Record(const TrainingRequest& requ
   GOV_RETURN_IF_ERROR(CheckFiniteNumbers(request.metrics, "metrics"));
   GOV_RETURN_IF_ERROR(CheckFiniteNumbers(request.manifest, "manifest"));
   if (!request.manifest.is_object()) return InvalidArgumentError("manifest must be an object");
+  if (request.manifest.contains(kPolicyFactsKey)) {
+    return InvalidArgumentError(
+        "manifest: /mgov is reserved: policy reads the facts mgov records about the artifact "
+        "there (input.mgov.artifact), and a manifest may not supply them; rename the key");
+  }
 
-  // Hash before the transaction: it is the slow part and touches no state.
-  GOV_ASSIGN_OR_RETURN(ArtifactDigest artifact,
-                       HashArtifact(request.artifact_path, request.hash_options));
+  // Hash and inspect before the transaction: it is the slow part and
+  // touches no state.
+  GOV_ASSIGN_OR_RETURN(InspectedArtifact inspected,
+                       InspectArtifact(request.artifact_path, request.inspect_options,
+                                       request.hash_options));
+  ArtifactDigest& artifact = inspected.digest;
 
   SignedTrainingOutput result;
   const int64_t now = NowUnder(options_.clock);
@@ -57,6 +66,7 @@ StatusOr<SignedTrainingOutput> TrainingPlane::Record(const TrainingRequest& requ
     out.model_id = request.model_id;
     out.model_version = request.model_version;
     out.artifact = artifact;
+    out.artifact_facts = inspected.facts;
     out.metrics = request.metrics;
     out.manifest = request.manifest;
     out.trainer = who.key->identity;

@@ -10,6 +10,7 @@
 
 #include "core/file.h"
 #include "sqlite_dump.h"
+#include "cli_session.h"
 #include "test_util.h"
 
 namespace governance {
@@ -17,7 +18,7 @@ namespace {
 
 using testing::CommandResult;
 
-class Cli {
+class Cli : public testing::CliSession {
  public:
   Cli() {
     Expect(0, "init --no-policy --admin-key admin/admin.key");
@@ -31,18 +32,6 @@ class Cli {
     REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights").ok());
   }
 
-  CommandResult Run(const std::string& args) {
-    return testing::RunCommand("cd " + dir_.path() + " && " + std::string(GOV_BINARY_DIR) +
-                               "/src/cli/mgov " + args);
-  }
-
-  // Runs and checks the exit code, showing the output when it differs.
-  std::string Expect(int code, const std::string& args) {
-    CommandResult r = Run(args);
-    INFO("mgov " << args << "\n" << r.output);
-    CHECK(r.exit_code == code);
-    return r.output;
-  }
 
   // Everything the store holds, as `sqlite3 .mgov/governance.db .dump` shows it.
   std::string Snapshot() { return testing::DumpSqlite(dir_ / ".mgov/governance.db"); }
@@ -60,7 +49,6 @@ class Cli {
     return r.output.substr(0, r.output.find('\n'));
   }
 
-  testing::TempDir dir_;
 };
 
 TEST_CASE_FIXTURE(Cli, "the whole flow, exit codes and output") {
@@ -351,7 +339,7 @@ TEST_CASE("policy from mgov init: a denied approval is exit 1 with every message
   REQUIRE(run("init --admin-key k/admin.key").exit_code == 0);
   REQUIRE(run("key generate --identity t --role trainer --out k --admin-key k/admin.key").exit_code == 0);
   REQUIRE(run("key generate --identity a --role approver --out k --admin-key k/admin.key").exit_code == 0);
-  REQUIRE(WriteFileAtomic(dir / "m.bin", "w").ok());
+  REQUIRE(WriteFileAtomic(dir / "m.bin", testing::Safetensors("w")).ok());
   const std::string manifests = std::string(GOV_SOURCE_DIR) + "/examples/manifests/";
   REQUIRE(run("train --model x --version 1 --artifact m.bin --key k/t.key --out bad.json --manifest " +
               manifests + "deny_framework.yaml").exit_code == 0);

@@ -11,6 +11,7 @@
 
 #include "core/file.h"
 #include "sqlite_dump.h"
+#include "cli_session.h"
 #include "test_util.h"
 
 namespace governance {
@@ -18,7 +19,7 @@ namespace {
 
 using testing::CommandResult;
 
-class TrustCli {
+class TrustCli : public testing::CliSession {
  public:
   TrustCli() {
     Expect(0, "init --admin-key admin/admin.key");
@@ -29,23 +30,13 @@ class TrustCli {
       Expect(0, "key generate --identity " + spec.substr(0, colon) + " --role " +
                     spec.substr(colon + 1) + " --out keys" + admin_);
     }
-    REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights").ok());
+    // Real safetensors bytes: the default bundle judges them, not the manifest's claim.
+    REQUIRE(WriteFileAtomic(dir_ / "model.bin", testing::Safetensors("weights")).ok());
     Expect(0, "train --model fraud --version 1 --artifact model.bin --key keys/trainer.key "
               "--out to.json --manifest " + std::string(GOV_SOURCE_DIR) +
               "/examples/manifests/valid.yaml");
   }
 
-  CommandResult Run(const std::string& args) {
-    return testing::RunCommand("cd " + dir_.path() + " && MGOV_HOME=" + (dir_ / "home") + " " +
-                               std::string(GOV_BINARY_DIR) + "/src/cli/mgov " + args);
-  }
-
-  std::string Expect(int code, const std::string& args) {
-    CommandResult r = Run(args);
-    INFO("mgov " << args << "\n" << r.output);
-    CHECK(r.exit_code == code);
-    return r.output;
-  }
 
   std::string Approve(const std::string& envs) {
     CommandResult r = Run("approve to.json --key keys/alice.key --env " + envs);
@@ -65,7 +56,6 @@ class TrustCli {
     REQUIRE(rc == SQLITE_OK);
   }
 
-  testing::TempDir dir_;
   const std::string admin_ = " --admin-key admin/admin.key";
 };
 

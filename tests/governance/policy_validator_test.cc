@@ -21,6 +21,8 @@ class PolicyFlow : public testing::PlanesFixture {
     auto bundle = LoadPolicyBundle(std::string(GOV_SOURCE_DIR) + "/policies");
     REQUIRE_MESSAGE(bundle.ok(), bundle.status().ToString());
     validator_ = std::make_unique<PolicyValidator>(*bundle);
+    // The default bundle judges the artifact's bytes: give it real safetensors.
+    REQUIRE(WriteFileAtomic(dir_ / "model.bin", testing::Safetensors("weights v1")).ok());
   }
 
   // The admin requires the default bundle everywhere.

@@ -56,8 +56,9 @@ class Fleet {
     deployer_ = enrol("deployer", {Role::kDeployer});
     auto manifest = LoadDocument(std::string(GOV_SOURCE_DIR) + "/examples/manifests/valid.yaml");
     REQUIRE(manifest.ok());
-    REQUIRE(WriteFileAtomic(dir_ / "fraud.bin", "weights").ok());
-    REQUIRE(WriteFileAtomic(dir_ / "churn.bin", "other weights").ok());
+    // Real safetensors bytes: the default bundle judges them, not the manifest's claim.
+    REQUIRE(WriteFileAtomic(dir_ / "fraud.bin", testing::Safetensors("weights")).ok());
+    REQUIRE(WriteFileAtomic(dir_ / "churn.bin", testing::Safetensors("other weights")).ok());
     TrainingPlane training(*store_, planes_);
     GovernancePlane governance(*store_, planes_);
     auto approve = [&](const std::string& model, std::vector<std::string> envs) {
