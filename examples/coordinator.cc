@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "governance/administration.h"
 #include "governance/artifact.h"
@@ -54,6 +55,35 @@ void PrintGates(const gov::PromotionResult& r) {
   std::cout << "    => " << (r.promoted ? "ALLOWED" : "DENIED") << " (ledger entry "
             << r.ledger_sequence << ")\n";
 }
+
+// A real safetensors file (8-byte little-endian header length, a JSON
+// header, the tensor's bytes): the default policy judges the artifact's
+// bytes, and a file that only claims the format is denied.
+void WriteSafetensors(const std::string& path, const std::vector<float>& weights) {
+  const size_t bytes = weights.size() * sizeof(float);
+  const std::string header = "{\"dense.weight\":{\"dtype\":\"F32\",\"shape\":[" +
+                             std::to_string(weights.size()) + "],\"data_offsets\":[0," +
+                             std::to_string(bytes) + "]}}";
+  std::ofstream f(path, std::ios::binary);
+  for (size_t i = 0, n = header.size(); i < 8; ++i) f.put(static_cast<char>((n >> (8 * i)) & 0xff));
+  f << header;
+  f.write(reinterpret_cast<const char*>(weights.data()), static_cast<std::streamsize>(bytes));
+}
+
+// What the training pipeline declares about the model: the manifest the
+// default policy reads (examples/manifests/valid.yaml, as JSON).
+const char* kManifest = R"({"spec": {
+  "model": {"name": "fraud-detector", "version": "1.4.0", "framework": "pytorch",
+            "experiment_id": "mlflow-4821"},
+  "metrics": {"accuracy": 0.93, "f1_score": 0.88, "latency_p95_ms": 42},
+  "fairness": {"demographic_parity": 0.04}, "drift": {"score": 0.12},
+  "dependencies": ["torch>=2.1", "numpy>=1.26", "scikit-learn>=1.4"],
+  "data_sources": [{"name": "transactions_2024", "approved": true}],
+  "artifact": {"format": "safetensors"},
+  "documentation": {"model_card": {
+    "intended_use": "Flag card transactions for manual fraud review.",
+    "limitations": "Trained on EU transactions only; not validated elsewhere.",
+    "owners": ["risk-ml@example.com"]}}}})";
 
 void WriteCsv(const std::string& path, double shift) {
   std::ofstream f(path);
@@ -122,7 +152,7 @@ int main(int argc, char** argv) {
   Step("Training plane: hash the model directory and sign a TrainingOutput");
   const std::string model_dir = workdir + "/fraud-model";
   fs::create_directories(model_dir);
-  std::ofstream(model_dir + "/weights.safetensors") << "tensor bytes v1";
+  WriteSafetensors(model_dir + "/weights.safetensors", {0.12f, -0.5f, 0.33f, 0.9f});
   std::ofstream(model_dir + "/config.json") << R"({"layers": 4})";
   gov::TrainingPlane training(*store, planes);
   gov::TrainingRequest req;
@@ -131,20 +161,24 @@ int main(int argc, char** argv) {
   req.artifact_path = model_dir;
   req.metrics = {{"accuracy", 0.93}, {"f1_score", 0.88}, {"loss", 0.21}};
   req.decision_stack = {"transactions-2026-10", "git:4f2c1a9", ""};
+  req.manifest = nlohmann::json::parse(kManifest);
   auto out = Must(training.Record(req, trainer), "train");
   std::cout << "    artifact " << out.output.artifact.digest << " (" << out.output.artifact.files.size()
             << " files)\n    training output " << out.digest << "\n";
 
-  Step("Governance plane: alice approves for staging and production (the admins required no policy bundle here)");
+  Step("Governance plane: the default policy judges the manifest and the artifact's bytes; alice approves");
   gov::GovernancePlane governance(*store, planes);
   gov::ApprovalRequest approval_req;
   approval_req.environments = {"staging", "production"};
   auto approval = Must(governance.Approve(out.envelope, approval_req, alice), "approve");
   if (!approval.approved) {
-    std::cerr << "coordinator: approval denied\n";
+    std::cerr << "coordinator: approval denied:\n";
+    for (const auto& d : approval.denials) std::cerr << "  - " << d << "\n";
     return 1;
   }
   const std::string id = approval.approval.approval_id;
+  std::cout << "    policy bundle " << approval.approval.policy.bundle_digest.substr(0, 19)
+            << "… allowed it (" << approval.warnings.size() << " warnings)\n";
   std::cout << "    approval " << id << ", needs " << approval.approval.required_approvers
             << " distinct approvers (production's floor)\n";
 

@@ -39,6 +39,8 @@ class PlanesFixture {
     init.admins = {{"root-admin", admin_.public_key()}};
     init.signing_admins = {&admin_};
     init.online_key = ledger_key_.public_key();
+    // Most tests approve bare training outputs; policy has its own tests.
+    init.require_no_policy = true;
     auto made = InitializeGovernance(*store_, init, plane_options_);
     REQUIRE_MESSAGE(made.ok(), made.status().ToString());
     root_ = made->root.envelope;

@@ -33,6 +33,8 @@ struct GovernedStore {
     init.admins = {{"admin", admin.public_key()}};
     init.signing_admins = {&admin};
     init.online_key = options.ledger_key->public_key();
+    // Policy is opted into per benchmark (BM_ApproveWithDefaultPolicy).
+    init.require_no_policy = true;
     if (configure) configure(init.config);
     root = InitializeGovernance(*store, init)->root.envelope;
     planes.trust = PinnedTrust(root);

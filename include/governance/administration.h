@@ -119,8 +119,14 @@ struct InitRequest {
   std::optional<PublicKey> online_key;
   GovernanceConfig config = GovernanceConfig::Default();
   // A bundle to store and require for every environment whose rule names no
-  // bundle of its own; none when unset.
+  // bundle of its own. Default: DefaultPolicyBundle() (policy.h), so that a
+  // store made through the library evaluates policy as one made by
+  // `mgov init` does.
   std::optional<PolicyBundle> policy;
+  // Requires no bundle at all (`mgov init --no-policy`): approvals are then
+  // issued without evaluating any policy. An explicit choice, never a
+  // default; InvalidArgument together with `policy`.
+  bool require_no_policy = false;
   int64_t root_ttl_seconds = kDefaultRootTtlSeconds;
 };
 

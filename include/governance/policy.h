@@ -223,6 +223,13 @@ StatusOr<PolicyBundle> CompilePolicyModules(
     const std::vector<std::pair<std::string, std::string>>& modules, const nlohmann::json& data,
     const BundleOptions& options = {});
 
+// The default governance bundle, policies/ of the mgov source it was built
+// from: {path relative to the bundle, content} of every file, sorted by
+// path. `mgov init` installs these files; DefaultPolicyBundle() compiles
+// them, with the same digest as LoadPolicyBundle of the installed directory.
+const std::vector<std::pair<std::string, std::string>>& DefaultPolicyBundleFiles();
+StatusOr<PolicyBundle> DefaultPolicyBundle();
+
 // Runs every rule named test_* in the bundle, like `opa test`: a test passes
 // when its value is defined and not false. Results are sorted by package and
 // name. `filter`, when non-empty, keeps tests whose full name contains it.

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
-#include "cli/default_bundle.h"
 #include "core/document.h"
 #include "core/file.h"
 #include "core/time.h"
@@ -230,6 +229,7 @@ StatusOr<Outcome> RunInit(const InitOptions& o, Context& ctx) {
     GOV_ASSIGN_OR_RETURN(request.config, GovernanceConfigFromJson(doc, "the store's old rules"));
   }
   GOV_ASSIGN_OR_RETURN(request.policy, ChoosePolicy(o, ctx, legacy_policy));
+  request.require_no_policy = o.no_policy;
 
   GOV_ASSIGN_OR_RETURN(std::shared_ptr<TrustStore> trust,
                        OpenTrustDirectory(ctx.TrustDirectory()));

@@ -202,10 +202,19 @@ StatusOr<InitOutcome> InitializeGovernance(Store& store, const InitRequest& requ
                                   " is not one of the root's admins");
     }
   }
+  // Policy is on unless the caller opts out: without a bundle, every
+  // environment that names none requires the default one.
+  std::optional<PolicyBundle> policy = request.policy;
+  if (!policy && !request.require_no_policy) {
+    GOV_ASSIGN_OR_RETURN(PolicyBundle builtin, DefaultPolicyBundle());
+    policy = std::move(builtin);
+  } else if (policy && request.require_no_policy) {
+    return InvalidArgumentError("give a policy bundle or require_no_policy, not both");
+  }
   GovernanceConfig config = request.config;
-  if (request.policy) {
+  if (policy) {
     for (auto& e : config.environments) {
-      if (e.policy_bundle.empty()) e.policy_bundle = request.policy->digest();
+      if (e.policy_bundle.empty()) e.policy_bundle = policy->digest();
     }
   }
   GOV_RETURN_IF_ERROR(config.Validate("configuration"));
@@ -241,10 +250,10 @@ StatusOr<InitOutcome> InitializeGovernance(Store& store, const InitRequest& requ
                                            {"online_keyid", request.online_key->keyid()},
                                            {"signers", root_count.signers}}})
                             .status());
-    if (request.policy) {
-      GOV_RETURN_IF_ERROR(txn.PutPolicyBundle(request.policy->digest(), request.policy->Serialize()));
-      GOV_RETURN_IF_ERROR(txn.AppendLedger({"policy.stored", actor, request.policy->digest(),
-                                            {{"files", request.policy->files()}}})
+    if (policy) {
+      GOV_RETURN_IF_ERROR(txn.PutPolicyBundle(policy->digest(), policy->Serialize()));
+      GOV_RETURN_IF_ERROR(txn.AppendLedger({"policy.stored", actor, policy->digest(),
+                                            {{"files", policy->files()}}})
                               .status());
     }
     std::vector<GovernanceChange> changes;

@@ -81,8 +81,6 @@ StatusOr<PolicyBundle> CompilePolicyModules(
   return bundle;
 }
 
-// Parses and compiles bundle files ({relative path, content}, sorted by path);
-// `base` prefixes paths in error messages, `directory` is where they came from.
 StatusOr<PolicyBundle> CompileBundleFiles(std::vector<std::pair<std::string, std::string>> files,
                                           const std::string& base, const std::string& directory,
                                           const BundleOptions& options) {

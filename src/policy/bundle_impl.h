@@ -38,6 +38,13 @@ struct DecisionRules {
 StatusOr<DecisionRules> FindDecisionRules(const rego::Program& program,
                                           std::string_view policy_namespace);
 
+// Parses and compiles bundle files ({relative path, content}, sorted by
+// path); `base` prefixes paths in error messages, `directory` is where they
+// came from ("" when not from disk).
+StatusOr<PolicyBundle> CompileBundleFiles(std::vector<std::pair<std::string, std::string>> files,
+                                          const std::string& base, const std::string& directory,
+                                          const BundleOptions& options);
+
 // The decision rules of every package that has any, by dotted namespace.
 std::map<std::string, DecisionRules, std::less<>> AllDecisionRules(const rego::Program& program);
 

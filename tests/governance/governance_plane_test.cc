@@ -176,5 +176,54 @@ TEST_CASE_FIXTURE(Governance, "revocation needs an authorised key and a known ta
   CHECK(gov.Cosign(id, carol_).status().code() == StatusCode::kFailedPrecondition);
 }
 
+TEST_CASE("a store initialised through the library requires the default bundle unless told not to") {
+  auto ledger_key = GeneratePrivateKey();
+  auto admin = GeneratePrivateKey();
+  REQUIRE((ledger_key.ok() && admin.ok()));
+  auto builtin = DefaultPolicyBundle();
+  REQUIRE_MESSAGE(builtin.ok(), builtin.status().ToString());
+  // The bundle mgov init installs is the same bundle, file for file.
+  auto from_source = LoadPolicyBundle(std::string(GOV_SOURCE_DIR) + "/policies");
+  REQUIRE(from_source.ok());
+  CHECK(builtin->digest() == from_source->digest());
+  CHECK(builtin->files() == from_source->files());
+
+  auto init = [&](bool require_no_policy) {
+    StoreOptions options;
+    options.ledger_key = *ledger_key;
+    auto store = NewMemoryStore(options);
+    InitRequest request;
+    request.admins = {{"admin", admin->public_key()}};
+    request.signing_admins = {&*admin};
+    request.online_key = ledger_key->public_key();
+    request.require_no_policy = require_no_policy;
+    auto made = InitializeGovernance(*store, request);
+    REQUIRE_MESSAGE(made.ok(), made.status().ToString());
+    PlaneOptions planes;
+    planes.trust = PinnedTrust(made->root.envelope);
+    auto state = ReadTrustedState(*store, planes);
+    REQUIRE(state.ok());
+    return state->config;
+  };
+  for (const EnvironmentRule& rule : init(false).environments) {
+    CHECK_MESSAGE(rule.policy_bundle == builtin->digest(), rule.name);
+  }
+  for (const EnvironmentRule& rule : init(true).environments) {
+    CHECK_MESSAGE(rule.policy_bundle.empty(), rule.name);
+  }
+
+  InitRequest both;
+  both.policy = *builtin;
+  both.require_no_policy = true;
+  both.admins = {{"admin", admin->public_key()}};
+  both.signing_admins = {&*admin};
+  both.online_key = ledger_key->public_key();
+  StoreOptions options;
+  options.ledger_key = *ledger_key;
+  auto made = InitializeGovernance(*NewMemoryStore(options), both);
+  CHECK(made.status().code() == StatusCode::kInvalidArgument);
+  CHECK(made.status().message() == "give a policy bundle or require_no_policy, not both");
+}
+
 }  // namespace
 }  // namespace governance
