@@ -115,7 +115,8 @@ struct PolicyDecision {
 struct EvaluateOptions {
   // The package evaluated, dotted. Default: "model.governance".
   std::string policy_namespace = "model.governance";
-  // The time exception expiry is judged against, seconds since the epoch.
+  // The time exception expiry is judged against and time.now_ns returns,
+  // seconds since the epoch, so that an evaluation can be repeated exactly.
   // 0 (default): the wall clock.
   int64_t now_unix_seconds = 0;
   // A failing builtin is an evaluation error instead of leaving its

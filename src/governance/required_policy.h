@@ -8,6 +8,7 @@
 
 #include "governance/config.h"
 #include "governance/policy.h"
+#include "governance/policy_validator.h"
 #include "governance/store.h"
 
 namespace governance {
@@ -21,6 +22,15 @@ StatusOr<std::string> RequiredBundleDigest(const GovernanceConfig& config,
 // The bundle `digest` from the store, compiled once per process and shared
 // after that. DataLoss when the store lacks it or its files do not hash to it.
 StatusOr<PolicyBundle> LoadRequiredBundle(StoreTransaction& txn, const std::string& digest);
+
+// What `bundle` decides on `output` (whose envelope hashes to
+// `output_digest`) at `at`, the approval's issue time: the evaluation an
+// approval claims, run again. Deterministic for the same three, so the
+// decision is kept per process (bundle, output, time) and repeated checks of
+// one approval evaluate once. An error means it cannot be evaluated.
+StatusOr<PolicyValidator::Decision> JudgeAgain(const PolicyBundle& bundle,
+                                               const TrainingOutput& output,
+                                               const std::string& output_digest, int64_t at);
 
 }  // namespace governance
 

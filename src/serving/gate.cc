@@ -8,6 +8,7 @@
 #include "core/parse_cache.h"
 #include "core/time.h"
 #include "governance/quorum.h"
+#include "governance/required_policy.h"
 #include "governance/statements.h"
 
 namespace governance {
@@ -83,7 +84,7 @@ std::optional<int> CompareVersions(const std::string& a, const std::string& b) {
 
 // Why the approval's training output does not vouch for it; "" when it does.
 std::string CheckTraining(const GovernanceState& state, GateFacts& facts, const ModelApproval& a,
-                          Status* error) {
+                          Status* error, std::optional<TrainingOutput>* verified) {
   auto record = facts.TrainingOutput(a.training_output_digest);
   if (!record.ok()) {
     *error = record.status();
@@ -120,7 +121,10 @@ std::string CheckTraining(const GovernanceState& state, GateFacts& facts, const 
       return "the training output's key belongs to " + who.key->identity + ", not " + out->trainer;
     }
     auto pub = PublicKey::FromEnrolledPem(who.key->public_key_pem, "enrolled key");
-    if (pub.ok() && VerifySignature(t.envelope, sig, *pub)) return "";
+    if (pub.ok() && VerifySignature(t.envelope, sig, *pub)) {
+      *verified = std::move(out);
+      return "";
+    }
     return "the trainer's signature on the training output does not verify";
   }
   return "the training output carries no signature by its trainer key";
@@ -142,6 +146,11 @@ StatusOr<std::optional<TrainingOutputRecord>> StoreFacts::TrainingOutput(const s
   if (t.status().code() == StatusCode::kNotFound) return std::optional<TrainingOutputRecord>();
   GOV_RETURN_IF_ERROR(t.status());
   return std::optional<TrainingOutputRecord>(std::move(*t));
+}
+
+StatusOr<std::optional<PolicyBundle>> StoreFacts::RequiredBundle(const std::string& digest) {
+  GOV_ASSIGN_OR_RETURN(PolicyBundle bundle, LoadRequiredBundle(txn_, digest));
+  return std::optional<PolicyBundle>(std::move(bundle));
 }
 
 StatusOr<std::vector<Deployment>> StoreFacts::History(const std::string& model_id,
@@ -376,29 +385,52 @@ StatusOr<PromotionResult> EvaluateGate(const StateVerdict& verdict, GateFacts& f
                "approved for scopes " + JoinList(a.scopes, ", ") + ", not " + in.scope);
   }
 
-  // policy
+  // policy: the evaluation the approval records, run again on the signed
+  // training output, so that an approval written without one (by a caller
+  // that skipped GovernancePlane::Approve) never passes.
+  Status facts_error;
+  std::optional<TrainingOutput> verified_output;
+  std::string training_problem = CheckTraining(state, facts, a, &facts_error, &verified_output);
+  GOV_RETURN_IF_ERROR(facts_error);
   const std::string required_bundle = rule ? rule->policy_bundle : std::string();
+  const std::string short_bundle = required_bundle.substr(0, 19) + "…";
   if (required_bundle.empty()) {
     gate.Pass("policy", in.environment + " requires no policy bundle");
   } else if (!a.policy.evaluated) {
-    gate.Fail("policy", in.environment + " requires policy bundle " +
-                            required_bundle.substr(0, 19) +
-                            "…; the approval was issued without policy");
+    gate.Fail("policy", in.environment + " requires policy bundle " + short_bundle +
+                            "; the approval was issued without policy");
+  } else if (a.policy.bundle_digest != required_bundle) {
+    gate.Fail("policy", in.environment + " requires policy bundle " + short_bundle +
+                            "; the approval was evaluated with " +
+                            a.policy.bundle_digest.substr(0, 19) + "…");
   } else {
-    gate.Check("policy", a.policy.bundle_digest == required_bundle,
-               "evaluated with the required bundle " + required_bundle.substr(0, 19) + "…" +
-                   (a.policy.warnings.empty()
-                        ? std::string()
-                        : " (" + std::to_string(a.policy.warnings.size()) + " warning(s))"),
-               in.environment + " requires policy bundle " + required_bundle.substr(0, 19) +
-                   "…; the approval was evaluated with " + a.policy.bundle_digest.substr(0, 19) +
-                   "…");
+    const std::string warnings =
+        a.policy.warnings.empty()
+            ? std::string()
+            : " (" + std::to_string(a.policy.warnings.size()) + " warning(s))";
+    GOV_ASSIGN_OR_RETURN(std::optional<PolicyBundle> bundle, facts.RequiredBundle(required_bundle));
+    if (!bundle) {
+      gate.Pass("policy", "evaluated with the required bundle " + short_bundle + warnings +
+                              ", as the approval records");
+    } else if (!verified_output) {
+      gate.Fail("policy", "cannot evaluate the policy again: " + training_problem);
+    } else {
+      auto again = JudgeAgain(*bundle, *verified_output, a.training_output_digest, a.issued_at);
+      if (!again.ok()) {
+        gate.Fail("policy", "evaluated again, the required bundle " + short_bundle +
+                                " cannot decide: " + again.status().message());
+      } else {
+        gate.Check("policy", again->allowed,
+                   "evaluated again with the required bundle " + short_bundle + ": allowed" +
+                       warnings,
+                   "evaluated again, the required bundle " + short_bundle +
+                       " denies what the approval says it allowed: " +
+                       JoinList(again->denials, "; "));
+      }
+    }
   }
 
   // training
-  Status facts_error;
-  std::string training_problem = CheckTraining(state, facts, a, &facts_error);
-  GOV_RETURN_IF_ERROR(facts_error);
   gate.Check("training", training_problem.empty(),
              "training output signed by " + a.trainer + ", an enrolled trainer", training_problem);
 

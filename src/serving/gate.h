@@ -11,6 +11,7 @@
 
 #include "governance/authority.h"
 #include "governance/coordinator.h"
+#include "governance/policy.h"
 #include "governance/state.h"
 #include "governance/store.h"
 #include "governance/types.h"
@@ -28,6 +29,10 @@ class GateFacts {
   // The deployments of a model to an environment, newest first.
   virtual StatusOr<std::vector<Deployment>> History(const std::string& model_id,
                                                     const std::string& environment) = 0;
+  // The policy bundle named by `digest`, to evaluate an approval's policy
+  // again; nullopt where the facts do not carry bundles (an exported
+  // bundle), and then the gate relies on what the approval records.
+  virtual StatusOr<std::optional<PolicyBundle>> RequiredBundle(const std::string& digest) = 0;
 };
 
 // Facts read from a store transaction.
@@ -38,6 +43,7 @@ class StoreFacts final : public GateFacts {
   StatusOr<std::optional<TrainingOutputRecord>> TrainingOutput(const std::string& digest) override;
   StatusOr<std::vector<Deployment>> History(const std::string& model_id,
                                             const std::string& environment) override;
+  StatusOr<std::optional<PolicyBundle>> RequiredBundle(const std::string& digest) override;
 
  private:
   StoreTransaction& txn_;

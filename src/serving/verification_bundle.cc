@@ -205,6 +205,9 @@ class BundleFacts final : public GateFacts {
               [](const Deployment& a, const Deployment& b) { return a.id > b.id; });
     return out;
   }
+  StatusOr<std::optional<PolicyBundle>> RequiredBundle(const std::string&) override {
+    return std::optional<PolicyBundle>();  // not exported: hosts rely on the approval's record
+  }
 
  private:
   std::vector<ApprovalRecord> approvals_;

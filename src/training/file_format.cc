@@ -62,7 +62,10 @@ StatusOr<Sniff> SniffSafetensors(const ByteSource& source) {
     uint64_t begin, end;
   };
   std::vector<Tensor> tensors;
-  for (const auto& [name, info] : header->items()) {
+  for (const auto& item : header->items()) {
+    // Named, not a structured binding: clang 14 cannot capture one in `bad`.
+    const std::string& name = item.key();
+    const nlohmann::json& info = item.value();
     if (name == "__metadata__") {
       if (!info.is_object()) return Broken("__metadata__ is not an object");
       for (const auto& [k, v] : info.items()) {

@@ -91,6 +91,32 @@ class TrustAttack : public testing::PlanesFixture {
     return {v1, v2->approval.approval_id};
   }
 
+  // An approval statement for `trained` written by hand, as a library caller
+  // that skips GovernancePlane::Approve would: staging, valid for a day.
+  ModelApproval HandWritten(const std::string& id, const SignedTrainingOutput& trained) {
+    ModelApproval a;
+    a.approval_id = id;
+    a.domain = State().domain();
+    a.model_id = trained.output.model_id;
+    a.model_version = trained.output.model_version;
+    a.artifact_digest = trained.output.artifact.digest;
+    a.environments = {"staging"};
+    a.issued_at = a.not_before = now_;
+    a.expires_at = now_ + kDay;
+    a.training_output_digest = trained.digest;
+    a.trainer = trained.output.trainer;
+    return a;
+  }
+
+  // Signs `a` with `signers` and writes it straight into the store.
+  void PutSigned(const ModelApproval& a, std::vector<const PrivateKey*> signers) {
+    Envelope env{std::string(kInTotoPayloadType), ApprovalStatement(a), {}};
+    for (const PrivateKey* key : signers) AddSignature(env, *key);
+    REQUIRE(store_->Transact([&](StoreTransaction& t) {
+      return t.PutApproval({a.approval_id, a.model_id, a.model_version, a.artifact_digest, env, now_});
+    }).ok());
+  }
+
   GovernanceState State() {
     GovernanceState state;
     REQUIRE(store_->Read([&](StoreTransaction& t) -> Status {
@@ -286,12 +312,7 @@ TEST_CASE_FIXTURE(TrustAttack, "an approval made with another bundle, or none, f
     a.approval_id = claimed.empty() ? "apv-claims-none" : "apv-claims-lax";
     a.policy.evaluated = !claimed.empty();
     a.policy.bundle_digest = claimed;
-    Envelope env{std::string(kInTotoPayloadType), ApprovalStatement(a), {}};
-    AddSignature(env, alice_);
-    AddSignature(env, bob_);
-    REQUIRE(store_->Transact([&](StoreTransaction& t) {
-      return t.PutApproval({a.approval_id, a.model_id, a.model_version, a.artifact_digest, env, now_});
-    }).ok());
+    PutSigned(a, {&alice_, &bob_});
     auto r = Verify(a.approval_id, "staging");
     REQUIRE(r.ok());
     CheckFailedGates(*r, {"policy"});
@@ -302,6 +323,36 @@ TEST_CASE_FIXTURE(TrustAttack, "an approval made with another bundle, or none, f
   // And the approval made through the plane passes: it was evaluated.
   auto good = Approve({"staging"});
   CHECK(GateNamed(*Verify(good, "staging"), "policy").passed);
+}
+
+TEST_CASE_FIXTURE(TrustAttack, "an approval that claims the required bundle without evaluating it") {
+  // The plane refuses this model: the required bundle denies every manifest
+  // without an owner, and Train() writes none.
+  const std::string required = RequirePolicy(
+      "package model.governance\nimport rego.v1\n"
+      "deny contains \"no owner\" if not input.spec.owner\n",
+      "governance: {}\n");
+  auto trained = Train();
+  GovernancePlane gov(*store_, plane_options_);
+  ApprovalRequest req;
+  req.environments = {"staging"};
+  auto refused = gov.Approve(trained.envelope, req, alice_);
+  REQUIRE(refused.ok());
+  REQUIRE_FALSE(refused->approved);
+  // A library caller holding two approver keys writes the approval the plane
+  // would not, recording that the required bundle allowed it.
+  ModelApproval a = HandWritten("apv-claims-required", trained);
+  a.required_approvers = 2;
+  a.policy.evaluated = true;
+  a.policy.bundle_digest = required;
+  PutSigned(a, {&alice_, &bob_});
+  // The gate runs the required bundle again on the signed training output.
+  auto r = Verify(a.approval_id, "staging");
+  REQUIRE(r.ok());
+  CheckFailedGates(*r, {"policy"});
+  CHECK(GateNamed(*r, "policy").reason ==
+        "evaluated again, the required bundle " + required.substr(0, 19) +
+            "… denies what the approval says it allowed: no owner");
 }
 
 TEST_CASE_FIXTURE(TrustAttack, "store writer forges staging history for promotion-order") {
@@ -608,23 +659,10 @@ TEST_CASE_FIXTURE(TrustAttack, "revoked artifact under a new model id") {
         std::string::npos);
   // An approval for it written by hand still meets the revocation gate.
   auto other = Train("fraud-v3");
-  ModelApproval a;
-  a.approval_id = "apv-renamed";
-  a.domain = State().domain();
-  a.model_id = "fraud-v3";
-  a.model_version = "1";
-  a.artifact_digest = other.output.artifact.digest;
-  a.environments = {"staging"};
-  a.issued_at = a.not_before = now_;
-  a.expires_at = now_ + kDay;
-  a.training_output_digest = other.digest;
-  a.trainer = "trainer-ci";
-  Envelope env{std::string(kInTotoPayloadType), ApprovalStatement(a), {}};
-  AddSignature(env, alice_);
-  REQUIRE(store_->Transact([&](StoreTransaction& t) -> Status {
-    GOV_RETURN_IF_ERROR(t.PutTrainingOutput({other.digest, "fraud-v3", "1", other.envelope}));
-    return t.PutApproval({a.approval_id, a.model_id, a.model_version, a.artifact_digest, env, now_});
+  REQUIRE(store_->Transact([&](StoreTransaction& t) {
+    return t.PutTrainingOutput({other.digest, "fraud-v3", "1", other.envelope});
   }).ok());
+  PutSigned(HandWritten("apv-renamed", other), {&alice_});
   auto r = Verify("apv-renamed", "staging");
   REQUIRE(r.ok());
   CheckFailedGates(*r, {"revocation"});
