@@ -59,6 +59,10 @@ struct PlaneOptions {
   // What this host trusts (trust.h): the pinned governance root and the
   // newest ledger state seen. Required: without it every action is refused.
   std::shared_ptr<TrustStore> trust;
+  // The oldest store snapshot the serving gate accepts, in seconds, when
+  // this host wants fresher state than the admins' snapshot_ttl
+  // (StateCheck::max_snapshot_age_seconds). 0: the admins' window.
+  int64_t max_snapshot_age_seconds = 0;
 };
 
 // Ledger actor of an action that no key signed (a verification, a check

@@ -72,6 +72,11 @@ struct StateCheck {
   bool allow_stale_snapshot = false;
   // A current root past its expiry (renewing it, audits).
   bool allow_expired_root = false;
+  // This host's own limit on the snapshot's age, in seconds, when it wants
+  // fresher state than the admins' window (snapshot_ttl): the holder of the
+  // online key can keep re-signing an old view, so a host that must hear of
+  // revocations quickly asks for a short one. 0: the admins' window.
+  int64_t max_snapshot_age_seconds = 0;
 };
 
 // Verifies the state `txn` sees against `trust` at `now`, as described above.
@@ -105,8 +110,10 @@ std::string DeriveFromChanges(const std::vector<Envelope>& changes, GovernanceSt
 std::string CheckRevocation(const Revocation& revocation, const GovernanceState& state);
 // The snapshot envelope's signature by an online key of the current root,
 // its freshness and its facts (recomputed from `facts`). Fills state.snapshot.
+// `max_age` > 0 shortens the admins' freshness window (StateCheck).
 std::string CheckSnapshot(const Envelope& snapshot, const FactsState& facts,
-                          GovernanceState& state, int64_t now, bool require_fresh = true);
+                          GovernanceState& state, int64_t now, bool require_fresh = true,
+                          int64_t max_age = 0);
 
 }  // namespace governance
 

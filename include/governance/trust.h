@@ -170,7 +170,9 @@ std::shared_ptr<TrustStore> PinnedTrust(Envelope root);
 // A trust store in directory `dir`: root.json (the pinned root envelope, as
 // EnvelopeToJson writes it) and seen.json (the mark, as JSON). The directory is
 // created on first write (0700). With `pinned_file`, the root comes from that
-// file instead and is never rewritten (--trust root.json).
+// file instead, which is never rewritten (--trust root.json); newer roots
+// verified from it are kept in the directory (root-from-<digest of the
+// file>.json), so that the host never accepts an older one again.
 StatusOr<std::shared_ptr<TrustStore>> OpenTrustDirectory(const std::string& dir,
                                                          const std::string& pinned_file = "");
 

@@ -49,6 +49,10 @@ struct BundleGateRequest {
   std::string scope;
   std::optional<std::string> artifact_path;  // hashed and compared with the subject
   int64_t now = 0;                           // Unix seconds; 0: the wall clock
+  // The oldest snapshot this host accepts, in seconds, when shorter than the
+  // admins' window: a bundle keeps no mark, so this bounds how long an old
+  // bundle (a freeze) can keep passing. 0: the admins' window.
+  int64_t max_snapshot_age_seconds = 0;
 };
 
 // Runs every gate of kGateNames on the bundle, trusting only `pinned_root`.

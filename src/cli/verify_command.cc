@@ -1,6 +1,7 @@
 // mgov verify: run the serving gate without deploying.
 #include "cli/command.h"
 #include "core/file.h"
+#include "core/time.h"
 #include "governance/coordinator.h"
 #include "governance/verification_bundle.h"
 
@@ -8,8 +9,17 @@ namespace governance::cli {
 namespace {
 
 struct VerifyOptions {
-  std::string approval_id, environment, scope, artifact, envelope, bundle;
+  std::string approval_id, environment, scope, artifact, envelope, bundle, max_age;
 };
+
+// --max-age: 0 (the admins' window) when not given.
+StatusOr<int64_t> MaxAge(const VerifyOptions& o) {
+  if (o.max_age.empty()) return int64_t{0};
+  StatusOr<int64_t> seconds = ParseDurationSeconds(o.max_age);
+  if (!seconds.ok()) return seconds.status().WithContext("--max-age");
+  if (*seconds <= 0) return InvalidArgumentError("--max-age must be at least 1s");
+  return *seconds;
+}
 
 // No store and no private key: the bundle and the pinned root are all.
 StatusOr<Outcome> RunVerifyBundle(const VerifyOptions& o, Context& ctx) {
@@ -22,6 +32,7 @@ StatusOr<Outcome> RunVerifyBundle(const VerifyOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(Envelope root, ParseEnvelope(root_text, ctx.global.trust));
   GOV_ASSIGN_OR_RETURN(std::string bundle, ReadFile(o.bundle));
   BundleGateRequest req;
+  GOV_ASSIGN_OR_RETURN(req.max_snapshot_age_seconds, MaxAge(o));
   req.environment = o.environment;
   req.scope = o.scope;
   if (!o.artifact.empty()) req.artifact_path = o.artifact;
@@ -48,6 +59,7 @@ StatusOr<Outcome> RunVerify(const VerifyOptions& o, Context& ctx) {
   }
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
   GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
+  GOV_ASSIGN_OR_RETURN(planes.max_snapshot_age_seconds, MaxAge(o));
   ServingPlane serving(*store, planes);
   GOV_ASSIGN_OR_RETURN(PromotionResult r, serving.Verify(req));
   return PrintPromotion(ctx, "verify", r);
@@ -67,6 +79,10 @@ void AddVerifyCommand(CLI::App& app, Context& ctx) {
                   "Verify this DSSE envelope file (e.g. from mgov export) instead of the stored one");
   sub->add_option("--bundle", o->bundle,
                   "Verify an exported bundle offline (no store, no key) against --trust root.json");
+  sub->add_option("--max-age", o->max_age,
+                  "Refuse a store snapshot older than this (e.g. 1h), when this host needs "
+                  "fresher state than the admins' snapshot_ttl; a bundle keeps no mark, so this "
+                  "bounds how long an old one keeps passing");
   sub->callback([o, &ctx] { ctx.Finish("verify", RunVerify(*o, ctx)); });
 }
 

@@ -52,6 +52,9 @@ void RememberWritten(const PlaneOptions& options, const LedgerEntry& appended,
   mark.change_count = change_count;
   mark.change_head = change_head;
   if (!revocation_line.empty()) mark.revocations.push_back(revocation_line);
+  // The action has committed: failing now would report as not done what is
+  // done. The next verification on this host records the whole state's mark
+  // and fails closed if it cannot, so nothing is lost but a head start.
   (void)options.trust->RecordSeen(mark);
 }
 

@@ -77,12 +77,16 @@ nlohmann::json LegacyKeyJson(const KeyRecord& k) {
           {"revocation_reason", k.revocation_reason}};
 }
 
+// The artifacts a revocation blocks are written only when it has some:
+// revocations made before roots had none, and their changes stay as signed.
 nlohmann::json LegacyRevocationJson(const Revocation& v) {
-  return {{"kind", v.kind == Revocation::Kind::kApproval ? "approval" : "model"},
-          {"target", v.target},
-          {"reason", v.reason},
-          {"revoked_by", v.revoked_by},
-          {"revoked_at", FormatRfc3339(v.revoked_at)}};
+  nlohmann::json j = {{"kind", v.kind == Revocation::Kind::kApproval ? "approval" : "model"},
+                      {"target", v.target},
+                      {"reason", v.reason},
+                      {"revoked_by", v.revoked_by},
+                      {"revoked_at", FormatRfc3339(v.revoked_at)}};
+  if (!v.artifact_digests.empty()) j["artifact_digests"] = v.artifact_digests;
+  return j;
 }
 
 }  // namespace
@@ -253,7 +257,7 @@ StatusOr<GovernanceChange> ParseChangePayload(std::string_view payload, std::str
         JsonReader v((*revocations)[i], std::string(origin),
                      "/legacy/revocations/" + std::to_string(i));
         GOV_RETURN_IF_ERROR(v.RequireKnown({"kind", "target", "reason", "revoked_by",
-                                            "revoked_at"}));
+                                            "revoked_at", "artifact_digests"}));
         Revocation rev;
         GOV_ASSIGN_OR_RETURN(std::string kind, v.String("kind"));
         if (kind != "approval" && kind != "model") {
@@ -264,6 +268,13 @@ StatusOr<GovernanceChange> ParseChangePayload(std::string_view payload, std::str
         GOV_ASSIGN_OR_RETURN(rev.reason, v.OptionalString("reason"));
         GOV_ASSIGN_OR_RETURN(rev.revoked_by, v.OptionalString("revoked_by"));
         GOV_ASSIGN_OR_RETURN(rev.revoked_at, v.Timestamp("revoked_at"));
+        GOV_ASSIGN_OR_RETURN(const nlohmann::json* digests, v.Member("artifact_digests", false));
+        if (digests) {
+          GOV_ASSIGN_OR_RETURN(rev.artifact_digests, v.StringList("artifact_digests", false));
+          for (const auto& d : rev.artifact_digests) {
+            if (!IsArtifactDigest(d)) return v.Error("artifact_digests", "must hold artifact digests");
+          }
+        }
         c.legacy_revocations.push_back(std::move(rev));
       }
       break;

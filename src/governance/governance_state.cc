@@ -262,7 +262,7 @@ std::string CheckRevocation(const Revocation& v, const GovernanceState& state) {
 }
 
 std::string CheckSnapshot(const Envelope& env, const FactsState& facts, GovernanceState& state,
-                          int64_t now, bool require_fresh) {
+                          int64_t now, bool require_fresh, int64_t max_age) {
   if (env.payload_type != kSnapshotPayloadType) return "the snapshot has the wrong payload type";
   bool signed_by_online = false;
   for (const auto& sig : env.signatures) {
@@ -282,11 +282,14 @@ std::string CheckSnapshot(const Envelope& env, const FactsState& facts, Governan
   if (parsed->issued_at > now + skew) {
     return "the snapshot was issued in the future (" + FormatRfc3339(parsed->issued_at) + ")";
   }
-  if (require_fresh && now - parsed->issued_at > state.config.snapshot_ttl_seconds + skew) {
+  const bool host_limit = max_age > 0 && max_age < state.config.snapshot_ttl_seconds;
+  const int64_t window = host_limit ? max_age : state.config.snapshot_ttl_seconds;
+  if (require_fresh && now - parsed->issued_at > window + skew) {
     return "the snapshot was issued at " + FormatRfc3339(parsed->issued_at) + ", more than " +
-           FormatDuration(state.config.snapshot_ttl_seconds) +
-           " ago (the freshness window): the state shown may be old. `mgov snapshot` re-signs "
-           "the store's state after verifying all of it";
+           FormatDuration(window) +
+           (host_limit ? " ago (this host's limit, --max-age)" : " ago (the freshness window)") +
+           ": the state shown may be old. `mgov snapshot` re-signs the store's state after "
+           "verifying all of it";
   }
   FactsState verified = facts;
   verified.root_version = state.root().version;
@@ -366,7 +369,8 @@ StatusOr<StateVerdict> VerifyStoreState(StoreTransaction& txn, TrustStore& trust
   }
   GOV_ASSIGN_OR_RETURN(StoreState current, txn.CurrentState());
   verdict.snapshot_problem =
-      CheckSnapshot(*snapshot, current.facts, state, now, !check.allow_stale_snapshot);
+      CheckSnapshot(*snapshot, current.facts, state, now, !check.allow_stale_snapshot,
+                    check.max_snapshot_age_seconds);
   if (!verdict.snapshot_problem.empty()) return verdict;
   std::string difference = DescribeStateDifference(state.snapshot->state, current);
   if (!difference.empty()) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "core/digest.h"
 #include "core/document.h"
 #include "core/file.h"
 #include "core/json_reader.h"
@@ -49,6 +50,10 @@ class DirectoryTrust final : public TrustStore {
   DirectoryTrust(std::string dir, std::string pinned_file)
       : dir_(std::move(dir)), pinned_file_(std::move(pinned_file)) {}
 
+  // With a pinned file (--trust root.json) the file is never rewritten; the
+  // newest root verified from it is kept beside the mark, under a name
+  // derived from the file's content, so that this host never goes back to an
+  // older root than one it already followed, whatever the file still says.
   StatusOr<Envelope> Root() override {
     const std::string path = pinned_file_.empty() ? RootPath() : pinned_file_;
     if (!std::filesystem::exists(path)) {
@@ -60,13 +65,23 @@ class DirectoryTrust final : public TrustStore {
     GOV_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
     auto env = ParseEnvelope(text, path);
     if (!env.ok()) return env.status().WithContext("pinned root");
-    return *env;
+    if (pinned_file_.empty()) return *env;
+    const std::string advanced = AdvancedPath(text);
+    if (!std::filesystem::exists(advanced)) return *env;
+    GOV_ASSIGN_OR_RETURN(std::string newer_text, ReadFile(advanced));
+    auto newer = ParseEnvelope(newer_text, advanced);
+    if (!newer.ok()) return newer.status().WithContext("root advanced from " + pinned_file_);
+    return *newer;
   }
 
   Status AdvanceRoot(const Envelope& newer) override {
-    if (!pinned_file_.empty()) return Status();  // a file the user pinned is never rewritten
     GOV_RETURN_IF_ERROR(EnsureDir());
-    return WriteFileAtomic(RootPath(), EnvelopeToJson(newer) + "\n", 0644);
+    std::string path = RootPath();
+    if (!pinned_file_.empty()) {
+      GOV_ASSIGN_OR_RETURN(std::string pinned, ReadFile(pinned_file_));
+      path = AdvancedPath(pinned);
+    }
+    return WriteFileAtomic(path, EnvelopeToJson(newer) + "\n", 0644);
   }
 
   StatusOr<std::optional<LedgerMark>> LastSeen() override {
@@ -110,6 +125,11 @@ class DirectoryTrust final : public TrustStore {
  private:
   std::string RootPath() const { return (std::filesystem::path(dir_) / "root.json").string(); }
   std::string SeenPath() const { return (std::filesystem::path(dir_) / "seen.json").string(); }
+  std::string AdvancedPath(std::string_view pinned_text) const {
+    return (std::filesystem::path(dir_) /
+            ("root-from-" + Sha256DigestOf(pinned_text).substr(7, 16) + ".json"))
+        .string();
+  }
   Status EnsureDir() const {
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);

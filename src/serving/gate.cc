@@ -130,6 +130,15 @@ std::string CheckTraining(const GovernanceState& state, GateFacts& facts, const 
   return "the training output carries no signature by its trainer key";
 }
 
+// Whether an approval belongs to this store's governance domain: it names
+// it, or it names none and was issued before the first root (a store
+// upgraded from before roots), so that a statement from another store
+// never counts here.
+bool InDomain(const ModelApproval& a, const GovernanceState& state) {
+  return a.domain.empty() ? a.issued_at < state.roots.chain.front().root.issued_at
+                          : a.domain == state.domain();
+}
+
 std::string DescribeDeployment(const Deployment& d) {
   return d.model_id + " " + d.model_version + " (" + d.approval_id + ", " + d.kind + " at " +
          FormatRfc3339(d.deployed_at) + ")";
@@ -199,6 +208,15 @@ StatusOr<VerifiedHistory> VerifyHistory(const GovernanceState& state, GateFacts&
                          "inserted)";
       return h;
     }
+    // Time only moves forward along a chain: a record dated before the one it
+    // follows was backdated, for instance to before its deployer's key was
+    // revoked.
+    if (i + 1 < h.deployments.size() && !h.deployments[i + 1].envelope.payload.empty() &&
+        d.deployed_at < h.deployments[i + 1].deployed_at) {
+      h.problem = name + " is dated " + FormatRfc3339(d.deployed_at) +
+                  ", before the record it follows (backdated)";
+      return h;
+    }
     bool signed_ok = false;
     for (const auto& sig : d.envelope.signatures) {
       const KeyRecord* key = state.FindKey(sig.keyid);
@@ -236,7 +254,7 @@ std::optional<ModelApproval> RunningApproval(const GovernanceState& state, GateF
   if (running->approval_id != current.approval_id || running->model_id != current.model_id ||
       running->model_version != current.model_version ||
       running->artifact_digest != current.artifact_digest ||
-      (!running->domain.empty() && running->domain != state.domain())) {
+      !InDomain(*running, state)) {
     *why = "its statement is not the one the signed deployment record names (table approvals)";
     return std::nullopt;
   }
@@ -317,8 +335,7 @@ StatusOr<PromotionResult> EvaluateGate(const StateVerdict& verdict, GateFacts& f
                                in.approval_id);
   } else if (env.payload != record.envelope.payload) {
     gate.Fail("statement", "the statement differs from the one stored for " + in.approval_id);
-  } else if (a.domain.empty() ? a.issued_at >= state.roots.chain.front().root.issued_at
-                               : a.domain != state.domain()) {
+  } else if (!InDomain(a, state)) {
     gate.Fail("statement", a.domain.empty()
                                ? "the approval names no governance domain"
                                : "the approval was issued in another governance domain (" +

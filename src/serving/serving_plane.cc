@@ -95,7 +95,9 @@ StatusOr<PromotionResult> ServingPlane::Run(const GateRequest& request, const Pr
     in.now = NowUnder(options_.clock);
     StateVerdict verdict;
     if (options_.trust) {
-      GOV_ASSIGN_OR_RETURN(verdict, VerifyStoreState(txn, *options_.trust, in.now));
+      StateCheck check;
+      check.max_snapshot_age_seconds = options_.max_snapshot_age_seconds;
+      GOV_ASSIGN_OR_RETURN(verdict, VerifyStoreState(txn, *options_.trust, in.now, check));
     } else {
       verdict.trust_problem = "no trust anchor: pin the governance root (PlaneOptions::trust)";
     }

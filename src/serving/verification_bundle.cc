@@ -423,7 +423,8 @@ StatusOr<PromotionResult> VerifyVerificationBundle(std::string_view text,
     FactsState facts;
     facts.revocations = RevocationsDigest(revocations);
     facts.deployments = CurrentDeploymentsDigest(current);
-    verdict.snapshot_problem = CheckSnapshot(snapshot, facts, state, now);
+    verdict.snapshot_problem =
+        CheckSnapshot(snapshot, facts, state, now, true, request.max_snapshot_age_seconds);
     // The histories must end where the signed current deployments say.
     for (const auto& d : current) {
       if (d.model_id != approval.model_id || !verdict.snapshot_problem.empty()) continue;

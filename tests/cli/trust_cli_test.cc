@@ -236,6 +236,14 @@ TEST_CASE_FIXTURE(TrustCli, "a serving host with no store verifies a bundle agai
   CHECK(verify("verify --bundle bundle.json --env staging").output.find("needs the governance root") !=
         std::string::npos);
   CHECK(verify("verify --bundle nope.json --trust root.json --env staging").exit_code == 2);
+  // This host's own limit on the snapshot's age, shorter than the admins'
+  // window (a stale snapshot under it: trust_attack_test.cc, "freeze").
+  REQUIRE(WriteFileAtomic(host / "model.bin", *ReadFile(dir_ / "model.bin")).ok());
+  CHECK(verify("verify --bundle bundle.json --trust root.json --env staging --max-age 1h")
+            .exit_code == 0);
+  auto bad = verify("verify --bundle bundle.json --trust root.json --env staging --max-age soon");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("--max-age") != std::string::npos);
 }
 
 }  // namespace

@@ -141,6 +141,16 @@ TEST_CASE_FIXTURE(Bundle, "a stale bundle, another root, a revoked model, a subs
   CheckFailedGates(*stale, {"snapshot"});
   CHECK(GateNamed(*stale, "snapshot").reason.find("the freshness window") != std::string::npos);
   now_ -= 2 * kDay;
+  // Two hours on, within the admins' day: a host that wants state at most an
+  // hour old refuses it, another host does not.
+  BundleGateRequest hourly{"production", "", dir_ / "model.bin", now_ + 2 * 3600, 3600};
+  auto limited = VerifyVerificationBundle(bundle_.dump(), root_, hourly);
+  REQUIRE(limited.ok());
+  CheckFailedGates(*limited, {"snapshot"});
+  CHECK(GateNamed(*limited, "snapshot").reason.find("more than 1h ago (this host's limit, --max-age)") !=
+        std::string::npos);
+  hourly.max_snapshot_age_seconds = 0;
+  CHECK(VerifyVerificationBundle(bundle_.dump(), root_, hourly)->promoted);
 
   auto other_admin = *GeneratePrivateKey();
   auto other = NewRoot({{"other", other_admin.public_key()}}, 1, {ledger_key_.public_key()}, now_);
@@ -167,8 +177,6 @@ TEST_CASE_FIXTURE(Bundle, "a stale bundle, another root, a revoked model, a subs
                                               std::string(kVerificationBundleType) + "\""));
 }
 
-// Every signature in the bundle, checked by openssl against the key the
-// fixture knows by key id.
 TEST_CASE_FIXTURE(Bundle, "an older approval stays older offline, whatever the bundle says") {
   // fraud 2 goes to staging and production; the bundle is for fraud 1.
   REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights v2").ok());
@@ -206,6 +214,8 @@ TEST_CASE_FIXTURE(Bundle, "an older approval stays older offline, whatever the b
         "approvals)");
 }
 
+// Every signature in the bundle, checked by openssl against the key the
+// fixture knows by key id.
 TEST_CASE_FIXTURE(Bundle, "every signature in the bundle verifies with openssl pkeyutl") {
   std::map<std::string, PublicKey> keys;
   for (const PrivateKey* k : {&admin_, &ledger_key_, &trainer_, &alice_, &bob_, &carol_,

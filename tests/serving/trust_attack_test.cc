@@ -393,6 +393,40 @@ TEST_CASE_FIXTURE(TrustAttack, "a deployment record signed by a non-deployer doe
         "deployer key of alice");
 }
 
+TEST_CASE_FIXTURE(TrustAttack, "a revoked deployer's backdated record does not count") {
+  auto id = Approve({"staging", "production"});
+  REQUIRE(Deploy(id, "staging")->promoted);
+  Deployment first;
+  REQUIRE(store_->Read([&](StoreTransaction& t) -> Status {
+    GOV_ASSIGN_OR_RETURN(std::vector<Deployment> history, t.DeploymentHistory("fraud", "staging"));
+    first = history.at(0);
+    return Status();
+  }).ok());
+  now_ += 3600;
+  REQUIRE(administration_->RevokeKey(deployer_.keyid(), "left the team", admin_).ok());
+  // With the revoked key, a record chained after the first but dated before
+  // it, when the key was still good, written through the library.
+  DeploymentStatement s;
+  s.deployment = {0, "staging", "fraud", "1", id, first.artifact_digest, "deploy-bot",
+                  first.deployed_at - 60, "deploy", {}};
+  s.domain = State().domain();
+  s.previous = DeploymentDigest(first);
+  Envelope env{std::string(kDeploymentPayloadType), DeploymentPayload(s), {}};
+  AddSignature(env, deployer_);
+  REQUIRE(store_->Transact([&](StoreTransaction& t) -> Status {
+    Deployment d = s.deployment;
+    d.envelope = env;
+    return t.AddDeployment(d).status();
+  }).ok());
+  auto r = Verify(id, "production");
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->promoted);
+  CHECK(GateNamed(*r, "promotion-order").reason.find(
+            "the deployment history of fraud in staging: record 2 is dated ") == 0);
+  CHECK(GateNamed(*r, "promotion-order").reason.find(", before the record it follows (backdated)") !=
+        std::string::npos);
+}
+
 TEST_CASE_FIXTURE(TrustAttack, "ledger rewritten with the online key: caught by the host's mark and a checkpoint") {
   auto id = Approve({"staging"});
   GovernancePlane gov(*store_, plane_options_);
@@ -510,6 +544,15 @@ TEST_CASE_FIXTURE(TrustAttack, "ledger key replaced: nothing verifies against th
   CHECK_FALSE(audit.ledger.ok);
   CHECK(audit.ledger.first_bad_sequence == 1);
   CHECK(audit.ledger.reason.rfind("signature is not by an online key of the governance root", 0) == 0);
+  // What the new key is for: an entry of its own, appended by SQL. The
+  // snapshot, which only the root's online key signs, did not count it.
+  Tamper("INSERT INTO ledger SELECT sequence + 1, timestamp, 'deploy.allowed', 'mallory', subject, "
+         "details, hash, hash, signer_keyid, signature FROM ledger WHERE sequence = (SELECT "
+         "MAX(sequence) FROM ledger)");
+  auto gate = Verify(id, "staging");
+  REQUIRE(gate.ok());
+  CheckFailedGates(*gate, {"snapshot"});
+  CHECK(GateNamed(*gate, "snapshot").reason.find("the ledger holds") != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(TrustAttack, "look-alike identities never count twice") {
@@ -638,6 +681,14 @@ TEST_CASE_FIXTURE(TrustAttack, "freeze: an old copy of the store, shown to hosts
   REQUIRE(late.ok());
   CheckFailedGates(*late, {"snapshot"});
   CHECK(GateNamed(*late, "snapshot").reason.find("more than 1d ago (the freshness window)") !=
+        std::string::npos);
+  // A host that must hear of revocations within the hour says so itself.
+  now_ -= 2 * kDay - 2 * 3600;
+  other.max_snapshot_age_seconds = 3600;
+  auto hourly = ServingPlane(*store_, other).Assess(req);
+  REQUIRE(hourly.ok());
+  CheckFailedGates(*hourly, {"snapshot"});
+  CHECK(GateNamed(*hourly, "snapshot").reason.find("more than 1h ago (this host's limit, --max-age)") !=
         std::string::npos);
 }
 
