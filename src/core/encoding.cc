@@ -101,6 +101,13 @@ StatusOr<std::string> Base64Decode(std::string_view text) {
 }
 
 StatusOr<std::string> Base64DecodeSecret(std::string_view text) {
+  // libsodium 1.0.18 classifies characters with arithmetic that assumes
+  // 0-255, but reads them as (signed) char: every byte from 0x80 up then
+  // decodes as '/', so "AAA\xff" would read as "AAA/". Such bytes are never
+  // base64; refusing them takes one pass with no branch on the secret.
+  unsigned char high = 0;
+  for (char c : text) high |= static_cast<unsigned char>(c) & 0x80;
+  if (high != 0) return InvalidArgumentError("invalid base64 text");
   std::string out(text.size() / 4 * 3 + 3, '\0');
   size_t len = 0;
   const char* end = nullptr;

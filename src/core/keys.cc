@@ -153,6 +153,12 @@ StatusOr<PrivateKey> PrivateKey::FromPem(std::string_view pem, std::string_view 
     if (ops > crypto_pwhash_OPSLIMIT_SENSITIVE || mem > crypto_pwhash_MEMLIMIT_SENSITIVE) {
       return InvalidArgumentError(o + ": encrypted private key asks for excessive work factors");
     }
+    // Below libsodium's minimums crypto_pwhash fails, which would read as
+    // running out of memory; no key mgov writes has them, so the file is bad.
+    if (ops < crypto_pwhash_OPSLIMIT_MIN || mem < crypto_pwhash_MEMLIMIT_MIN) {
+      return InvalidArgumentError(o + ": corrupt encrypted private key (work factors below "
+                                      "Argon2id's minimum)");
+    }
     const auto* salt = reinterpret_cast<const unsigned char*>(d.data()) +
                        kEncryptedMagic.size() + 16;
     const auto* nonce = salt + crypto_pwhash_SALTBYTES;

@@ -108,6 +108,12 @@ StatusOr<int64_t> ParseDurationSeconds(std::string_view text) {
       case 's': total += n; break;
       default: return bad();
     }
+    // Checked after each term: one term is at most 10^12 weeks, so a sum
+    // kept below the bound cannot overflow (sixteen such terms did).
+    if (total > kLongestDurationSeconds) {
+      return InvalidArgumentError("duration \"" + std::string(text) +
+                                  "\" is longer than " + FormatDuration(kLongestDurationSeconds));
+    }
   }
   if (total <= 0) return bad();
   return total;

@@ -30,10 +30,17 @@ std::string FormatRfc3339(UnixSeconds t);
 // [kEarliestTimestamp, kLatestTimestamp].
 StatusOr<UnixSeconds> ParseRfc3339(std::string_view text);
 
-// "90d", "36h", "15m", "30s", or a sum like "1d12h". InvalidArgument otherwise.
+// The longest duration there is between two instants mgov records. Anything
+// longer bounds nothing, and keeping sums below it means that adding one to
+// a timestamp never overflows.
+inline constexpr int64_t kLongestDurationSeconds = kLatestTimestamp - kEarliestTimestamp;
+
+// "90d", "36h", "15m", "30s", "2w", or a sum like "1d12h", positive and at
+// most kLongestDurationSeconds. InvalidArgument otherwise.
 StatusOr<int64_t> ParseDurationSeconds(std::string_view text);
 
-// "90d", "1d12h", "45s": the shortest text ParseDurationSeconds reads back.
+// "90d", "1d12h", "45s": the shortest text ParseDurationSeconds reads back,
+// for 1 to kLongestDurationSeconds seconds.
 std::string FormatDuration(int64_t seconds);
 
 }  // namespace governance

@@ -135,9 +135,11 @@ bool IsHex64(std::string_view s) {
          });
 }
 
+// A member's location is the file's path, the separator and its name, which
+// may be empty: zip does not forbid it, and inspection reports it as stored.
 bool InFile(std::string_view location, std::string_view path, bool self_allowed) {
   if (location == path) return self_allowed;
-  return location.size() > path.size() + kMemberSeparator.size() && location.starts_with(path) &&
+  return location.size() >= path.size() + kMemberSeparator.size() && location.starts_with(path) &&
          location.substr(path.size()).starts_with(kMemberSeparator);
 }
 

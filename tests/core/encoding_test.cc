@@ -26,6 +26,21 @@ TEST_CASE("base64 matches RFC 4648 test vectors") {
   CHECK(Base64Decode("Zg").status().code() == StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("the constant-time decoder for secrets accepts exactly what Base64Decode does") {
+  for (auto [plain, encoded] : {std::pair<const char*, const char*>{"", ""},
+                                {"f", "Zg=="}, {"fo", "Zm8="}, {"foobar", "Zm9vYmFy"}}) {
+    CHECK(*Base64DecodeSecret(encoded) == plain);
+  }
+  // Found by fuzz/pem_fuzz: libsodium 1.0.18 reads any byte from 0x80 up as
+  // '/', so these decoded to "\0\0?" and "\0\x0f\xff" instead of failing.
+  for (const char* text : {"AAA\xff", "AA\xc3\xa9", "\x80\x80\x80\x80", "Zg==\xff\xff\xff\xff",
+                           "Zm9v!", "Zg", "Zh==", "Zg==Zg=="}) {
+    INFO(text);
+    CHECK_FALSE(Base64Decode(text).ok());
+    CHECK(Base64DecodeSecret(text).status() == InvalidArgumentError("invalid base64 text"));
+  }
+}
+
 TEST_CASE("SHA-256 matches FIPS 180-2 vectors") {
   CHECK(Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

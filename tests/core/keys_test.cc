@@ -7,6 +7,7 @@
 
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/pem.h"
 #include "test_util.h"
 
 namespace governance {
@@ -29,6 +30,31 @@ TEST_CASE("RFC 8032 key: SPKI, PKCS#8 and key id") {
   CHECK(HexEncode(key->Sign("")) ==
         "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e3970"
         "1cf9b46bd25bf5f0595bbe24655141438e7a100b");
+}
+
+TEST_CASE("a key's PEM is base64 or nothing: no byte past ASCII stands in for '/'") {
+  auto v = Vectors()["key"];
+  auto key = PrivateKey::FromSeed(*HexDecode(v["rfc8032_test1_seed_hex"].get<std::string>()));
+  REQUIRE(key.ok());
+  const std::string pem = key->public_key().ToPem();
+  const size_t slash = pem.find('/', pem.find('\n'));
+  REQUIRE(slash != std::string::npos);  // "...VS/7TyWQ..."
+  REQUIRE(PublicKey::FromPem(pem, "k.pub").ok());
+  // Found by fuzz/pem_fuzz: libsodium's decoder read 0xff (and every byte
+  // from 0x80 up) as '/', so this file was the RFC 8032 key.
+  for (const char* stand_in : {"\xff", "\x80"}) {
+    std::string forged = pem;
+    forged.replace(slash, 1, stand_in);
+    CHECK(PublicKey::FromPem(forged, "k.pub").status() ==
+          InvalidArgumentError("k.pub: PEM block \"PUBLIC KEY\" has corrupt base64"));
+  }
+  auto priv_pem = key->ToPem();
+  REQUIRE(priv_pem.ok());
+  std::string forged = *priv_pem;
+  const size_t body = forged.find('\n') + 1;
+  forged[body + 10] = '\xc3';
+  CHECK(PrivateKey::FromPem(forged, "k.key").status() ==
+        InvalidArgumentError("k.key: PEM block \"PRIVATE KEY\" has corrupt base64"));
 }
 
 TEST_CASE("PEM round trip and file permissions") {
@@ -137,6 +163,26 @@ TEST_CASE("passphrase-protected private keys") {
   ::unsetenv("MGOV_KEY_PASSPHRASE");
   CHECK(LoadPrivateKey(dir / "e.key").status().message() ==
         dir / "e.key" + ": key is passphrase-protected; set $MGOV_KEY_PASSPHRASE");
+}
+
+TEST_CASE("an encrypted key with work factors below Argon2id's minimum is corrupt, not out of memory") {
+  auto key = GeneratePrivateKey();
+  REQUIRE(key.ok());
+  auto pem = key->ToPem("pw");
+  REQUIRE(pem.ok());
+  auto block = ParsePem(*pem, "e.key");
+  REQUIRE(block.ok());
+  // magic "mgov-key-v1" || opslimit (8 bytes, LE) || memlimit (8 bytes, LE) || ...
+  const size_t ops_at = 11, mem_at = 19;
+  // Found by fuzz/pem_fuzz: these gave InternalError "Argon2id key derivation
+  // ran out of memory", which names no file.
+  for (auto [at, value] : {std::pair<size_t, uint64_t>{ops_at, 0}, {mem_at, 0}, {mem_at, 8191}}) {
+    std::string der = block->der;
+    for (int i = 0; i < 8; ++i) der[at + i] = static_cast<char>(value >> (8 * i) & 0xff);
+    CHECK(PrivateKey::FromPem(EncodePem(block->label, der), "e.key", "pw").status() ==
+          InvalidArgumentError(
+              "e.key: corrupt encrypted private key (work factors below Argon2id's minimum)"));
+  }
 }
 
 TEST_CASE("roles") {

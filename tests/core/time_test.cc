@@ -53,5 +53,25 @@ TEST_CASE("durations") {
   CHECK(FormatDuration(36 * 3600 + 5) == "1d12h5s");
 }
 
+TEST_CASE("durations are bounded: no sum overflows, every one formats to text read back") {
+  CHECK(*ParseDurationSeconds("2932896d23h59m59s") == kLongestDurationSeconds);
+  CHECK(FormatDuration(kLongestDurationSeconds) == "2932896d23h59m59s");
+  const std::string too_long = "duration \"2932897d\" is longer than 2932896d23h59m59s";
+  CHECK(ParseDurationSeconds("2932897d").status() == InvalidArgumentError(too_long));
+  // Found by fuzz/time_fuzz: one term of 10^12 weeks was read, and FormatDuration
+  // wrote it as 6999999999993d, which does not read back; sixteen such terms
+  // overflowed int64_t (undefined behaviour, and a sum that could wrap positive).
+  CHECK_FALSE(ParseDurationSeconds("999999999999w").ok());
+  std::string sixteen;
+  for (int i = 0; i < 16; ++i) sixteen += "1000000000000w";
+  CHECK(ParseDurationSeconds(sixteen).status().message().find("is longer than") !=
+        std::string::npos);
+  for (int64_t d : {int64_t{1}, int64_t{59}, int64_t{86400}, int64_t{kLongestDurationSeconds - 1},
+                    kLongestDurationSeconds}) {
+    INFO(d);
+    CHECK(*ParseDurationSeconds(FormatDuration(d)) == d);
+  }
+}
+
 }  // namespace
 }  // namespace governance

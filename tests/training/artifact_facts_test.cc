@@ -231,6 +231,19 @@ TEST_CASE("what cannot be inspected is said, never passed over") {
         "concatenated.zip: zip: it has another end-of-central-directory record at byte 494 that "
         "describes a directory, so readers may disagree on what it holds\n");
 
+  // A member without a name is still a member, and its facts read back.
+  FileFacts nameless = Inspect("nameless_member.zip");
+  REQUIRE(nameless.members.size() == 1);
+  CHECK(nameless.members[0].location == "nameless_member.zip!/");
+  REQUIRE(nameless.pickles.size() == 1);
+  CHECK(nameless.pickles[0].location == "nameless_member.zip!/");
+  ArtifactFacts facts;
+  facts.complete = nameless.incomplete.empty();
+  facts.files = {nameless};
+  auto back = ArtifactFactsFromJson(ToJson(facts), "facts.json");
+  REQUIRE_MESSAGE(back.ok(), back.status().ToString());
+  CHECK(ToJson(*back) == ToJson(facts));
+
   CHECK(Inspect("encrypted.zip").incomplete ==
         std::vector<std::string>{"encrypted.zip!/secret.pkl is encrypted; it is not inspected"});
   CHECK(Inspect("model.pkl.xz").incomplete ==

@@ -110,6 +110,17 @@ def zip_bytes(members, method=zipfile.ZIP_STORED):
     return buf.getvalue()
 
 
+def stored_zip(name, data):
+    """One stored member, written by hand: zipfile refuses some names (an empty one)."""
+    crc = zlib.crc32(data)
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0, crc, len(data), len(data), len(name), 0)
+    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0, crc, len(data), len(data),
+                          len(name), 0, 0, 0, 0, 0, 0)
+    local += name + data
+    central += name
+    return local + central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(local), 0)
+
+
 def torch_zip(data_pkl):
     """torch.save's layout: <dir>/data.pkl, <dir>/data/<key>, version, byteorder."""
     return zip_bytes([
@@ -203,6 +214,8 @@ def main(dir):
     write(dir, "torch_evil.pt", torch_zip(evil_pkl))
     # The same evil checkpoint under a safetensors name.
     write(dir, "hidden/model.safetensors", torch_zip(evil_pkl))
+    # A member with no name at all (found by fuzz/artifact_fuzz).
+    write(dir, "nameless_member.zip", stored_zip(b"", evil_pkl))
     # A deflated data.pkl.
     write(dir, "torch_deflated.pt", zip_bytes([("archive/data.pkl", evil_pkl)], zipfile.ZIP_DEFLATED))
     # A pickle prepended to a zip: zipfile still opens it, pickle.load runs it.
