@@ -189,8 +189,12 @@ class StoreTransaction {
   virtual StatusOr<std::optional<LedgerEntry>> LastLedgerEntry() = 0;
 
   // The snapshot sealed with the last committed change (snapshot.h); nullopt
-  // in a store that never committed one. Written by the store itself.
+  // in a store that never committed one. Written by the store itself, which
+  // keeps one: DataLoss when there are more, or when it cannot be read.
   virtual StatusOr<std::optional<Envelope>> GetSnapshot() = 0;
+  // The schema migrations the store records having run, ascending, one entry
+  // each (a memory store reports this build's).
+  virtual StatusOr<std::vector<int64_t>> SchemaVersions() = 0;
   // What the store holds now, in the form a snapshot signs. Computed once per
   // transaction and again after each write.
   virtual StatusOr<StoreState> CurrentState() = 0;

@@ -11,6 +11,7 @@
 #include "governance/coordinator.h"
 #include "governance/ledger.h"
 #include "governance/statements.h"
+#include "store/sql_schema.h"
 #include "store/store_state.h"
 
 namespace governance {
@@ -362,19 +363,40 @@ StatusOr<StateVerdict> VerifyStoreState(StoreTransaction& txn, TrustStore& trust
   }
   state.revocations = std::move(revocations);
 
-  GOV_ASSIGN_OR_RETURN(std::optional<Envelope> snapshot, txn.GetSnapshot());
-  if (!snapshot) {
+  // Rows the store cannot read as its snapshot were put there outside mgov:
+  // a no, named, rather than an error.
+  StatusOr<std::optional<Envelope>> snapshot = txn.GetSnapshot();
+  if (snapshot.status().code() == StatusCode::kDataLoss) {
+    verdict.snapshot_problem = snapshot.status().message();
+    return verdict;
+  }
+  GOV_RETURN_IF_ERROR(snapshot.status());
+  if (!*snapshot) {
     verdict.snapshot_problem = "the store has no signed snapshot";
     return verdict;
   }
   GOV_ASSIGN_OR_RETURN(StoreState current, txn.CurrentState());
   verdict.snapshot_problem =
-      CheckSnapshot(*snapshot, current.facts, state, now, !check.allow_stale_snapshot,
+      CheckSnapshot(**snapshot, current.facts, state, now, !check.allow_stale_snapshot,
                     check.max_snapshot_age_seconds);
   if (!verdict.snapshot_problem.empty()) return verdict;
   std::string difference = DescribeStateDifference(state.snapshot->state, current);
   if (!difference.empty()) {
     verdict.snapshot_problem = "the store differs from its signed snapshot: " + difference;
+    return verdict;
+  }
+  // Not signed, since a migration adds to it: it must list each migration
+  // this build runs, once.
+  GOV_ASSIGN_OR_RETURN(std::vector<int64_t> versions, txn.SchemaVersions());
+  std::string stored, migrated;
+  for (int64_t v : versions) stored += (stored.empty() ? "" : ", ") + std::to_string(v);
+  for (const Migration& m : SchemaMigrations()) {
+    migrated += (migrated.empty() ? "" : ", ") + std::to_string(m.version);
+  }
+  if (stored != migrated) {
+    verdict.snapshot_problem = "table schema_version lists migrations " +
+                               (stored.empty() ? "none" : stored) +
+                               ", mgov wrote " + migrated + " (edited outside mgov)";
     return verdict;
   }
   GOV_ASSIGN_OR_RETURN(std::optional<LedgerMark> seen, trust.LastSeen());

@@ -105,7 +105,21 @@ class Problems {
   std::set<std::string> seen_;
 };
 
-Status AuditTables(StoreTransaction& txn, const LedgerFacts& f, Problems& p) {
+// Whether `sig` does not verify with the enrolled key it names: the ledger
+// records who signed an approval first and who trained, not the bytes of
+// those signatures. Without a verified keyring (the report says why) it
+// judges nothing.
+bool FailsToVerify(const GovernanceState* keyring, const Envelope& env,
+                   const EnvelopeSignature& sig) {
+  if (!keyring) return false;
+  const KeyRecord* key = keyring->FindKey(sig.keyid);
+  if (!key) return true;
+  auto pub = PublicKey::FromEnrolledPem(key->public_key_pem, "enrolled key");
+  return !pub.ok() || !VerifySignature(env, sig, *pub);
+}
+
+Status AuditTables(StoreTransaction& txn, const LedgerFacts& f, const GovernanceState* keyring,
+                   Problems& p) {
   GOV_ASSIGN_OR_RETURN(std::vector<RootRecord> roots, txn.ListRoots());
   std::set<std::string> stored_roots;
   for (const auto& r : roots) {
@@ -181,6 +195,9 @@ Status AuditTables(StoreTransaction& txn, const LedgerFacts& f, Problems& p) {
       if (!known) {
         p.Add("approval_signatures", "approval " + a.approval_id + " holds a signature by key " +
                                          sig.keyid.substr(0, 16) + " that no ledger entry added");
+      } else if (i == 0 && !legacy && FailsToVerify(keyring, a.envelope, sig)) {
+        p.Add("approval_signatures", "approval " + a.approval_id + ": the signature by key " +
+                                         sig.keyid.substr(0, 16) + " does not verify (edited)");
       }
     }
   }
@@ -215,6 +232,16 @@ Status AuditTables(StoreTransaction& txn, const LedgerFacts& f, Problems& p) {
     if (Sha256DigestOf(t->envelope.payload) != digest) {
       p.Add("training_outputs", "training output " + digest.substr(0, 19) +
                                     "… does not hash to its digest (edited)");
+    }
+    const bool trainer_signed =
+        parsed.ok() && std::any_of(t->envelope.signatures.begin(), t->envelope.signatures.end(),
+                                   [&](const EnvelopeSignature& sig) {
+                                     return sig.keyid == parsed->trainer_keyid &&
+                                            !FailsToVerify(keyring, t->envelope, sig);
+                                   });
+    if (!trainer_signed) {
+      p.Add("training_outputs", "training output " + digest.substr(0, 19) +
+                                    "…: its trainer's signature does not verify (edited)");
     }
   }
   for (const auto& digest : referenced) {
@@ -376,7 +403,8 @@ StatusOr<IntegrityReport> AuditStoreIntegrity(StoreTransaction& txn, TrustStore&
     problems.Add("settings", "the stored Merkle frontier does not match the ledger");
   }
   LedgerFacts facts = ReadFacts(entries);
-  GOV_RETURN_IF_ERROR(AuditTables(txn, facts, problems));
+  GOV_RETURN_IF_ERROR(
+      AuditTables(txn, facts, verdict.trusted() ? &verdict.state : nullptr, problems));
   return report;
 }
 

@@ -279,6 +279,11 @@ class MemoryTransaction final : public StoreTransaction {
   }
 
   StatusOr<std::optional<Envelope>> GetSnapshot() override { return s_.snapshot; }
+  StatusOr<std::vector<int64_t>> SchemaVersions() override {
+    std::vector<int64_t> out;
+    for (const Migration& m : SchemaMigrations()) out.push_back(m.version);
+    return out;
+  }
   StatusOr<StoreState> CurrentState() override {
     if (!state_) {
       GOV_ASSIGN_OR_RETURN(StoreState st, ComputeStoreState(*this));

@@ -491,10 +491,23 @@ class SqlTransaction final : public StoreTransaction {
   }
 
   StatusOr<std::optional<Envelope>> GetSnapshot() override {
-    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT envelope FROM snapshots WHERE id = 1"));
+    GOV_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT id, envelope FROM snapshots"));
     if (rows.empty()) return std::optional<Envelope>();
-    GOV_ASSIGN_OR_RETURN(Envelope env, EnvelopeColumn(rows[0].Text(0), "stored snapshot"));
+    // Seal replaces row 1; any other row was written outside mgov.
+    if (rows.size() > 1 || rows[0].Int(0) != 1) {
+      return DataLossError(
+          "table snapshots holds a row other than the one mgov keeps (id 1): written outside mgov");
+    }
+    GOV_ASSIGN_OR_RETURN(Envelope env, EnvelopeColumn(rows[0].Text(1), "stored snapshot"));
     return std::optional<Envelope>(std::move(env));
+  }
+
+  StatusOr<std::vector<int64_t>> SchemaVersions() override {
+    GOV_ASSIGN_OR_RETURN(auto rows,
+                         conn_.Query("SELECT version FROM schema_version ORDER BY version"));
+    std::vector<int64_t> out;
+    for (const auto& r : rows) out.push_back(r.Int(0));
+    return out;
   }
 
   StatusOr<StoreState> CurrentState() override {
