@@ -6,7 +6,10 @@
 #define GOVERNANCE_FUZZ_FUZZ_CHECK_H_
 
 #include <cstdio>
+#include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #define GOV_FUZZ_CHECK(condition)                                                    \
   do {                                                                               \
@@ -23,6 +26,14 @@ namespace governance::fuzz {
 // that a user can tell which of several files was refused.
 inline bool NamesOrigin(std::string_view message, std::string_view origin) {
   return message.find(origin) != std::string_view::npos;
+}
+
+// A document's "_type" ("" when it has none): the statement and governance
+// targets send each document to the reader of its type.
+inline std::string TypeOf(const nlohmann::json& doc) {
+  return doc.is_object() && doc.contains("_type") && doc["_type"].is_string()
+             ? doc["_type"].get<std::string>()
+             : "";
 }
 
 }  // namespace governance::fuzz

@@ -148,10 +148,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     return 0;
   }
-  const std::string type =
-      doc->is_object() && doc->contains("_type") && (*doc)["_type"].is_string()
-          ? (*doc)["_type"].get<std::string>()
-          : "";
+  const std::string type = fuzz::TypeOf(*doc);
   if (type == kRootType) {
     RootPayloadOf(text);
   } else if (type == kChangeType) {

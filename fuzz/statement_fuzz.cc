@@ -157,10 +157,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   // Each reader checks "_type" first; sending a statement only to the reader
   // of its type keeps the fuzzer fast without hiding a path from it.
-  const std::string type =
-      doc->is_object() && doc->contains("_type") && (*doc)["_type"].is_string()
-          ? (*doc)["_type"].get<std::string>()
-          : "";
+  const std::string type = fuzz::TypeOf(*doc);
   if (type == kInTotoStatementType) {
     Approval(text);
   } else if (type == kRevocationType) {
