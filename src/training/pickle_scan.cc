@@ -573,24 +573,22 @@ class Walker {
     if (!v) return Fail(fmt::format("memo has no entry {}", key));
     return Push(*v);
   }
+  // Memo keys are normally 0, 1, 2, ... (MEMOIZE numbers them), so they live
+  // in a vector. A key far beyond the entries stored so far goes to a map:
+  // sizing the vector by the key would let a few bytes claim megabytes.
   bool Put(uint64_t key) {
     const Value v = stack_.back();
-    constexpr uint64_t kDense = uint64_t{1} << 24;
-    if (key < kDense) {
+    const uint64_t dense_reach = std::max<uint64_t>(dense_.size(), 2 * memo_count_ + 64);
+    if (key < dense_reach) {
       if (key >= dense_.size()) {
-        const size_t n = static_cast<size_t>(std::max<uint64_t>(key + 1, dense_.size() * 2));
-        dense_.resize(std::min<uint64_t>(n, kDense));
+        dense_.resize(static_cast<size_t>(std::max<uint64_t>(key + 1, dense_.size() * 2)));
         dense_set_.resize(dense_.size());
       }
-      if (!dense_set_[key]) ++memo_count_;
+      if (!dense_set_[key] && sparse_.erase(key) == 0) ++memo_count_;
       dense_set_[key] = true;
       dense_[key] = v;
-    } else {
-      if (sparse_.emplace(key, v).second) {
-        ++memo_count_;
-      } else {
-        sparse_[key] = v;
-      }
+    } else if (sparse_.insert_or_assign(key, v).second) {
+      ++memo_count_;
     }
     return true;
   }

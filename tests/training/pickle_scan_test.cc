@@ -84,6 +84,26 @@ TEST_CASE("STACK_GLOBAL takes what the unpickler would pop, through the memo and
         std::vector<std::string>{"STACK_GLOBAL posix system"});
 }
 
+TEST_CASE("memo keys far apart resolve, and each entry counts once against the limit") {
+  // LONG_BINPUT/LONG_BINGET with the largest key a pickle can name: the
+  // entry is kept without sizing anything by the key.
+  CHECK(Imports(Walk(Bytes("\x80\x04\x8c\x05posixr\xff\xff\xff\xff" "0j\xff\xff\xff\xff"
+                           "\x8c\x06system\x93."))) ==
+        std::vector<std::string>{"STACK_GLOBAL posix system"});
+  // Key 100 is stored before keys 0..31 exist, then overwritten once they
+  // do: 33 entries in all, whichever way each was kept.
+  std::string bytes = "\x80\x04Nq\x64";
+  for (int key = 0; key < 32; ++key) bytes += "q" + std::string(1, static_cast<char>(key));
+  bytes += "0\x8c\x02osq\x64" "0h\x64\x8c\x06system\x93.";
+  PickleWalkLimits limits;
+  limits.max_stack = 33;
+  PickleWalk w = Walk(bytes, 0, limits);
+  CHECK(w.limit.empty());
+  CHECK(Imports(w) == std::vector<std::string>{"STACK_GLOBAL os system"});
+  limits.max_stack = 32;
+  CHECK(Walk(bytes, 0, limits).limit == "more than 32 stack values, marks or memo entries");
+}
+
 TEST_CASE("STACK_GLOBAL on values the walk cannot know is an unresolved, dangerous import") {
   // The module is what a call returned.
   PickleWalk w = Walk(Bytes("\x80\x04\x8c\x03str\x8c\x02os\x85R\x8c\x06system\x93."));
