@@ -5,12 +5,15 @@
 // Every *.yaml / *.yml file under each DIR holds `cases:` (schema in
 // shared/opa-conformance/SOURCE.md). Each failure is printed with its note and
 // file; the last line is "N passed, N failed, N skipped". A case is skipped
-// only when the skip list names it (one "note :: reason" per line). Exit 0
-// when nothing failed, 1 otherwise, 2 on a usage or I/O error.
+// only when the skip list names it (one "note :: reason" per line). A skipped
+// case still runs: one that passes, and an entry that names no case, fail, so
+// the list only ever shrinks to what is true. Exit 0 when nothing failed, 1
+// otherwise, 2 on a usage or I/O error.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -207,6 +210,7 @@ int main(int argc, char** argv) {
   }
   std::sort(files.begin(), files.end());
   Counts counts;
+  std::set<std::string> used_skips;
   for (const std::string& file : files) {
     StatusOr<json> doc = governance::LoadDocument(file);
     if (!doc.ok()) {
@@ -217,12 +221,19 @@ int main(int argc, char** argv) {
     for (const json& c : (*doc)["cases"]) {
       std::string note = c.value("note", "");
       auto skip = skips.find(note);
+      std::string why = RunCase(c);
       if (skip != skips.end()) {
-        ++counts.skipped;
-        if (verbose) std::cout << "SKIP " << note << " (" << skip->second << ")\n";
+        used_skips.insert(note);
+        if (why.empty()) {
+          ++counts.failed;
+          std::cout << "FAIL " << note << " [" << file << "]\n    skipped (" << skip->second
+                    << ") but passes: remove it from the skip list\n";
+        } else {
+          ++counts.skipped;
+          if (verbose) std::cout << "SKIP " << note << " (" << skip->second << ")\n";
+        }
         continue;
       }
-      std::string why = RunCase(c);
       if (why.empty()) {
         ++counts.passed;
         if (verbose) std::cout << "PASS " << note << "\n";
@@ -231,6 +242,11 @@ int main(int argc, char** argv) {
         std::cout << "FAIL " << note << " [" << file << "]\n    " << why << "\n";
       }
     }
+  }
+  for (const auto& [note, reason] : skips) {
+    if (used_skips.count(note)) continue;
+    ++counts.failed;
+    std::cout << "FAIL " << note << "\n    the skip list names it, but no case has this note\n";
   }
   std::cout << counts.passed << " passed, " << counts.failed << " failed, " << counts.skipped
             << " skipped\n";
