@@ -674,6 +674,10 @@ std::vector<Builtin>* BuildTable() {
   RegisterStringBuiltins(table);
   RegisterTimeBuiltins(table);
   RegisterEncodingBuiltins(table);
+  RegisterCryptoBuiltins(table);
+  RegisterX509Builtins(table);
+  RegisterJwtBuiltins(table);
+  RegisterNetBuiltins(table);
   std::sort(table->begin(), table->end(),
             [](const Builtin& x, const Builtin& y) { return x.name < y.name; });
   return table;

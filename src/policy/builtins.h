@@ -90,6 +90,10 @@ void RegisterCoreBuiltins(std::vector<Builtin>* table);
 void RegisterStringBuiltins(std::vector<Builtin>* table);
 void RegisterTimeBuiltins(std::vector<Builtin>* table);
 void RegisterEncodingBuiltins(std::vector<Builtin>* table);
+void RegisterCryptoBuiltins(std::vector<Builtin>* table);
+void RegisterX509Builtins(std::vector<Builtin>* table);
+void RegisterJwtBuiltins(std::vector<Builtin>* table);
+void RegisterNetBuiltins(std::vector<Builtin>* table);
 
 // Helpers shared by builtin families.
 // Number of Unicode code points in UTF-8 `s`.
