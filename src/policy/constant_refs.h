@@ -19,8 +19,8 @@
 // literal or a constant ref. Such a rule reads no input, calls nothing and
 // binds no variable, so its value is fixed by the bundle. The compiler stores
 // a constant ref's value in the term (Term::constant); the evaluator uses it
-// unless a `with` replaces part of data, and evaluates the ref as written
-// then. A ref whose value is undefined, or whose evaluation fails, is left as
+// unless a `with` replaces part of data (Evaluator::StrategiesUnder), and
+// evaluates the ref as written then. A ref whose value is undefined, or whose evaluation fails, is left as
 // it is, so that it fails at evaluation time as before.
 #ifndef GOVERNANCE_SRC_POLICY_CONSTANT_REFS_H_
 #define GOVERNANCE_SRC_POLICY_CONSTANT_REFS_H_

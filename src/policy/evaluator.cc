@@ -464,11 +464,18 @@ bool Evaluator::EvalEvery(const Expr& e, Slots f, Cont k) {
   });
 }
 
+uint8_t Evaluator::StrategiesUnder(bool data_replaced, bool functions_replaced) {
+  uint8_t holds = kAllStrategies;
+  if (data_replaced) holds &= ~(kConstantRefs | kSingleTerms);
+  if (functions_replaced) holds &= ~(kInlinedCalls | kSingleTerms);
+  return holds;
+}
+
 bool Evaluator::EvalWith(const Expr& e, Slots f, Cont k) {
   State inner;
   inner.input = st_.input;
   inner.data = st_.data;
-  inner.data_mocked = st_.data_mocked;
+  inner.data_replaced = st_.data_replaced;
   inner.masked = st_.masked;
   inner.mocks = st_.mocks;
   for (const With& w : e.withs) {
@@ -494,7 +501,7 @@ bool Evaluator::EvalWith(const Expr& e, Slots f, Cont k) {
         break;
       case With::Kind::kData: {
         inner.data = SetPath(inner.data, w.path, 0, v);
-        inner.data_mocked = true;
+        inner.data_replaced = true;
         const RuleNode* node = program_.root.get();
         for (const Value& p : w.path) {
           if (node == nullptr) break;
@@ -513,6 +520,7 @@ bool Evaluator::EvalWith(const Expr& e, Slots f, Cont k) {
       }
     }
   }
+  inner.strategies = StrategiesUnder(inner.data_replaced, !inner.mocks.empty());
   inner.cache = RuleCache(st_.cache.size());
   std::swap(st_, inner);
   bool r = EvalExprNeg(e, f, [&]() {
@@ -547,7 +555,7 @@ bool Evaluator::EvalTerm(const Term& t, Slots f, ValueCont k) {
 }
 
 bool Evaluator::SingleReady(const Term& t, const Slots f) const {
-  if (!st_.mocks.empty() || st_.data_mocked) return false;
+  if (!Holds(kSingleTerms)) return false;
   for (int s : t.single_slots) {
     if (f[s] == nullptr) return false;
   }
@@ -690,7 +698,7 @@ bool Evaluator::EvalCompound(const Term& t, Slots f, ValueCont k) {
     case TermKind::kObjectCompr:
       return EvalCompr(t, f, k);
     case TermKind::kCall:
-      if (t.inlined != nullptr && st_.mocks.empty() && OperandsBound(t, f)) {
+      if (t.inlined != nullptr && Holds(kInlinedCalls) && OperandsBound(t, f)) {
         return EvalTerm(*t.inlined, f, k);
       }
       return EvalCall(t, f, k);
@@ -835,7 +843,7 @@ bool Evaluator::EvalRef(const Term& ref, Slots f, ValueCont k) {
   if (head.kind == TermKind::kVar) {
     switch (head.binding) {
       case VarBinding::kData:
-        if (!st_.data_mocked && ref.data_node != nullptr) {
+        if (ref.data_node != nullptr && Holds(kConstantRefs)) {
           return EvalDataNode(ref.data_node, ref.data_base, ref, 1 + ref.data_prefix, f, k);
         }
         return EvalDataNode(program_.root.get(), st_.data, ref, 1, f, k);

@@ -10,7 +10,10 @@
 // assignment bound for the rest of the body and unbound on the way back.
 //
 // Rule values are computed once per evaluation and cached by rule-tree node;
-// `with` gives the expression it modifies a fresh cache.
+// `with` gives the expression it modifies a fresh cache. Terms the compiler
+// prepared (constant refs, inlined calls, single terms) take a shorter path
+// only while what they assume holds: StrategiesUnder() says which do under
+// the `with` modifiers in force.
 //
 // Undefined is not false: a rule with no solution and no default is absent
 // from its package, and `not` of an undefined expression succeeds.
@@ -91,15 +94,14 @@ class Evaluator {
   const Value* Immediate(const Term& t, Slots f) const {
     if (t.ground) return &t.value;
     if (t.kind == TermKind::kVar && t.binding == VarBinding::kLocal) return f[t.slot];
-    if (t.constant && !st_.data_mocked) return &t.value;
+    if (t.constant && Holds(kConstantRefs)) return &t.value;
     return nullptr;
   }
   bool EvalTerm(const Term& t, Slots f, ValueCont k);
   // EvalTerm for a single term (policy/single_terms.h): computed by Direct
   // when SingleReady, else as written.
   [[gnu::noinline]] bool EvalSingle(const Term& t, Slots f, ValueCont k);
-  // The variables of single term `t` are bound and no `with` replaces a
-  // function or data.
+  // The variables of single term `t` are bound and single terms hold.
   bool SingleReady(const Term& t, const Slots f) const;
   // The value of single term `t`, when SingleReady: *out points to it (into
   // `tmp`, a term, the input or a rule's cached value, all of which outlive
@@ -189,6 +191,28 @@ class Evaluator {
     std::vector<uint8_t> state_;
   };
 
+  // The compile-time strategies: each computes some terms ahead of, or
+  // instead of, evaluating them as written, and each assumes something that a
+  // `with` may replace. Which of them hold under the modifiers in force is
+  // decided in one place, StrategiesUnder(); the evaluator asks Holds()
+  // before taking one, and evaluates the term as written otherwise.
+  enum Strategy : uint8_t {
+    // policy/constant_refs.h, and the rule-tree node a data ref was resolved
+    // to at compile time (Term::data_node, data_base): data as compiled.
+    kConstantRefs = 1 << 0,
+    // policy/inline_functions.h: the function called is the one compiled.
+    kInlinedCalls = 1 << 1,
+    // policy/single_terms.h: calls the functions compiled and reads the rules
+    // compiled, without looking for replacements.
+    kSingleTerms = 1 << 2,
+    kAllStrategies = kConstantRefs | kInlinedCalls | kSingleTerms,
+  };
+  // The strategies that hold when `with` replaces data (or not) and
+  // functions (or not). Replacing input changes none of them: every
+  // strategy reads the input of the State in force.
+  static uint8_t StrategiesUnder(bool data_replaced, bool functions_replaced);
+  bool Holds(Strategy s) const { return (st_.strategies & s) != 0; }
+
   struct FunctionMock {
     Value value;
     const Builtin* builtin = nullptr;
@@ -199,9 +223,10 @@ class Evaluator {
   struct State {
     Value input;
     Value data;
-    bool data_mocked = false;
+    bool data_replaced = false;
     std::vector<const RuleNode*> masked;
     std::unordered_map<std::string, FunctionMock> mocks;
+    uint8_t strategies = kAllStrategies;  // StrategiesUnder(data_replaced, !mocks.empty())
     RuleCache cache;
   };
 

@@ -19,8 +19,8 @@
 // cannot evaluate or enumerate anything twice.
 //
 // The call keeps its original form (Term::inlined holds the replacement):
-// the evaluator uses the call as written while a `with` replaces a function,
-// and when an operand variable is unbound.
+// the evaluator uses the call as written while a `with` replaces a function
+// (Evaluator::StrategiesUnder), and when an operand variable is unbound.
 #ifndef GOVERNANCE_SRC_POLICY_INLINE_FUNCTIONS_H_
 #define GOVERNANCE_SRC_POLICY_INLINE_FUNCTIONS_H_
 

@@ -18,10 +18,12 @@
 //
 // The compiler marks such terms (Term::single) and lists the slots of the
 // variables they use (Term::single_slots). At run time the evaluator computes
-// a single term in one recursive descent when those slots are bound and no
-// `with` replaces a function or data; otherwise it evaluates the term as
-// written. Because the check comes first, a term is never half computed one
-// way and then again the other.
+// a single term in one recursive descent when those slots are bound and the
+// strategy holds under the `with` modifiers in force (it does not when one
+// replaces a function or data: Evaluator::StrategiesUnder decides, for every
+// strategy, in one place); otherwise it evaluates the term as written.
+// Because the check comes first, a term is never half computed one way and
+// then again the other.
 #ifndef GOVERNANCE_SRC_POLICY_SINGLE_TERMS_H_
 #define GOVERNANCE_SRC_POLICY_SINGLE_TERMS_H_
 
