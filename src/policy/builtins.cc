@@ -678,6 +678,7 @@ std::vector<Builtin>* BuildTable() {
   RegisterX509Builtins(table);
   RegisterJwtBuiltins(table);
   RegisterNetBuiltins(table);
+  RegisterWalkBuiltins(table);
   std::sort(table->begin(), table->end(),
             [](const Builtin& x, const Builtin& y) { return x.name < y.name; });
   return table;

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "policy/builtins_walk.h"
 #include "policy/single_terms.h"
 
 namespace governance::rego {
@@ -1203,6 +1204,16 @@ bool Evaluator::EvalCall(const Term& call, Slots f, ValueCont k) {
     Value result;
     if (!Invoke(call, call.builtin, call.function, Operands(args, arity), &result)) return false;
     if (!result.defined()) return true;
+    if (call.target == CallTarget::kBuiltin && IsRelation(*call.builtin) &&
+        st_.mocks.find(call.call_name) == st_.mocks.end()) {
+      // One value per solution of the relation, each unified with the output.
+      for (const Value& v : result.items()) {
+        bool r = has_out ? UnifyValue(*call.args.back(), v, f, [&]() { return k(Value::True()); })
+                         : k(v);
+        if (!r) return false;
+      }
+      return true;
+    }
     if (has_out) {
       return UnifyValue(*call.args.back(), result, f, [&]() { return k(Value::True()); });
     }

@@ -4,6 +4,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "policy/builtins_walk.h"
+
 namespace governance::rego {
 namespace {
 
@@ -24,6 +26,11 @@ const Rule* InlinableDefinition(const RuleNode& fn) {
   ForEachTerm(r->value.get(), [&](Term* t) {
     if (t->body != nullptr) inlinable = false;
     if (t->kind == TermKind::kCall && t->target != CallTarget::kBuiltin) inlinable = false;
+    // A relation has many values where the function must have one.
+    if (t->kind == TermKind::kCall && t->target == CallTarget::kBuiltin &&
+        IsRelation(*t->builtin)) {
+      inlinable = false;
+    }
     if (t->kind == TermKind::kVar && t->binding == VarBinding::kLocal &&
         std::find(params.begin(), params.end(), t->slot) == params.end()) {
       inlinable = false;

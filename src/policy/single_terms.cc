@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "policy/builtins.h"
+#include "policy/builtins_walk.h"
 
 namespace governance::rego {
 namespace {
@@ -64,6 +65,7 @@ bool IsSingle(const Term& t, std::vector<int>* slots) {
     case TermKind::kCall: {
       size_t given = t.args.size() - 1;
       if (t.target == CallTarget::kUnresolved || given != Arity(t)) return false;
+      if (t.target == CallTarget::kBuiltin && IsRelation(*t.builtin)) return false;
       if (given > kMaxSingleOperands && t.inlined == nullptr) return false;
       // Every operand, even one an inlined value drops: an unbound one is an
       // error when the call is evaluated as written.

@@ -38,6 +38,7 @@ const Case kCases[] = {
     {"and", "{1, 2} & {2, 3}", "[2]"},
     {"union", "union({{1}, {2}})", "[1,2]"},
     {"intersection", "intersection({{1, 2}, {2, 3}})", "[2]"},
+    {"walk", "[path | walk([1], [path, _])]", "[[],[0]]"},
     {"internal.member_2", "2 in {1, 2}", "true"},
     {"internal.member_3", "(\"k\", 1 in {\"k\": 1})", "true"},
     {"count", "count(\"h\u00e9llo\")", "5"},
