@@ -43,6 +43,15 @@ const Value* Child(const Value& v, const Value& key) {
   }
 }
 
+// Child of base document `v` at `key`. Base data is stored by string keys,
+// and a number names the key that is its text (data.nested[2] reads
+// {"nested": {"2": ...}}), as OPA's storage paths do; a value a rule or a
+// variable holds has no such reading.
+const Value* BaseChild(const Value& v, const Value& key) {
+  if (key.is_number() && v.is_object()) return v.FindString(FormatNumber(key));
+  return Child(v, key);
+}
+
 // The array, set or object of term kind `kind` with elements `acc` (an
 // object's as key, value, key, value...).
 Value Collection(TermKind kind, ValueVector acc) {
@@ -924,7 +933,16 @@ bool Evaluator::EvalDataNode(const RuleNode* node, const Value& base, const Term
     if (!Extent(node, base, &v)) return false;
     return v.defined() ? k(v) : true;
   }
-  if (node == nullptr) return base.defined() ? EvalOps(base, ref, i, f, k) : true;
+  const Term& op = *ref.args[i];
+  if (node == nullptr) {
+    if (!base.defined()) return true;
+    const Value* key = Immediate(op, f);
+    if (key == nullptr || !key->is_number() || !base.is_object()) {
+      return EvalOps(base, ref, i, f, k);
+    }
+    const Value* c = BaseChild(base, *key);
+    return c != nullptr ? EvalDataNode(nullptr, *c, ref, i + 1, f, k) : true;
+  }
   auto step = [&](const Value& key) -> bool {
     if (key.is_string()) {
       auto it = node->children.find(key.str());
@@ -933,10 +951,9 @@ bool Evaluator::EvalDataNode(const RuleNode* node, const Value& base, const Term
       return EvalDataNode(it == node->children.end() ? nullptr : it->second.get(),
                           b != nullptr ? *b : Value(), ref, i + 1, f, k);
     }
-    const Value* c = base.defined() ? Child(base, key) : nullptr;
-    return c != nullptr ? EvalOps(*c, ref, i + 1, f, k) : true;
+    const Value* c = base.defined() ? BaseChild(base, key) : nullptr;
+    return c != nullptr ? EvalDataNode(nullptr, *c, ref, i + 1, f, k) : true;
   };
-  const Term& op = *ref.args[i];
   if (const Value* key = Immediate(op, f)) return step(*key);
   if (IsPattern(op, f)) {
     ValueVector keys;
@@ -1154,6 +1171,19 @@ bool Evaluator::ComputeRuleValue(const RuleNode* node, Value* out) {
         file_ = saved;
         if (!error_.ok()) return false;
       }
+      // Rules below the object's path (p.foo := 1 beside p[k] := v) define
+      // its keys too.
+      for (const auto& [name, child] : node->children) {
+        Value v;
+        if (!Extent(child.get(), Value(), &v)) return false;
+        if (!v.defined() || (!child->has_rules() && v.is_object() && v.size() == 0)) continue;
+        auto [it, added] = tree.kids.try_emplace(Value::String(name));
+        if (!added && it->second.ToValue() != v) {
+          const Rule* r = !child->rules.empty() ? child->rules[0] : node->rules[0];
+          return FailAt(r->file, r->loc, "eval_conflict_error", "object keys must be unique");
+        }
+        it->second.leaf = std::move(v);
+      }
       *out = tree.ToValue();
       return true;
     }
@@ -1231,13 +1261,19 @@ bool Evaluator::Invoke(const Term& call, const Builtin* builtin, const RuleNode*
         *out = mock.value;
         return true;
       }
-      builtin = mock.builtin;
-      function = mock.function;
-      // The replacement itself runs unmocked (f with f as g must not loop).
-      FunctionMock saved = mock;
-      st_.mocks.erase(it);
-      bool r = Invoke(call, builtin, function, args, out);
-      st_.mocks[call.call_name] = saved;
+      // The replacement runs with no function replaced, as in OPA: `f with
+      // f as g` must not loop, and a `with` replacing what g calls is not
+      // applied inside g either.
+      std::unordered_map<std::string, FunctionMock> mocks;
+      mocks.swap(st_.mocks);
+      const uint8_t strategies = st_.strategies;
+      st_.strategies = StrategiesUnder(st_.data_replaced, false);
+      const FunctionMock& replacement = mocks.find(call.call_name)->second;
+      bool r = replacement.builtin != nullptr
+                   ? CallBuiltin(call, replacement.builtin, args, out)
+                   : CallFunction(replacement.function, args, out);
+      st_.strategies = strategies;
+      st_.mocks.swap(mocks);
       return r;
     }
   }

@@ -134,6 +134,109 @@ p := [a, b, c, d, e, h]
   CHECK(X(m) == "[5,9,3,42,4,101]");
 }
 
+TEST_CASE("Evaluator: with replaces a builtin by a builtin, a function or a value") {
+  // OPA's documentation: a function or builtin may be replaced by a value,
+  // by another builtin of the same arity or by a user function.
+  const char* m = R"(package t
+xs := [1, 2, 3]
+plus_one(ys) := count(ys) + 1
+a := n if n := count(xs) with count as sum
+b := n if n := count(xs) with count as plus_one
+c := n if n := count(xs) with count as 10
+d if count(xs) with count as true
+e if count(xs) with count as false
+p := [a, b, c, d]
+)";
+  CHECK(X(m) == "[6,4,10,true]");
+  CHECK(X(m, "x := data.t.e") == "undefined");
+}
+
+TEST_CASE("Evaluator: a replacement runs with no function replaced") {
+  // `f with f as g` where g calls f calls the real f; and a `with` replacing
+  // what g calls is not applied inside g (OPA pushes an empty frame of mocks
+  // for the call of a replacement).
+  const char* m = R"(package t
+f(x) := x + 1
+g(x) := f(x) * 10
+h(x) := count(x)
+k(x) := h(x) + 100
+a := n if n := f(1) with f as g
+b := n if n := k([1]) with k as h with count as 7
+c := n if n := h([1, 2]) with count as 7
+p := [a, b, c]
+)";
+  CHECK(X(m) == "[20,1,7]");
+}
+
+TEST_CASE("Evaluator: nested with, the inner one in force, the outer one again after") {
+  const char* m = R"(package t
+f(x) := x
+q := [f(1), r]
+r := n if n := f(2) with f as 20
+p := n if n := q with f as 10
+)";
+  CHECK(X(m) == "[10,20]");
+}
+
+TEST_CASE("Evaluator: every strategy yields to with") {
+  // Constant refs, inlined calls and single terms are computed ahead of or
+  // instead of the term as written; under a `with` replacing what they
+  // assume, each must give what the term as written gives.
+  const char* m = R"(package t
+cfg := data.base.cfg
+limit := cfg.limit
+twice(x) := x * 2
+const := limit
+inlined := twice(3)
+single := y if { v := 4; y := twice(v) + count([v]) }
+p := [const, inlined, single]
+)";
+  auto b = CompilePolicyModules({{"m.rego", m}},
+                                nlohmann::json::parse(R"({"base": {"cfg": {"limit": 5}}})"));
+  REQUIRE(b.ok());
+  auto query = [&](const std::string& q) {
+    auto rows = b->Query(q, QueryOptions());
+    REQUIRE_MESSAGE(rows.ok(), rows.status().message());
+    REQUIRE(rows->size() == 1);
+    return (*rows)[0].at("x").dump();
+  };
+  CHECK(query("x := data.t.p") == "[5,6,9]");
+  CHECK(query("x := data.t.p with data.base.cfg.limit as 7") == "[7,6,9]");
+  CHECK(query("x := data.t.p with data.t.cfg as {\"limit\": 8}") == "[8,6,9]");
+  CHECK(query("x := data.t.p with data.t.twice as 0") == "[5,0,1]");
+  CHECK(query("x := data.t.p with count as 100") == "[5,6,108]");
+  CHECK(query("x := data.t.p with input as 1") == "[5,6,9]");
+}
+
+TEST_CASE("Evaluator: base data is read by string keys, numbers naming them") {
+  auto b = CompilePolicyModules(
+      {{"m.rego", "package t\np := data[2]\nq := data.nested[2]\nr := o[2] if o := data.nested"}},
+      nlohmann::json::parse(R"({"2": "top", "nested": {"2": "bar"}})"));
+  REQUIRE(b.ok());
+  auto x = [&](const std::string& q) {
+    auto rows = b->Query(q, QueryOptions());
+    REQUIRE_MESSAGE(rows.ok(), rows.status().message());
+    return rows->empty() ? std::string("undefined") : (*rows)[0].at("x").dump();
+  };
+  CHECK(x("x := data.t.p") == R"("top")");
+  CHECK(x("x := data.t.q") == R"("bar")");
+  // A value held in a variable is not base data: its keys are compared as is.
+  CHECK(x("x := data.t.r") == "undefined");
+}
+
+TEST_CASE("Evaluator: rules below a partial object's path are keys of it") {
+  const char* m = R"(package t
+p[k] := v if v := ["a", "b", "c"][k]
+p["foo"] := "bar"
+q contains x if { x := p[_]; x == "bar" }
+)";
+  CHECK(X(m, "x := data.t.p.foo") == R"("bar")");
+  CHECK(X(m, "x := data.t.p") == R"({"0":"a","1":"b","2":"c","foo":"bar"})");
+  CHECK(X(m, "x := data.t.q") == R"(["bar"])");
+  CHECK(Error("package t\np[k] := 1 if k := \"foo\"\np.foo := 2") ==
+        "m.rego:3: eval_conflict_error: object keys must be unique");
+}
+
 TEST_CASE("Evaluator: strict mode turns builtin errors into errors") {
   const char* m = "package t\np := x if x := 1 / 0";
   CHECK(X(m) == "undefined");
