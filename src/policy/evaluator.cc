@@ -477,7 +477,7 @@ bool Evaluator::EvalEvery(const Expr& e, Slots f, Cont k) {
 uint8_t Evaluator::StrategiesUnder(bool data_replaced, bool functions_replaced) {
   uint8_t holds = kAllStrategies;
   if (data_replaced) holds &= ~(kConstantRefs | kSingleTerms);
-  if (functions_replaced) holds &= ~(kInlinedCalls | kSingleTerms);
+  if (functions_replaced) holds &= ~kSingleTerms;
   return holds;
 }
 
@@ -708,20 +708,7 @@ bool Evaluator::EvalCompound(const Term& t, Slots f, ValueCont k) {
     case TermKind::kObjectCompr:
       return EvalCompr(t, f, k);
     case TermKind::kCall:
-      if (t.inlined != nullptr && Holds(kInlinedCalls) && OperandsBound(t, f)) {
-        return EvalTerm(*t.inlined, f, k);
-      }
       return EvalCall(t, f, k);
-  }
-  return true;
-}
-
-bool Evaluator::OperandsBound(const Term& call, const Slots f) {
-  for (size_t i = 1; i < call.args.size(); ++i) {
-    const Term& a = *call.args[i];
-    if (a.kind == TermKind::kVar && a.binding == VarBinding::kLocal && f[a.slot] == nullptr) {
-      return false;
-    }
   }
   return true;
 }

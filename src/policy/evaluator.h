@@ -126,8 +126,6 @@ class Evaluator {
   bool EvalDataNode(const RuleNode* node, const Value& base, const Term& ref, size_t i, Slots f,
                     ValueCont k);
   bool EvalCall(const Term& call, Slots f, ValueCont k);
-  // No operand of `call` is an unbound variable.
-  static bool OperandsBound(const Term& call, const Slots f);
   bool Invoke(const Term& call, const Builtin* builtin, const RuleNode* function, Operands args,
               Value* out);
   bool CallBuiltin(const Term& call, const Builtin* builtin, Operands args, Value* out);
@@ -196,20 +194,25 @@ class Evaluator {
   // `with` may replace. Which of them hold under the modifiers in force is
   // decided in one place, StrategiesUnder(); the evaluator asks Holds()
   // before taking one, and evaluates the term as written otherwise.
+  //
+  // Measured on BM_EvaluateValid (instructions per evaluation, callgrind):
+  // 196k with both, 210k without constant refs, 239k without single terms,
+  // 335k without either. Inlined calls (policy/inline_functions.h) are taken
+  // only as part of a single term: evaluated as written, an inlined call
+  // saved nothing measurable, so it is called as written there.
   enum Strategy : uint8_t {
     // policy/constant_refs.h, and the rule-tree node a data ref was resolved
     // to at compile time (Term::data_node, data_base): data as compiled.
     kConstantRefs = 1 << 0,
-    // policy/inline_functions.h: the function called is the one compiled.
-    kInlinedCalls = 1 << 1,
-    // policy/single_terms.h: calls the functions compiled and reads the rules
-    // compiled, without looking for replacements.
-    kSingleTerms = 1 << 2,
-    kAllStrategies = kConstantRefs | kInlinedCalls | kSingleTerms,
+    // policy/single_terms.h, inlined calls included: calls the functions
+    // compiled and reads the rules and constant refs compiled, without
+    // looking for replacements. Never holds without kConstantRefs.
+    kSingleTerms = 1 << 1,
+    kAllStrategies = kConstantRefs | kSingleTerms,
   };
   // The strategies that hold when `with` replaces data (or not) and
-  // functions (or not). Replacing input changes none of them: every
-  // strategy reads the input of the State in force.
+  // functions (or not). Replacing input changes neither: both read the
+  // input of the State in force.
   static uint8_t StrategiesUnder(bool data_replaced, bool functions_replaced);
   bool Holds(Strategy s) const { return (st_.strategies & s) != 0; }
 

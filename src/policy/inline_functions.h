@@ -18,9 +18,12 @@
 // literal, a variable or a constant ref, so that substituting an operand
 // cannot evaluate or enumerate anything twice.
 //
-// The call keeps its original form (Term::inlined holds the replacement):
-// the evaluator uses the call as written while a `with` replaces a function
-// (Evaluator::StrategiesUnder), and when an operand variable is unbound.
+// The call keeps its original form (Term::inlined holds the replacement).
+// The evaluator takes the replacement only when it computes the call as a
+// single term (policy/single_terms.h), which it does not while a `with`
+// replaces a function (Evaluator::StrategiesUnder) nor while an operand
+// variable is unbound; anywhere else it calls the function as written, where
+// the replacement saved nothing measurable.
 #ifndef GOVERNANCE_SRC_POLICY_INLINE_FUNCTIONS_H_
 #define GOVERNANCE_SRC_POLICY_INLINE_FUNCTIONS_H_
 
