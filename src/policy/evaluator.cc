@@ -778,6 +778,24 @@ bool Evaluator::UnifyPairs(const Term& a, const Term& b, size_t i, Slots f, Cont
   return Unify(*a.args[i], *b.args[i], f, [&]() { return UnifyPairs(a, b, i + 1, f, k); });
 }
 
+bool Evaluator::UnifyObjectPairs(const Term& a, const Term& b, size_t i, Slots f, Cont k) {
+  if (2 * i >= a.args.size()) return k();
+  return EvalTerm(*a.args[2 * i], f, [&](const Value& key) {
+    for (size_t j = 0; 2 * j < b.args.size(); ++j) {
+      bool same = false;
+      EvalTerm(*b.args[2 * j], f, [&](const Value& other) {
+        same = other == key;
+        return false;
+      });
+      if (!error_.ok()) return false;
+      if (!same) continue;
+      return Unify(*a.args[2 * i + 1], *b.args[2 * j + 1], f,
+                   [&]() { return UnifyObjectPairs(a, b, i + 1, f, k); });
+    }
+    return true;  // a key b lacks: the objects differ
+  });
+}
+
 bool Evaluator::Unify(const Term& a, const Term& b, Slots f, Cont k) {
   bool pa = IsPattern(a, f);
   bool pb = IsPattern(b, f);
@@ -786,6 +804,13 @@ bool Evaluator::Unify(const Term& a, const Term& b, Slots f, Cont k) {
       if (a.args.size() != b.args.size()) return true;
       return UnifyPairs(a, b, 0, f, k);
     }
+    if (a.kind == TermKind::kObject && b.kind == TermKind::kObject) {
+      if (a.args.size() != b.args.size()) return true;
+      return UnifyObjectPairs(a, b, 0, f, k);
+    }
+    // An array and an object never unify; a variable with nothing to take
+    // its value from is unsafe.
+    if (a.kind != TermKind::kVar && b.kind != TermKind::kVar) return true;
     const Term& var = a.kind == TermKind::kVar ? a : b;
     return Fail(var, "rego_unsafe_var_error",
                 fmt::format("var {} is unsafe", var.kind == TermKind::kVar ? var.name : "_"));

@@ -88,6 +88,9 @@ class Evaluator {
   bool EvalExprPlain(const Expr& e, Slots f, Cont k);
   bool EvalExprNeg(const Expr& e, Slots f, Cont k);
   bool UnifyPairs(const Term& a, const Term& b, size_t i, Slots f, Cont k);
+  // Unifies the values of object terms `a` and `b` (as many keys each) key
+  // by key, from a's i-th key on; undefined when b lacks one of a's keys.
+  bool UnifyObjectPairs(const Term& a, const Term& b, size_t i, Slots f, Cont k);
   bool EvalArgs(const Term& call, size_t end, size_t i, const Value** acc, Slots f, Cont k);
   // The value of a literal, a bound variable or a constant ref, without
   // evaluating; null for any other term (and for an unbound variable).

@@ -94,6 +94,17 @@ TEST_CASE("Evaluator: unification, assignment and comparisons") {
   CHECK(X("package t\np := 7 / 2 + 10 % 4 - 1 * 2") == "3.5");
 }
 
+TEST_CASE("Evaluator: object patterns on both sides unify key by key") {
+  CHECK(X("package t\np := [x, y] if { {\"a\": x, \"b\": 2} = {\"b\": y, \"a\": 1} }") == "[1,2]");
+  CHECK(X("package t\np := [x, y, z] if { {\"a\": [x, 2], \"c\": {\"d\": z}} = "
+          "{\"c\": {\"d\": 3}, \"a\": [1, y]} }") == "[1,2,3]");
+  CHECK(X("package t\np := [x, y] if { {\"a\": x, \"b\": x} = {\"a\": 1, \"b\": y} }") == "[1,1]");
+  CHECK(X("package t\np := [x, y] if { {\"a\": x} = {\"b\": y} }") == "undefined");
+  CHECK(X("package t\np := [x, y] if { {\"a\": x} = {\"a\": 1, \"b\": y} }") == "undefined");
+  CHECK(X("package t\np := [x, y] if { [x] = {\"b\": y} }") == "undefined");
+  CHECK(Error("package t\np if x = y") == "m.rego:2: rego_unsafe_var_error: var x is unsafe");
+}
+
 TEST_CASE("Evaluator: some, every, in, not, comprehensions") {
   CHECK(X("package t\np := [x | some x in [1, 2, 3]; x > 1]") == "[2,3]");
   CHECK(X("package t\np := {k | some k, _ in {\"b\": 1, \"a\": 2}}") == R"(["a","b"])");
