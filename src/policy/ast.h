@@ -122,6 +122,15 @@ struct Expr {
   std::vector<With> withs;
 };
 
+// A METADATA comment block (policy/metadata.h): its scope ("rule",
+// "document", "package" or "subpackages") and the object
+// rego.metadata.rule() / chain() return for it, scope included.
+struct Annotations {
+  Location loc;
+  std::string scope;
+  Value value;
+};
+
 enum class RuleKind {
   kComplete,  // p := v
   kSet,       // p contains x  (v0: p[x])
@@ -140,6 +149,8 @@ struct Rule {
   TermPtr value;                  // value, or null for `true`
   Body body;                      // empty: always true
   std::unique_ptr<Rule> else_rule;
+  // METADATA blocks written before the rule (rule and document scope).
+  std::vector<Annotations> annotations;
 
   // Filled in by the compiler.
   std::vector<std::string> path;    // full path below data: {"test", "p"}
@@ -160,6 +171,8 @@ struct Module {
   std::vector<Import> imports;
   std::vector<std::unique_ptr<Rule>> rules;
   bool v1 = true;
+  // METADATA blocks written before `package` (package and subpackages scope).
+  std::vector<Annotations> annotations;
 };
 
 // Returns "data.a.b" style text for a path.

@@ -679,6 +679,7 @@ std::vector<Builtin>* BuildTable() {
   RegisterJwtBuiltins(table);
   RegisterNetBuiltins(table);
   RegisterWalkBuiltins(table);
+  RegisterTemplateBuiltins(table);
   std::sort(table->begin(), table->end(),
             [](const Builtin& x, const Builtin& y) { return x.name < y.name; });
   return table;

@@ -95,6 +95,7 @@ void RegisterX509Builtins(std::vector<Builtin>* table);
 void RegisterJwtBuiltins(std::vector<Builtin>* table);
 void RegisterNetBuiltins(std::vector<Builtin>* table);
 void RegisterWalkBuiltins(std::vector<Builtin>* table);
+void RegisterTemplateBuiltins(std::vector<Builtin>* table);
 
 // Helpers shared by builtin families.
 // Number of Unicode code points in UTF-8 `s`.

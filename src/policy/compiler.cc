@@ -9,6 +9,7 @@
 #include "policy/builtins.h"
 #include "policy/constant_refs.h"
 #include "policy/inline_functions.h"
+#include "policy/metadata.h"
 #include "policy/single_terms.h"
 
 namespace governance::rego {
@@ -678,6 +679,8 @@ StatusOr<std::unique_ptr<Program>> Compile(std::vector<std::unique_ptr<Module>> 
                                            Value data) {
   auto program = std::make_unique<Program>();
   program->modules = std::move(modules);
+  // rego.metadata.* calls are constants of the rule they are in.
+  RewriteMetadataCalls(program->modules);
   // The literals as written, so that base data shares its keys with them
   // (compiling adds the path segments it generates below).
   for (const auto& m : program->modules) {

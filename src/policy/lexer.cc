@@ -66,6 +66,12 @@ std::string_view TokenKindName(TokenKind kind) {
       return "`|`";
     case TokenKind::kAmpersand:
       return "`&`";
+    case TokenKind::kTemplateString:
+    case TokenKind::kTemplateHead:
+      return "template string";
+    case TokenKind::kTemplateMiddle:
+    case TokenKind::kTemplateTail:
+      return "`}`";
   }
   return "token";
 }
@@ -125,10 +131,17 @@ StatusOr<std::vector<Token>> Lexer::Tokenize() {
         ++col_;
       } else if (c == '#') {
         space = true;
+        Comment comment;
+        comment.loc = {row_, col_};
+        size_t start = pos_ + 1;
         while (pos_ < src_.size() && src_[pos_] != '\n') {
           ++pos_;
           ++col_;
         }
+        size_t end = pos_;
+        if (end > start && src_[end - 1] == '\r') --end;
+        comment.text = std::string(src_.substr(start, end - start));
+        comments_.push_back(std::move(comment));
       } else {
         break;
       }
@@ -140,6 +153,7 @@ StatusOr<std::vector<Token>> Lexer::Tokenize() {
     newline = false;
     space = false;
     if (pos_ >= src_.size()) {
+      if (!templates_.empty()) return Error(tok.loc, "unterminated template string");
       tok.kind = TokenKind::kEof;
       tokens.push_back(std::move(tok));
       return tokens;
@@ -191,10 +205,27 @@ StatusOr<std::vector<Token>> Lexer::Tokenize() {
           single(TokenKind::kRBracket, 1);
           break;
         case '{':
+          if (!templates_.empty()) ++templates_.back().depth;
           single(TokenKind::kLBrace, 1);
           break;
         case '}':
+          if (!templates_.empty() && templates_.back().depth == 0) {
+            // Closes a template expression: the template's text goes on.
+            bool raw = templates_.back().raw;
+            templates_.pop_back();
+            ++pos_;
+            ++col_;
+            GOV_RETURN_IF_ERROR(LexTemplatePiece(&tok, raw, false));
+            break;
+          }
+          if (!templates_.empty()) --templates_.back().depth;
           single(TokenKind::kRBrace, 1);
+          break;
+        case '$':
+          if (next != '"' && next != '`') return Error(tok.loc, "unexpected character `$`");
+          pos_ += 2;
+          col_ += 2;
+          GOV_RETURN_IF_ERROR(LexTemplatePiece(&tok, next == '`', true));
           break;
         case '(':
           single(TokenKind::kLParen, 1);
@@ -306,75 +337,125 @@ Status Lexer::LexString(Token* token) {
       ++col_;
       continue;
     }
-    if (pos_ + 1 >= src_.size()) return Error(token->loc, "unterminated string");
-    char e = src_[pos_ + 1];
-    pos_ += 2;
-    col_ += 2;
-    switch (e) {
-      case '"':
-        out.push_back('"');
-        break;
-      case '\\':
-        out.push_back('\\');
-        break;
-      case '/':
-        out.push_back('/');
-        break;
-      case 'b':
-        out.push_back('\b');
-        break;
-      case 'f':
-        out.push_back('\f');
-        break;
-      case 'n':
-        out.push_back('\n');
-        break;
-      case 'r':
-        out.push_back('\r');
-        break;
-      case 't':
-        out.push_back('\t');
-        break;
-      case 'u': {
-        auto hex4 = [&](uint32_t* cp) -> bool {
-          if (pos_ + 4 > src_.size()) return false;
-          uint32_t v = 0;
-          for (int i = 0; i < 4; ++i) {
-            char h = src_[pos_ + i];
-            v <<= 4;
-            if (h >= '0' && h <= '9') {
-              v |= static_cast<uint32_t>(h - '0');
-            } else if (h >= 'a' && h <= 'f') {
-              v |= static_cast<uint32_t>(h - 'a' + 10);
-            } else if (h >= 'A' && h <= 'F') {
-              v |= static_cast<uint32_t>(h - 'A' + 10);
-            } else {
-              return false;
-            }
-          }
-          pos_ += 4;
-          col_ += 4;
-          *cp = v;
-          return true;
-        };
-        uint32_t cp;
-        if (!hex4(&cp)) return Error(token->loc, "invalid \\u escape in string");
-        if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 1 < src_.size() && src_[pos_] == '\\' &&
-            src_[pos_ + 1] == 'u') {
-          pos_ += 2;
-          col_ += 2;
-          uint32_t lo;
-          if (!hex4(&lo)) return Error(token->loc, "invalid \\u escape in string");
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        }
-        AppendUtf8(cp, &out);
-        break;
-      }
-      default:
-        return Error(token->loc, fmt::format("invalid escape `\\{}` in string", e));
-    }
+    GOV_RETURN_IF_ERROR(LexEscape(*token, &out));
   }
   token->kind = TokenKind::kString;
+  token->text = std::move(out);
+  return Status::Ok();
+}
+
+Status Lexer::LexEscape(const Token& token, std::string* out) {
+  if (pos_ + 1 >= src_.size()) return Error(token.loc, "unterminated string");
+  char e = src_[pos_ + 1];
+  pos_ += 2;
+  col_ += 2;
+  switch (e) {
+    case '"':
+      out->push_back('"');
+      break;
+    case '\\':
+      out->push_back('\\');
+      break;
+    case '/':
+      out->push_back('/');
+      break;
+    case 'b':
+      out->push_back('\b');
+      break;
+    case 'f':
+      out->push_back('\f');
+      break;
+    case 'n':
+      out->push_back('\n');
+      break;
+    case 'r':
+      out->push_back('\r');
+      break;
+    case 't':
+      out->push_back('\t');
+      break;
+    case 'u': {
+      auto hex4 = [&](uint32_t* cp) -> bool {
+        if (pos_ + 4 > src_.size()) return false;
+        uint32_t v = 0;
+        for (int i = 0; i < 4; ++i) {
+          char h = src_[pos_ + i];
+          v <<= 4;
+          if (h >= '0' && h <= '9') {
+            v |= static_cast<uint32_t>(h - '0');
+          } else if (h >= 'a' && h <= 'f') {
+            v |= static_cast<uint32_t>(h - 'a' + 10);
+          } else if (h >= 'A' && h <= 'F') {
+            v |= static_cast<uint32_t>(h - 'A' + 10);
+          } else {
+            return false;
+          }
+        }
+        pos_ += 4;
+        col_ += 4;
+        *cp = v;
+        return true;
+      };
+      uint32_t cp;
+      if (!hex4(&cp)) return Error(token.loc, "invalid \\u escape in string");
+      if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 1 < src_.size() && src_[pos_] == '\\' &&
+          src_[pos_ + 1] == 'u') {
+        pos_ += 2;
+        col_ += 2;
+        uint32_t lo;
+        if (!hex4(&lo)) return Error(token.loc, "invalid \\u escape in string");
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+      }
+      AppendUtf8(cp, out);
+      break;
+    }
+    default:
+      return Error(token.loc, fmt::format("invalid escape `\\{}` in string", e));
+  }
+  return Status::Ok();
+}
+
+Status Lexer::LexTemplatePiece(Token* token, bool raw, bool start) {
+  const char quote = raw ? '`' : '"';
+  std::string out;
+  while (true) {
+    if (pos_ >= src_.size() || (!raw && src_[pos_] == '\n')) {
+      return Error(token->loc, "unterminated template string");
+    }
+    char c = src_[pos_];
+    if (c == quote || c == '{') {
+      ++pos_;
+      ++col_;
+      if (c == '{') {
+        templates_.push_back({raw, 0});
+        token->kind = start ? TokenKind::kTemplateHead : TokenKind::kTemplateMiddle;
+      } else {
+        token->kind = start ? TokenKind::kTemplateString : TokenKind::kTemplateTail;
+      }
+      break;
+    }
+    // `\{` writes a brace instead of opening an expression (and, in the
+    // quoted form, `\}` a closing one).
+    if (c == '\\' && pos_ + 1 < src_.size() &&
+        (src_[pos_ + 1] == '{' || (!raw && src_[pos_ + 1] == '}'))) {
+      out.push_back(src_[pos_ + 1]);
+      pos_ += 2;
+      col_ += 2;
+      continue;
+    }
+    if (c == '\\' && !raw) {
+      GOV_RETURN_IF_ERROR(LexEscape(*token, &out));
+      continue;
+    }
+    out.push_back(c);
+    ++pos_;
+    if (c == '\n') {
+      ++row_;
+      col_ = 1;
+    } else {
+      ++col_;
+    }
+  }
   token->text = std::move(out);
   return Status::Ok();
 }

@@ -50,12 +50,27 @@ enum class TokenKind {
   kPercent,
   kPipe,
   kAmpersand,
+  // Template strings $"a{x}b{y}c" (and raw $`...`) arrive in pieces around
+  // their expressions, each piece's text decoded: kTemplateHead "a" (ends
+  // at `{`), then the expression's tokens, kTemplateMiddle "b" (from `}` to
+  // the next `{`), ..., kTemplateTail "c" (from `}` to the closing quote).
+  // A template without expressions is one kTemplateString.
+  kTemplateString,
+  kTemplateHead,
+  kTemplateMiddle,
+  kTemplateTail,
 };
 
 // A source position; rows and columns count from 1, columns in bytes.
 struct Location {
   int row = 0;
   int col = 0;
+};
+
+// A `#` comment: its text after the `#` and where the `#` stands.
+struct Comment {
+  Location loc;
+  std::string text;
 };
 
 struct Token {
@@ -78,17 +93,37 @@ class Lexer {
 
   StatusOr<std::vector<Token>> Tokenize();
 
+  // The comments met by Tokenize, in source order (METADATA blocks are
+  // read from them).
+  const std::vector<Comment>& comments() const { return comments_; }
+
  private:
+  // A template string whose expression is being lexed: `depth` counts the
+  // braces opened inside the expression, so the `}` that closes it is told
+  // from one that closes an object or set.
+  struct OpenTemplate {
+    bool raw = false;
+    int depth = 0;
+  };
+
   Status Error(Location loc, std::string_view what) const;
   Status LexString(Token* token);
   Status LexRawString(Token* token);
   Status LexNumber(Token* token);
+  // Decodes the escape at pos_ (a backslash) into *out.
+  Status LexEscape(const Token& token, std::string* out);
+  // Lexes template text up to the next `{` or the closing quote; `start`
+  // says whether this is the first piece (after `$"`) or a continuation
+  // (after the `}` that closed an expression).
+  Status LexTemplatePiece(Token* token, bool raw, bool start);
 
   std::string_view src_;
   std::string file_;
   size_t pos_ = 0;
   int row_ = 1;
   int col_ = 1;
+  std::vector<OpenTemplate> templates_;
+  std::vector<Comment> comments_;
 };
 
 }  // namespace governance::rego

@@ -1,10 +1,11 @@
 #include "policy/parser.h"
 
-#include <cerrno>
 #include <charconv>
 #include <cstdlib>
 
 #include <fmt/format.h>
+
+#include "policy/metadata.h"
 
 namespace governance::rego {
 
@@ -126,15 +127,28 @@ class Parser {
   TermPtr ParseArrayOrCompr(Location loc);
   TermPtr ParseBraceTerm(Location loc);
   TermPtr ParseNumber(const Token& tok, bool negative);
+  TermPtr ParseTemplate();
+  TermPtr TemplatePart(TermPtr value, std::vector<With> withs, Location loc);
+  TermPtr GeneratedVar(std::string_view what, Location loc);
+  void HoistTemplateParams(Rule* rule);
   bool ParseRefPath(std::vector<std::string>* path, std::string_view context);
 
   std::vector<Token> toks_;
   size_t pos_ = 0;
   std::string file_;
   bool v0_;
+  // `not { ... }` blocks: enabled by `import rego.v2` or
+  // `import future.keywords.not` (OPA's opt-in for them).
+  bool not_blocks_ = false;
   int depth_ = 0;
+  int generated_ = 0;  // numbers the variables desugaring introduces
   Status error_;
 };
+
+bool IsTemplateCall(const Term& t) {
+  return t.kind == TermKind::kCall && t.args[0]->kind == TermKind::kVar &&
+         t.args[0]->name == "internal.template_string";
+}
 
 struct DepthGuard {
   explicit DepthGuard(int* d) : depth(d) { ++*depth; }
@@ -153,7 +167,13 @@ StatusOr<std::unique_ptr<rego::Module>> Parser::TopModule() {
     if (!ParseImport(m.get())) return error_;
   }
   for (const Import& imp : m->imports) {
-    if (imp.path.size() == 2 && imp.path[0] == "rego" && imp.path[1] == "v1") m->v1 = true;
+    const std::vector<std::string>& p = imp.path;
+    if (p.size() == 2 && p[0] == "rego" && (p[1] == "v1" || p[1] == "v2")) m->v1 = true;
+    if (p.size() == 2 && p[0] == "rego" && p[1] == "v2") not_blocks_ = true;
+    if (p[0] == "future" && p.size() >= 2 && p[1] == "keywords" &&
+        (p.size() == 2 || (p.size() == 3 && p[2] == "not"))) {
+      not_blocks_ = true;
+    }
   }
   v0_ = !m->v1;
   while (!At(TokenKind::kEof)) {
@@ -272,6 +292,7 @@ std::unique_ptr<Rule> Parser::ParseRule() {
         rule->params.push_back(std::move(p));
         if (At(TokenKind::kComma)) {
           Next();
+          if (At(TokenKind::kRParen)) break;  // a trailing comma, as `opa fmt` writes
           continue;
         }
         break;
@@ -323,6 +344,7 @@ std::unique_ptr<Rule> Parser::ParseRule() {
     return rule;
   }
   if (!ParseRuleBody(rule.get(), true)) return nullptr;
+  HoistTemplateParams(rule.get());
   // else chains.
   Rule* tail = rule.get();
   while (AtIdent("else")) {
@@ -334,6 +356,24 @@ std::unique_ptr<Rule> Parser::ParseRule() {
     tail = tail->else_rule.get();
   }
   return rule;
+}
+
+// A template string among a function's parameters, f($"{x}-{y}"), may use
+// variables the body binds: it becomes a fresh parameter that the end of the
+// body compares with the template, once those variables are bound.
+void Parser::HoistTemplateParams(Rule* rule) {
+  for (TermPtr& p : rule->params) {
+    if (!IsTemplateCall(*p)) continue;
+    Location loc = p->loc;
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kUnify;
+    e->loc = loc;
+    e->lhs = GeneratedVar("param", loc);
+    e->rhs = std::move(p);
+    p = GeneratedVar("param", loc);
+    p->name = e->lhs->name;
+    rule->body.push_back(std::move(e));
+  }
 }
 
 bool Parser::ParseRuleBody(Rule* rule, bool allow_no_body) {
@@ -445,6 +485,22 @@ std::unique_ptr<Expr> Parser::ParseExprInner() {
   e->loc = Peek().loc;
   if (AtIdent("not")) {
     Next();
+    if (not_blocks_ && At(TokenKind::kLBrace)) {
+      // `not { a; b }` holds when the block has no solution. It becomes
+      // `not true in [true | a; b]`: the comprehension is the block, local
+      // variables and all, and the membership test is false exactly when
+      // the block never succeeds.
+      Location loc = e->loc;
+      TermPtr block = MakeTerm(TermKind::kArrayCompr, Peek().loc);
+      block->head = MakeScalar(Value::Bool(true), loc);
+      block->body = std::make_unique<Body>();
+      if (!ParseBraceBody(block->body.get())) return nullptr;
+      e->kind = ExprKind::kTerm;
+      e->negated = true;
+      e->lhs = MakeCall("internal.member_2", loc, MakeScalar(Value::Bool(true), loc),
+                        std::move(block));
+      return e;
+    }
     std::unique_ptr<Expr> inner = ParseExprInner();
     if (inner == nullptr) return nullptr;
     if (inner->negated || inner->kind == ExprKind::kSome || inner->kind == ExprKind::kSomeIn ||
@@ -661,11 +717,10 @@ TermPtr Parser::ParseNumber(const Token& tok, bool negative) {
       return MakeScalar(Value::Int(i), tok.loc);
     }
   }
-  errno = 0;
+  // OPA keeps a literal beyond float64 (1e1000) as its exact decimal text;
+  // a Value has no such number, so it becomes the signed infinity strtod
+  // gives: it still orders above every finite number.
   double d = std::strtod(text.c_str(), nullptr);
-  if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL)) {
-    return Fail(tok.loc, fmt::format("number {} is out of range", text));
-  }
   return MakeScalar(Value::Double(d), tok.loc);
 }
 
@@ -697,6 +752,10 @@ TermPtr Parser::ParsePrimary() {
     case TokenKind::kString:
     case TokenKind::kRawString:
       t = MakeScalar(Value::String(Next().text), loc);
+      break;
+    case TokenKind::kTemplateString:
+    case TokenKind::kTemplateHead:
+      t = ParseTemplate();
       break;
     case TokenKind::kIdent: {
       std::string text = tok.text;
@@ -749,6 +808,68 @@ TermPtr Parser::ParsePrimary() {
   return ParsePostfix(std::move(t));
 }
 
+TermPtr Parser::GeneratedVar(std::string_view what, Location loc) {
+  return MakeVar(fmt::format("__{}{}__", what, generated_++), loc);
+}
+
+// One expression of a template string, as the builtin
+// internal.template_string takes it: a set of the expression's values, empty
+// when it is undefined. A literal is its own singleton set; anything else is
+// collected by `{v | v = expr}`, `with` modifiers and all, so the template
+// stays defined when the expression is not.
+TermPtr Parser::TemplatePart(TermPtr value, std::vector<With> withs, Location loc) {
+  if (value->kind == TermKind::kScalar && withs.empty()) {
+    TermPtr set = MakeTerm(TermKind::kSet, loc);
+    set->args.push_back(std::move(value));
+    return set;
+  }
+  TermPtr compr = MakeTerm(TermKind::kSetCompr, loc);
+  compr->head = GeneratedVar("template", loc);
+  auto e = std::make_unique<Expr>();
+  e->kind = ExprKind::kUnify;
+  e->loc = loc;
+  e->lhs = MakeVar(compr->head->name, loc);
+  e->rhs = std::move(value);
+  e->withs = std::move(withs);
+  compr->body = std::make_unique<Body>();
+  compr->body->push_back(std::move(e));
+  return compr;
+}
+
+// $"text{expr}text..." becomes internal.template_string([parts]), as OPA
+// compiles it: text pieces are strings, expressions sets (TemplatePart).
+TermPtr Parser::ParseTemplate() {
+  Location loc = Peek().loc;
+  TermPtr parts = MakeTerm(TermKind::kArray, loc);
+  auto add_text = [&](const Token& piece) {
+    if (!piece.text.empty()) parts->args.push_back(MakeScalar(Value::String(piece.text), piece.loc));
+  };
+  const Token& first = Next();
+  add_text(first);
+  bool open = first.kind == TokenKind::kTemplateHead;
+  while (open) {
+    Location expr_loc = Peek().loc;
+    if (At(TokenKind::kTemplateMiddle) || At(TokenKind::kTemplateTail)) {
+      return Fail(expr_loc, "empty template expression");
+    }
+    TermPtr value = ParseTermIn();
+    if (value == nullptr) return nullptr;
+    Expr holder;
+    if (!ParseWiths(&holder)) return nullptr;
+    if (!At(TokenKind::kTemplateMiddle) && !At(TokenKind::kTemplateTail)) {
+      return Unexpected("in template expression (expected `}`)");
+    }
+    parts->args.push_back(TemplatePart(std::move(value), std::move(holder.withs), expr_loc));
+    const Token& piece = Next();
+    add_text(piece);
+    open = piece.kind == TokenKind::kTemplateMiddle;
+  }
+  TermPtr call = MakeTerm(TermKind::kCall, loc);
+  call->args.push_back(MakeVar("internal.template_string", loc));
+  call->args.push_back(std::move(parts));
+  return call;
+}
+
 TermPtr Parser::ParsePostfix(TermPtr t) {
   while (true) {
     const Token& tok = Peek();
@@ -786,6 +907,7 @@ TermPtr Parser::ParsePostfix(TermPtr t) {
           call->args.push_back(std::move(a));
           if (At(TokenKind::kComma)) {
             Next();
+            if (At(TokenKind::kRParen)) break;  // a trailing comma, as `opa fmt` writes
             continue;
           }
           break;
@@ -910,7 +1032,9 @@ StatusOr<std::unique_ptr<Module>> ParseModule(std::string_view source, const std
   Lexer lexer(source, file);
   GOV_ASSIGN_OR_RETURN(std::vector<Token> tokens, lexer.Tokenize());
   Parser parser(std::move(tokens), file, options.v0_compatible);
-  return parser.TopModule();
+  GOV_ASSIGN_OR_RETURN(std::unique_ptr<Module> module, parser.TopModule());
+  GOV_RETURN_IF_ERROR(AttachAnnotations(lexer.comments(), module.get()));
+  return module;
 }
 
 StatusOr<Body> ParseQuery(std::string_view source, const std::string& origin) {

@@ -41,6 +41,7 @@ const Case kCases[] = {
     {"walk", "[path | walk([1], [path, _])]", "[[],[0]]"},
     {"internal.member_2", "2 in {1, 2}", "true"},
     {"internal.member_3", "(\"k\", 1 in {\"k\": 1})", "true"},
+    {"internal.template_string", "$\"a{1}{input.no}\"", "\"a1<undefined>\""},
     {"count", "count(\"h\u00e9llo\")", "5"},
     {"sum", "sum([1, 2, 3.5])", "6.5"},
     {"product", "product({2, 3})", "6"},

@@ -57,4 +57,50 @@ TEST_CASE("Lexer: errors name file, line and column") {
   CHECK(esc.Tokenize().status().message() == "z.rego:1:1: rego_parse_error: invalid escape `\\q` in string");
 }
 
+TEST_CASE("Lexer: template strings arrive in pieces around their expressions") {
+  auto t = Lex(R"($"a{x}b{ {"k": 1} }c" $"plain\{")");
+  REQUIRE(t.size() == 11);
+  CHECK(t[0].kind == TokenKind::kTemplateHead);
+  CHECK(t[0].text == "a");
+  CHECK(t[1].text == "x");
+  CHECK(t[2].kind == TokenKind::kTemplateMiddle);
+  CHECK(t[2].text == "b");
+  CHECK(t[3].kind == TokenKind::kLBrace);  // the object's braces are its own
+  CHECK(t[7].kind == TokenKind::kRBrace);
+  CHECK(t[8].kind == TokenKind::kTemplateTail);
+  CHECK(t[8].text == "c");
+  CHECK(t[9].kind == TokenKind::kTemplateString);
+  CHECK(t[9].text == "plain{");
+}
+
+TEST_CASE("Lexer: raw template strings span lines and keep backslashes") {
+  auto t = Lex("$`a\\n\n{x}\\{`\ny");
+  REQUIRE(t.size() == 5);
+  CHECK(t[0].kind == TokenKind::kTemplateHead);
+  CHECK(t[0].text == "a\\n\n");
+  CHECK(t[2].kind == TokenKind::kTemplateTail);
+  CHECK(t[2].text == "{");
+  CHECK(t[3].loc.row == 3);
+}
+
+TEST_CASE("Lexer: template string errors") {
+  Lexer open("p := $\"a{x", "t.rego");
+  CHECK(open.Tokenize().status().message() == "t.rego:1:11: rego_parse_error: unterminated template string");
+  Lexer dollar("p := $x", "t.rego");
+  CHECK(dollar.Tokenize().status().message() == "t.rego:1:6: rego_parse_error: unexpected character `$`");
+  Lexer line("p := $\"a\nb\"", "t.rego");
+  CHECK(line.Tokenize().status().message() == "t.rego:1:6: rego_parse_error: unterminated template string");
+}
+
+TEST_CASE("Lexer: comments are kept for METADATA") {
+  Lexer lexer("# METADATA\n# title: x\r\np := 1 # tail", "t.rego");
+  REQUIRE(lexer.Tokenize().ok());
+  const std::vector<Comment>& c = lexer.comments();
+  REQUIRE(c.size() == 3);
+  CHECK(c[0].text == " METADATA");
+  CHECK(c[1].text == " title: x");
+  CHECK(c[1].loc.row == 2);
+  CHECK(c[2].loc.col == 8);
+}
+
 }  // namespace governance::rego

@@ -109,4 +109,49 @@ TEST_CASE("Parser: terms and queries") {
   CHECK(bad.status().message() == "q:1:1: rego_parse_error: empty query");
 }
 
+TEST_CASE("Parser: a template string is a call of internal.template_string") {
+  auto m = Parse("package a\np := $\"x{input.y}z{1}\"\n");
+  const Term& call = *m->rules[0]->value;
+  REQUIRE(call.kind == TermKind::kCall);
+  CHECK(call.args[0]->name == "internal.template_string");
+  const Term& parts = *call.args[1];
+  REQUIRE(parts.kind == TermKind::kArray);
+  REQUIRE(parts.args.size() == 4);
+  CHECK(parts.args[0]->value == Value::String("x"));
+  CHECK(parts.args[1]->kind == TermKind::kSetCompr);  // {v | v = input.y}
+  CHECK(parts.args[2]->value == Value::String("z"));
+  CHECK(parts.args[3]->kind == TermKind::kSet);  // a literal is its own set
+  CHECK(ParseError("package a\np := $\"{}\"\n") == "p.rego:2:9: rego_parse_error: empty template expression");
+  CHECK(ParseError("package a\np := $\"{1 2}\"\n") ==
+        "p.rego:2:11: rego_parse_error: unexpected `2` in template expression (expected `}`)");
+}
+
+TEST_CASE("Parser: trailing commas in calls and function heads") {
+  auto m = Parse("package a\nf(x, y,) := [x, y,]\np := f(\n  1,\n  2,\n)\n");
+  CHECK(m->rules[0]->params.size() == 2);
+  CHECK(m->rules[1]->value->args.size() == 3);
+  CHECK(ParseError("package a\np := f(1,,)\n") ==
+        "p.rego:2:10: rego_parse_error: unexpected `,` (expected a term)");
+}
+
+TEST_CASE("Parser: not blocks only with their import") {
+  auto m = Parse("package a\nimport rego.v2\np if not { input.x; input.y }\n");
+  const Expr& e = *m->rules[0]->body[0];
+  CHECK(e.negated);
+  CHECK(e.lhs->kind == TermKind::kCall);
+  CHECK(ParseError("package a\np if not { input.x; input.y }\n") ==
+        "p.rego:2:19: rego_parse_error: unexpected `;` in set (expected `}`)");
+}
+
+TEST_CASE("Parser: METADATA blocks attach to what follows them") {
+  auto m = Parse("# METADATA\n# title: pkg\npackage a\n\n# METADATA\n# scope: document\n"
+                 "# description: d\np := 1\n# not metadata\nq := 2\n");
+  REQUIRE(m->annotations.size() == 1);
+  CHECK(m->annotations[0].scope == "package");
+  CHECK(m->annotations[0].value.ToString() == R"({"scope": "package", "title": "pkg"})");
+  REQUIRE(m->rules[0]->annotations.size() == 1);
+  CHECK(m->rules[0]->annotations[0].scope == "document");
+  CHECK(m->rules[1]->annotations.empty());
+}
+
 }  // namespace governance::rego
