@@ -113,6 +113,17 @@ class Parser {
   bool ParseBodyUntil(Body* body, TokenKind end);
   std::unique_ptr<Expr> ParseExpr();
   std::unique_ptr<Expr> ParseExprInner();
+  // `and` / `or` (policy/parser.cc, "Logical expressions").
+  struct Operand {
+    std::unique_ptr<Expr> expr;  // a single expression, as written
+    std::unique_ptr<Body> body;  // an explicit body or a conjunction
+  };
+  std::unique_ptr<Expr> ParseLogical();
+  bool ParseDisjunction(std::vector<Operand>* operands);
+  bool ParseConjunction(Operand* out);
+  bool ParseLogicalOperand(Operand* out);
+  std::unique_ptr<Expr> DisjunctionExpr(std::vector<Operand> operands, Location loc);
+  std::unique_ptr<Expr> OperandExpr(Operand operand, Location loc);
   bool ParseWiths(Expr* e);
 
   TermPtr ParseTermIn(bool allow_or = true);
@@ -140,6 +151,9 @@ class Parser {
   // `not { ... }` blocks: enabled by `import rego.v2` or
   // `import future.keywords.not` (OPA's opt-in for them).
   bool not_blocks_ = false;
+  // `and` / `or` keywords: import future.keywords.and / .or / future.keywords.
+  bool and_keyword_ = false;
+  bool or_keyword_ = false;
   int depth_ = 0;
   int generated_ = 0;  // numbers the variables desugaring introduces
   Status error_;
@@ -170,9 +184,11 @@ StatusOr<std::unique_ptr<rego::Module>> Parser::TopModule() {
     const std::vector<std::string>& p = imp.path;
     if (p.size() == 2 && p[0] == "rego" && (p[1] == "v1" || p[1] == "v2")) m->v1 = true;
     if (p.size() == 2 && p[0] == "rego" && p[1] == "v2") not_blocks_ = true;
-    if (p[0] == "future" && p.size() >= 2 && p[1] == "keywords" &&
-        (p.size() == 2 || (p.size() == 3 && p[2] == "not"))) {
-      not_blocks_ = true;
+    if (p[0] == "future" && p.size() >= 2 && p[1] == "keywords") {
+      bool all = p.size() == 2;
+      if (all || (p.size() == 3 && p[2] == "not")) not_blocks_ = true;
+      if (all || (p.size() == 3 && p[2] == "and")) and_keyword_ = true;
+      if (all || (p.size() == 3 && p[2] == "or")) or_keyword_ = true;
     }
   }
   v0_ = !m->v1;
@@ -456,9 +472,136 @@ bool Parser::ParseBodyUntil(Body* body, TokenKind end) {
 std::unique_ptr<Expr> Parser::ParseExpr() {
   DepthGuard guard(&depth_);
   if (depth_ > kMaxDepth) return Fail(Peek().loc, "nesting too deep");
-  std::unique_ptr<Expr> e = ParseExprInner();
+  std::unique_ptr<Expr> e = and_keyword_ || or_keyword_ ? ParseLogical() : ParseExprInner();
   if (e == nullptr) return nullptr;
   if (!ParseWiths(e.get())) return nullptr;
+  return e;
+}
+
+// ---------------------------------------------------------------- logical expressions
+//
+// `a or b and c` reads `a or (b and c)`; an operand is an expression, a
+// `not` expression, a parenthesised group or an explicit body `{ ... }`.
+// Neither keyword yields a value nor branches evaluation, and an operand
+// binds nothing outside itself, so each operand becomes a comprehension
+// tested for a solution: `a and b` is a body of the two tests, and
+// `a or b` is `true in ({true | a} | {true | b})`. An expression with no
+// `and` / `or` stays as written.
+
+std::unique_ptr<Expr> Parser::ParseLogical() {
+  Location loc = Peek().loc;
+  std::vector<Operand> operands;
+  if (!ParseDisjunction(&operands)) return nullptr;
+  return DisjunctionExpr(std::move(operands), loc);
+}
+
+bool Parser::ParseDisjunction(std::vector<Operand>* operands) {
+  Operand first;
+  if (!ParseConjunction(&first)) return false;
+  operands->push_back(std::move(first));
+  while (or_keyword_ && AtIdent("or")) {
+    Next();
+    Operand next;
+    if (!ParseConjunction(&next)) return false;
+    operands->push_back(std::move(next));
+  }
+  return true;
+}
+
+bool Parser::ParseConjunction(Operand* out) {
+  Operand first;
+  if (!ParseLogicalOperand(&first)) return false;
+  if (!(and_keyword_ && AtIdent("and"))) {
+    *out = std::move(first);
+    return true;
+  }
+  Location loc = Peek().loc;
+  auto body = std::make_unique<Body>();
+  body->push_back(OperandExpr(std::move(first), loc));
+  while (and_keyword_ && AtIdent("and")) {
+    Next();
+    Operand next;
+    if (!ParseLogicalOperand(&next)) return false;
+    body->push_back(OperandExpr(std::move(next), loc));
+  }
+  out->body = std::move(body);
+  return true;
+}
+
+bool Parser::ParseLogicalOperand(Operand* out) {
+  DepthGuard guard(&depth_);
+  if (depth_ > kMaxDepth) return Fail(Peek().loc, "nesting too deep"), false;
+  size_t save = pos_;
+  Location loc = Peek().loc;
+  if (At(TokenKind::kLBrace)) {
+    // An explicit body, unless it is a set or object term.
+    auto body = std::make_unique<Body>();
+    if (ParseBraceBody(body.get())) {
+      out->body = std::move(body);
+      return true;
+    }
+    pos_ = save;
+    error_ = Status::Ok();
+  }
+  bool negated_group = not_blocks_ && AtIdent("not") && Peek(1).kind == TokenKind::kLParen;
+  if (At(TokenKind::kLParen) || negated_group) {
+    // A group, unless it is a parenthesised term: try the term first.
+    if (!negated_group) {
+      out->expr = ParseExprInner();
+      if (out->expr != nullptr && !At(TokenKind::kRParen)) return true;
+      pos_ = save;
+      error_ = Status::Ok();
+    }
+    if (negated_group) Next();
+    Next();  // (
+    std::vector<Operand> inner;
+    if (!ParseDisjunction(&inner)) return false;
+    std::unique_ptr<Expr> e = DisjunctionExpr(std::move(inner), loc);
+    if (e == nullptr || !ParseWiths(e.get())) return false;
+    if (!Expect(TokenKind::kRParen, "in group")) return false;
+    if (negated_group) {
+      if (e->negated) return Fail(loc, "unexpected `not` before this expression"), false;
+      e->negated = true;
+      e->loc = loc;
+    }
+    out->expr = std::move(e);
+    return true;
+  }
+  out->expr = ParseExprInner();
+  return out->expr != nullptr;
+}
+
+// The test that `operand` succeeds, as one expression.
+std::unique_ptr<Expr> Parser::OperandExpr(Operand operand, Location loc) {
+  if (operand.expr != nullptr) return std::move(operand.expr);
+  TermPtr block = MakeTerm(TermKind::kArrayCompr, loc);
+  block->head = MakeScalar(Value::Bool(true), loc);
+  block->body = std::move(operand.body);
+  auto e = std::make_unique<Expr>();
+  e->kind = ExprKind::kTerm;
+  e->loc = loc;
+  e->lhs = MakeCall("internal.member_2", loc, MakeScalar(Value::Bool(true), loc), std::move(block));
+  return e;
+}
+
+std::unique_ptr<Expr> Parser::DisjunctionExpr(std::vector<Operand> operands, Location loc) {
+  if (operands.size() == 1) return OperandExpr(std::move(operands[0]), loc);
+  TermPtr any;
+  for (Operand& o : operands) {
+    TermPtr set = MakeTerm(TermKind::kSetCompr, loc);
+    set->head = MakeScalar(Value::Bool(true), loc);
+    set->body = std::make_unique<Body>();
+    if (o.expr != nullptr) {
+      set->body->push_back(std::move(o.expr));
+    } else {
+      *set->body = std::move(*o.body);
+    }
+    any = any == nullptr ? std::move(set) : MakeCall("or", loc, std::move(any), std::move(set));
+  }
+  auto e = std::make_unique<Expr>();
+  e->kind = ExprKind::kTerm;
+  e->loc = loc;
+  e->lhs = MakeCall("internal.member_2", loc, MakeScalar(Value::Bool(true), loc), std::move(any));
   return e;
 }
 

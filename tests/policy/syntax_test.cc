@@ -116,6 +116,38 @@ p if {
   CHECK(X("package t\np if not {1: false}[1]") == "true");
 }
 
+TEST_CASE("and / or keywords: control flow that binds nothing and never branches") {
+  const std::string head = "package t\nimport future.keywords.and\nimport future.keywords.or\n";
+  CHECK(X(head + "p if input.a or input.b", "x := data.t.p", {{"b", true}}) == "true");
+  CHECK(X(head + "p if input.a or input.b", "x := data.t.p", {{"a", false}}) == "undefined");
+  CHECK(X(head + "p if input.a and input.b", "x := data.t.p", {{"a", true}, {"b", 1}}) == "true");
+  CHECK(X(head + "p if input.a and input.b", "x := data.t.p", {{"a", true}}) == "undefined");
+  // a or (b and c); (a or b) and c.
+  CHECK(X(head + "p if input.a or input.b and input.c", "x := data.t.p", {{"a", true}}) == "true");
+  CHECK(X(head + "p if (input.a or input.b) and input.c", "x := data.t.p", {{"a", true}}) ==
+        "undefined");
+  // Both operands hold, yet the comprehension gets one element per x.
+  CHECK(X(head + R"(p := [x |
+  some x in ["do", "re", "mi"]
+  count(x) > 1 or count(x) < 3
+])") == R"(["do","re","mi"])");
+  // An explicit body may iterate and bind, locally.
+  CHECK(X(head + "p if {\n  y := 3\n  { some x in [1, 2, 3]; x > y - 1 } or input.b\n}") == "true");
+  // A parenthesised term is still a term.
+  CHECK(X(head + "p if (1 + 2) == 3 or false") == "true");
+  // not binds tighter than and.
+  CHECK(X(head + "p if not input.a and input.b", "x := data.t.p", {{"b", true}}) == "true");
+  // Without the import, `or` is just a name.
+  CHECK(Error("package t\np if input.a or input.b") ==
+        "m.rego:2:14: rego_parse_error: rule must have a value or a body");
+}
+
+TEST_CASE("not ( ... ) negates a whole and / or with future.keywords.not") {
+  const std::string head = "package t\nimport future.keywords\n";
+  CHECK(X(head + "p if not (input.a or input.b)") == "true");
+  CHECK(X(head + "p if not (input.a or input.b)", "x := data.t.p", {{"b", true}}) == "undefined");
+}
+
 TEST_CASE("Numbers beyond float64 parse and order above every finite number") {
   CHECK(X("package t\np := 1e1000 > 1e308") == "true");
   CHECK(X("package t\np := -1e1000 < -1e308") == "true");
