@@ -386,8 +386,7 @@ void Parser::HoistTemplateParams(Rule* rule) {
     e->loc = loc;
     e->lhs = GeneratedVar("param", loc);
     e->rhs = std::move(p);
-    p = GeneratedVar("param", loc);
-    p->name = e->lhs->name;
+    p = MakeVar(e->lhs->name, loc);
     rule->body.push_back(std::move(e));
   }
 }

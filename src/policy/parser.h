@@ -6,6 +6,16 @@
 // `p[x] { ... }` (a partial set), `default p = false`. A v0 module that
 // imports rego.v1 is parsed as v1.
 //
+// Newer syntax, desugared into terms the evaluator already runs:
+//   - template strings $"..{expr}.." and $`..{expr}..` become calls of the
+//     builtin internal.template_string (policy/builtins_template.cc);
+//   - `not { ... }` blocks (import rego.v2 or future.keywords.not) and the
+//     `and` / `or` keywords (import future.keywords.and / .or) become tests
+//     that a comprehension has a solution;
+//   - METADATA comment blocks are attached to the package or rule after them
+//     (policy/metadata.h).
+// Calls, function heads, arrays, sets and objects accept a trailing comma.
+//
 //   StatusOr<std::unique_ptr<Module>> m = ParseModule(text, "policy.rego", {});
 //
 // Errors are InvalidArgument "<file>:<line>:<col>: rego_parse_error: <what>".
