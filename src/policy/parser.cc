@@ -957,7 +957,7 @@ TermPtr Parser::GeneratedVar(std::string_view what, Location loc) {
 // One expression of a template string, as the builtin
 // internal.template_string takes it: a set of the expression's values, empty
 // when it is undefined. A literal is its own singleton set; anything else is
-// collected by `{v | v = expr}`, `with` modifiers and all, so the template
+// collected by `{v | expr = v}`, `with` modifiers and all, so the template
 // stays defined when the expression is not.
 TermPtr Parser::TemplatePart(TermPtr value, std::vector<With> withs, Location loc) {
   if (value->kind == TermKind::kScalar && withs.empty()) {
@@ -970,8 +970,10 @@ TermPtr Parser::TemplatePart(TermPtr value, std::vector<With> withs, Location lo
   auto e = std::make_unique<Expr>();
   e->kind = ExprKind::kUnify;
   e->loc = loc;
-  e->lhs = MakeVar(compr->head->name, loc);
-  e->rhs = std::move(value);
+  // The expression on the left: an unbound variable in it is the one an
+  // unsafe-variable error names.
+  e->lhs = std::move(value);
+  e->rhs = MakeVar(compr->head->name, loc);
   e->withs = std::move(withs);
   compr->body = std::make_unique<Body>();
   compr->body->push_back(std::move(e));
