@@ -120,8 +120,8 @@ class Parser {
   };
   std::unique_ptr<Expr> ParseLogical();
   bool ParseDisjunction(std::vector<Operand>* operands);
-  bool ParseConjunction(Operand* out);
-  bool ParseLogicalOperand(Operand* out);
+  bool ParseConjunction(Operand* out, bool after_or);
+  bool ParseLogicalOperand(Operand* out, bool after_keyword);
   std::unique_ptr<Expr> DisjunctionExpr(std::vector<Operand> operands, Location loc);
   std::unique_ptr<Expr> OperandExpr(Operand operand, Location loc);
   bool ParseWiths(Expr* e);
@@ -496,20 +496,20 @@ std::unique_ptr<Expr> Parser::ParseLogical() {
 
 bool Parser::ParseDisjunction(std::vector<Operand>* operands) {
   Operand first;
-  if (!ParseConjunction(&first)) return false;
+  if (!ParseConjunction(&first, false)) return false;
   operands->push_back(std::move(first));
   while (or_keyword_ && AtIdent("or")) {
     Next();
     Operand next;
-    if (!ParseConjunction(&next)) return false;
+    if (!ParseConjunction(&next, true)) return false;
     operands->push_back(std::move(next));
   }
   return true;
 }
 
-bool Parser::ParseConjunction(Operand* out) {
+bool Parser::ParseConjunction(Operand* out, bool after_or) {
   Operand first;
-  if (!ParseLogicalOperand(&first)) return false;
+  if (!ParseLogicalOperand(&first, after_or)) return false;
   if (!(and_keyword_ && AtIdent("and"))) {
     *out = std::move(first);
     return true;
@@ -520,22 +520,24 @@ bool Parser::ParseConjunction(Operand* out) {
   while (and_keyword_ && AtIdent("and")) {
     Next();
     Operand next;
-    if (!ParseLogicalOperand(&next)) return false;
+    if (!ParseLogicalOperand(&next, true)) return false;
     body->push_back(OperandExpr(std::move(next), loc));
   }
   out->body = std::move(body);
   return true;
 }
 
-bool Parser::ParseLogicalOperand(Operand* out) {
+bool Parser::ParseLogicalOperand(Operand* out, bool after_keyword) {
   DepthGuard guard(&depth_);
   if (depth_ > kMaxDepth) return Fail(Peek().loc, "nesting too deep"), false;
   size_t save = pos_;
   Location loc = Peek().loc;
   if (At(TokenKind::kLBrace)) {
-    // An explicit body, unless it is a set or object term.
+    // An explicit body when `and` / `or` is on either side of it; otherwise
+    // (or when it does not parse as a body) a set, object or comprehension.
     auto body = std::make_unique<Body>();
-    if (ParseBraceBody(body.get())) {
+    if (ParseBraceBody(body.get()) &&
+        (after_keyword || (and_keyword_ && AtIdent("and")) || (or_keyword_ && AtIdent("or")))) {
       out->body = std::move(body);
       return true;
     }

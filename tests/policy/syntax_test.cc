@@ -133,6 +133,9 @@ TEST_CASE("and / or keywords: control flow that binds nothing and never branches
 ])") == R"(["do","re","mi"])");
   // An explicit body may iterate and bind, locally.
   CHECK(X(head + "p if {\n  y := 3\n  { some x in [1, 2, 3]; x > y - 1 } or input.b\n}") == "true");
+  // A comprehension that starts an expression is still a term.
+  CHECK(X(head + "p if {\n  {x | some x in [1]} == {1} or false\n}") == "true");
+  CHECK(X("package t\nimport future.keywords\np if {\n  {x | some x in [1]} == {1}\n}") == "true");
   // A parenthesised term is still a term.
   CHECK(X(head + "p if (1 + 2) == 3 or false") == "true");
   // not binds tighter than and.
