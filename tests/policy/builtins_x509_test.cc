@@ -26,7 +26,7 @@ std::string Eval(const std::string& expr, const nlohmann::json& input = nullptr,
 
 std::string Run(const std::string& command) {
   auto r = testing::RunCommand(command);
-  REQUIRE_MESSAGE(r.exit_code == 0, command + ": " + r.output);
+  REQUIRE_MESSAGE(r.exit_code == 0, (command + ": " + r.output));
   return r.output;
 }
 
