@@ -679,7 +679,15 @@ std::vector<Builtin>* BuildTable() {
   RegisterJwtBuiltins(table);
   RegisterNetBuiltins(table);
   RegisterWalkBuiltins(table);
+  RegisterRegexBuiltins(table);
+  RegisterGlobBuiltins(table);
+  RegisterUnitsBuiltins(table);
+  RegisterBitsBuiltins(table);
+  RegisterUrlBuiltins(table);
+  RegisterNumbersBuiltins(table);
+  RegisterUuidBuiltins(table);
   RegisterTemplateBuiltins(table);
+  RegisterRenderTemplateBuiltins(table);
   std::sort(table->begin(), table->end(),
             [](const Builtin& x, const Builtin& y) { return x.name < y.name; });
   return table;

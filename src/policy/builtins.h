@@ -95,7 +95,15 @@ void RegisterX509Builtins(std::vector<Builtin>* table);
 void RegisterJwtBuiltins(std::vector<Builtin>* table);
 void RegisterNetBuiltins(std::vector<Builtin>* table);
 void RegisterWalkBuiltins(std::vector<Builtin>* table);
+void RegisterRegexBuiltins(std::vector<Builtin>* table);
+void RegisterGlobBuiltins(std::vector<Builtin>* table);
+void RegisterUnitsBuiltins(std::vector<Builtin>* table);
+void RegisterBitsBuiltins(std::vector<Builtin>* table);
+void RegisterUrlBuiltins(std::vector<Builtin>* table);
+void RegisterNumbersBuiltins(std::vector<Builtin>* table);
+void RegisterUuidBuiltins(std::vector<Builtin>* table);
 void RegisterTemplateBuiltins(std::vector<Builtin>* table);
+void RegisterRenderTemplateBuiltins(std::vector<Builtin>* table);
 
 // Helpers shared by builtin families.
 // Number of Unicode code points in UTF-8 `s`.

@@ -1,13 +1,7 @@
-// String builtins, sprintf (Go verbs), regex.match (RE2) and semver.
-#include <re2/re2.h>
-
+// String builtins, sprintf (Go verbs) and semver.
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cmath>
-#include <memory>
-#include <mutex>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -232,6 +226,61 @@ Status Replace(Ctx& ctx, Operands a, Value* out) {
   return Status::Ok();
 }
 
+// strings.replace_n: Go's strings.NewReplacer over the pattern object's
+// pairs in key order. At each position the first key (in that order) that
+// matches is replaced and scanning resumes after it; replaced text is never
+// rescanned. An empty key matches everywhere, but not twice in a row at the
+// same position, so it inserts its value between bytes.
+Status ReplaceNBuiltin(Ctx& ctx, Operands a, Value* out) {
+  constexpr std::string_view kFn = "strings.replace_n";
+  if (!a[0].is_object()) return OperandTypeError(kFn, 1, "object", a[0]);
+  GOV_REQUIRE_STRING(kFn, 2, a[1]);
+  std::vector<std::pair<std::string_view, std::string_view>> pairs;
+  for (const auto& [k, v] : a[0].entries()) {
+    if (!k.is_string()) return TypeError(kFn, "operand 1 non-string key found in pattern object");
+    if (!v.is_string()) return TypeError(kFn, "operand 1 non-string value found in pattern object");
+    pairs.emplace_back(k.str(), v.str());
+  }
+  const std::string& s = a[1].str();
+  std::string result;
+  size_t last = 0;
+  bool prev_empty = false;
+  for (size_t i = 0; i <= s.size();) {
+    const std::pair<std::string_view, std::string_view>* hit = nullptr;
+    for (const auto& p : pairs) {
+      if (p.first.empty() && prev_empty) continue;
+      if (std::string_view(s).substr(i).starts_with(p.first)) {
+        hit = &p;
+        break;
+      }
+    }
+    prev_empty = hit != nullptr && hit->first.empty();
+    if (hit == nullptr) {
+      ++i;
+      continue;
+    }
+    result.append(s, last, i - last);
+    result.append(hit->second);
+    if (result.size() > ctx.max_string_bytes) {
+      return ctx.Exhausted(kFn, fmt::format("a string of more than {} bytes", ctx.max_string_bytes));
+    }
+    i += hit->first.size();
+    last = i;
+  }
+  if (last < s.size()) result.append(s, last, std::string::npos);
+  *out = Value::String(std::move(result));
+  return Status::Ok();
+}
+
+// strings.reverse: the code points in reverse order.
+Status StringsReverse(Ctx&, Operands a, Value* out) {
+  GOV_REQUIRE_STRING("strings.reverse", 1, a[0]);
+  std::vector<uint32_t> cps = Utf8Decode(a[0].str());
+  std::reverse(cps.begin(), cps.end());
+  *out = Value::String(Utf8Encode(cps, 0, cps.size()));
+  return Status::Ok();
+}
+
 // Go's strings.SplitN.
 ValueVector SplitN(const std::string& s, const std::string& sep, int64_t n) {
   ValueVector parts;
@@ -404,36 +453,6 @@ Status AnySuffixMatch(Ctx&, Operands a, Value* out) {
   }
   *out = Value::False();
   return Status::Ok();
-}
-
-Status UnitsParseBytes(Ctx&, Operands a, Value* out) {
-  GOV_REQUIRE_STRING("units.parse_bytes", 1, a[0]);
-  std::string s;
-  for (char c : a[0].str()) {
-    if (c != ' ' && c != '"') s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  size_t i = 0;
-  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
-  if (i == 0) return BuiltinError("units.parse_bytes", "no byte amount provided");
-  double num = std::strtod(s.substr(0, i).c_str(), nullptr);
-  std::string unit = s.substr(i);
-  static const std::pair<const char*, double> kUnits[] = {
-      {"", 1},         {"b", 1},          {"k", 1e3},  {"kb", 1e3},  {"ki", 1024.0},
-      {"kib", 1024.0}, {"m", 1e6},        {"mb", 1e6}, {"mi", 1048576.0},
-      {"mib", 1048576.0}, {"g", 1e9},     {"gb", 1e9}, {"gi", 1073741824.0},
-      {"gib", 1073741824.0}, {"t", 1e12}, {"tb", 1e12}, {"ti", 1099511627776.0},
-      {"tib", 1099511627776.0}, {"p", 1e15}, {"pb", 1e15}, {"pi", 1125899906842624.0},
-      {"pib", 1125899906842624.0}, {"e", 1e18}, {"eb", 1e18}, {"ei", 1152921504606846976.0},
-      {"eib", 1152921504606846976.0}};
-  for (const auto& [name, mult] : kUnits) {
-    if (unit == name) {
-      double v = num * mult;
-      if (v >= 9.2233720368547758e18) return BuiltinError("units.parse_bytes", "value too large");
-      *out = Value::Int(static_cast<int64_t>(v));
-      return Status::Ok();
-    }
-  }
-  return BuiltinError("units.parse_bytes", "byte unit " + QuoteString(unit) + " not recognized");
 }
 
 Status FormatInt(Ctx&, Operands a, Value* out) {
@@ -654,118 +673,6 @@ Status Sprintf(Ctx& ctx, Operands a, Value* out) {
   return Status::Ok();
 }
 
-// ---------------------------------------------------------------- regex
-
-// Compiled patterns are shared by every evaluation; policies use few. Each
-// thread also keeps the last few it used, so the usual call costs a string
-// comparison rather than a lock, a hash and a reference count (a third of a
-// regex.find_n call on a short string). The pointer stays valid until the
-// thread has compiled kRecent other patterns, which is longer than a call.
-const RE2* CompileRegex(const std::string& pattern, std::string* error) {
-  constexpr size_t kRecent = 8;
-  struct Recent {
-    std::string pattern;
-    std::shared_ptr<const RE2> re;
-  };
-  thread_local std::array<Recent, kRecent> recent;
-  thread_local size_t next = 0;
-  for (const Recent& r : recent) {
-    if (r.re != nullptr && r.pattern == pattern) return r.re.get();
-  }
-  static std::mutex mu;
-  static std::unordered_map<std::string, std::shared_ptr<const RE2>>* cache =
-      new std::unordered_map<std::string, std::shared_ptr<const RE2>>();
-  std::shared_ptr<const RE2> re;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = cache->find(pattern);
-    if (it != cache->end()) {
-      re = it->second;
-    } else {
-      RE2::Options opts;
-      opts.set_log_errors(false);
-      re = std::make_shared<const RE2>(pattern, opts);
-      if (!re->ok()) {
-        *error = re->error();
-        return nullptr;
-      }
-      if (cache->size() > 1000) cache->clear();
-      (*cache)[pattern] = re;
-    }
-  }
-  recent[next] = {pattern, re};
-  next = (next + 1) % kRecent;
-  return re.get();
-}
-
-Status RegexMatch(Ctx&, Operands a, Value* out) {
-  GOV_REQUIRE_STRING("regex.match", 1, a[0]);
-  GOV_REQUIRE_STRING("regex.match", 2, a[1]);
-  std::string error;
-  const RE2* re = CompileRegex(a[0].str(), &error);
-  if (re == nullptr) return BuiltinError("regex.match", "error parsing regexp: " + error);
-  *out = Value::Bool(RE2::PartialMatch(a[1].str(), *re));
-  return Status::Ok();
-}
-
-Status RegexFindN(Ctx&, Operands a, Value* out) {
-  GOV_REQUIRE_STRING("regex.find_n", 1, a[0]);
-  GOV_REQUIRE_STRING("regex.find_n", 2, a[1]);
-  int64_t n;
-  if (!a[2].ToInt(&n)) return OperandTypeError("regex.find_n", 3, "integer", a[2]);
-  std::string error;
-  const RE2* re = CompileRegex(a[0].str(), &error);
-  if (re == nullptr) return BuiltinError("regex.find_n", "error parsing regexp: " + error);
-  ValueVector found;
-  re2::StringPiece input(a[1].str());
-  re2::StringPiece match;
-  size_t pos = 0;
-  while ((n < 0 || static_cast<int64_t>(found.size()) < n) && pos <= input.size() &&
-         re->Match(input, pos, input.size(), RE2::UNANCHORED, &match, 1)) {
-    found.push_back(Value::String(std::string(match)));
-    size_t end = static_cast<size_t>(match.data() - input.data()) + match.size();
-    pos = match.empty() ? end + 1 : end;
-  }
-  *out = Value::Array(std::move(found));
-  return Status::Ok();
-}
-
-Status RegexSplit(Ctx&, Operands a, Value* out) {
-  GOV_REQUIRE_STRING("regex.split", 1, a[0]);
-  GOV_REQUIRE_STRING("regex.split", 2, a[1]);
-  std::string error;
-  const RE2* re = CompileRegex(a[0].str(), &error);
-  if (re == nullptr) return BuiltinError("regex.split", "error parsing regexp: " + error);
-  ValueVector parts;
-  re2::StringPiece input(a[1].str());
-  re2::StringPiece match;
-  size_t pos = 0, last = 0;
-  while (pos <= input.size() && re->Match(input, pos, input.size(), RE2::UNANCHORED, &match, 1)) {
-    size_t start = static_cast<size_t>(match.data() - input.data());
-    size_t end = start + match.size();
-    if (match.empty()) {
-      pos = end + 1;
-      continue;
-    }
-    parts.push_back(Value::String(a[1].str().substr(last, start - last)));
-    last = end;
-    pos = end;
-  }
-  parts.push_back(Value::String(a[1].str().substr(last)));
-  *out = Value::Array(std::move(parts));
-  return Status::Ok();
-}
-
-Status RegexIsValid(Ctx&, Operands a, Value* out) {
-  if (!a[0].is_string()) {
-    *out = Value::False();
-    return Status::Ok();
-  }
-  std::string error;
-  *out = Value::Bool(CompileRegex(a[0].str(), &error) != nullptr);
-  return Status::Ok();
-}
-
 // ---------------------------------------------------------------- semver
 
 struct SemVer {
@@ -895,6 +802,8 @@ void RegisterStringBuiltins(std::vector<Builtin>* t) {
                           {"trim_prefix", 2, TrimPrefix},
                           {"trim_suffix", 2, TrimSuffix},
                           {"replace", 3, Replace},
+                          {"strings.replace_n", 2, ReplaceNBuiltin},
+                          {"strings.reverse", 1, StringsReverse},
                           {"split", 2, Split},
                           {"strings.split_n", 3, SplitNBuiltin},
                           {"substring", 3, Substring},
@@ -904,12 +813,7 @@ void RegisterStringBuiltins(std::vector<Builtin>* t) {
                           {"strings.any_prefix_match", 2, AnyPrefixMatch},
                           {"strings.any_suffix_match", 2, AnySuffixMatch},
                           {"format_int", 2, FormatInt},
-                          {"units.parse_bytes", 1, UnitsParseBytes},
                           {"sprintf", 2, Sprintf},
-                          {"regex.match", 2, RegexMatch},
-                          {"regex.is_valid", 1, RegexIsValid},
-                          {"regex.find_n", 3, RegexFindN},
-                          {"regex.split", 2, RegexSplit},
                           {"semver.is_valid", 1, SemverIsValid},
                           {"semver.compare", 2, SemverCompare},
                       });

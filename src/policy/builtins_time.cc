@@ -1,6 +1,9 @@
 // Time builtins. Times are int64 nanoseconds since the Unix epoch, UTC. Named
 // time zones other than UTC are not supported and say so.
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -343,6 +346,329 @@ Status Diff(Ctx&, Operands a, Value* out) {
   return Status::Ok();
 }
 
+// ---------------------------------------------------------------- Go layouts
+
+// The elements of a Go time layout ("2006-01-02T15:04:05Z07:00") that
+// time.parse_ns understands, in the order Go's nextStdChunk looks for them.
+enum class LayoutElem {
+  kNone, kLongMonth, kMonth, kNumMonth, kZeroMonth, kLongWeekDay, kWeekDay, kDay, kUnderDay,
+  kZeroDay, kHour, kHour12, kZeroHour12, kMinute, kZeroMinute, kSecond, kZeroSecond, kLongYear,
+  kYear, kPM, kpm, kTZ, kISO8601TZ, kISO8601ColonTZ, kISO8601ShortTZ, kNumTZ, kNumColonTZ,
+  kNumShortTZ, kFracSecond0, kFracSecond9
+};
+
+struct Chunk {
+  std::string_view prefix;  // literal text before the element
+  LayoutElem elem = LayoutElem::kNone;
+  std::string_view text;    // the element as written in the layout
+  int digits = 0;           // kFracSecond*: the number of digits written
+};
+
+// Splits layout at its first element.
+Chunk NextChunk(std::string_view layout, std::string_view* rest) {
+  struct Pattern {
+    std::string_view text;
+    LayoutElem elem;
+  };
+  static const Pattern kPatterns[] = {
+      {"January", LayoutElem::kLongMonth}, {"Jan", LayoutElem::kMonth},
+      {"Monday", LayoutElem::kLongWeekDay}, {"Mon", LayoutElem::kWeekDay},
+      {"MST", LayoutElem::kTZ}, {"01", LayoutElem::kZeroMonth}, {"02", LayoutElem::kZeroDay},
+      {"03", LayoutElem::kZeroHour12}, {"04", LayoutElem::kZeroMinute},
+      {"05", LayoutElem::kZeroSecond}, {"06", LayoutElem::kYear}, {"15", LayoutElem::kHour},
+      {"2006", LayoutElem::kLongYear}, {"1", LayoutElem::kNumMonth}, {"2", LayoutElem::kDay},
+      {"_2", LayoutElem::kUnderDay}, {"3", LayoutElem::kHour12}, {"4", LayoutElem::kMinute},
+      {"5", LayoutElem::kSecond}, {"PM", LayoutElem::kPM}, {"pm", LayoutElem::kpm},
+      {"Z07:00", LayoutElem::kISO8601ColonTZ}, {"Z0700", LayoutElem::kISO8601TZ},
+      {"Z07", LayoutElem::kISO8601ShortTZ}, {"-07:00", LayoutElem::kNumColonTZ},
+      {"-0700", LayoutElem::kNumTZ}, {"-07", LayoutElem::kNumShortTZ},
+  };
+  for (size_t i = 0; i < layout.size(); ++i) {
+    std::string_view at = layout.substr(i);
+    // Fractional seconds: '.' or ',' then a run of 0s or 9s not followed by a digit.
+    if ((at[0] == '.' || at[0] == ',') && at.size() > 1 && (at[1] == '0' || at[1] == '9')) {
+      size_t j = 1;
+      while (j < at.size() && at[j] == at[1]) ++j;
+      if (j == at.size() || at[j] < '0' || at[j] > '9') {
+        *rest = at.substr(j);
+        return {layout.substr(0, i), at[1] == '0' ? LayoutElem::kFracSecond0 : LayoutElem::kFracSecond9,
+                at.substr(0, j), static_cast<int>(j - 1)};
+      }
+    }
+    for (const Pattern& p : kPatterns) {
+      if (!at.starts_with(p.text)) continue;
+      // "Jan"/"Mon" only when not followed by a lower-case letter (Go's rule).
+      if ((p.elem == LayoutElem::kMonth || p.elem == LayoutElem::kWeekDay) && at.size() > 3 &&
+          at[3] >= 'a' && at[3] <= 'z') {
+        continue;
+      }
+      *rest = at.substr(p.text.size());
+      return {layout.substr(0, i), p.elem, p.text, 0};
+    }
+  }
+  *rest = {};
+  return {layout, LayoutElem::kNone, {}, 0};
+}
+
+// Reads 1-2 digits (exactly 2 when `fixed`).
+bool GetNum(std::string_view* v, bool fixed, int64_t* out) {
+  if (v->empty() || (*v)[0] < '0' || (*v)[0] > '9') return false;
+  if (v->size() < 2 || (*v)[1] < '0' || (*v)[1] > '9') {
+    if (fixed) return false;
+    *out = (*v)[0] - '0';
+    v->remove_prefix(1);
+    return true;
+  }
+  *out = ((*v)[0] - '0') * 10 + ((*v)[1] - '0');
+  v->remove_prefix(2);
+  return true;
+}
+
+// Go's time.Parse for a layout; the result is UTC nanoseconds.
+Status ParseGoTime(std::string_view fn, std::string_view layout, std::string_view value,
+                   int64_t* out) {
+  static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                  "July",    "August",   "September", "October", "November", "December"};
+  static const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                "Thursday", "Friday", "Saturday"};
+  const std::string whole_value(value), whole_layout(layout);
+  auto cannot = [&](std::string_view v, std::string_view elem) {
+    return BuiltinError(fn, fmt::format("parsing time {} as {}: cannot parse {} as {}",
+                                        QuoteString(whole_value), QuoteString(whole_layout),
+                                        QuoteString(v), QuoteString(elem)));
+  };
+  auto range_error = [&](std::string_view what) {
+    return BuiltinError(fn, fmt::format("parsing time {}: {} out of range", QuoteString(whole_value),
+                                        what));
+  };
+  // Case-insensitive match of one of `names` (whole, or its first three letters).
+  auto lookup = [](std::string_view* v, const char* const* names, size_t n, bool abbrev,
+                   int64_t* idx) {
+    for (size_t i = 0; i < n; ++i) {
+      std::string_view name = names[i];
+      if (abbrev) name = name.substr(0, 3);
+      if (v->size() < name.size()) continue;
+      bool eq = true;
+      for (size_t k = 0; k < name.size() && eq; ++k) {
+        eq = std::tolower(static_cast<unsigned char>((*v)[k])) ==
+             std::tolower(static_cast<unsigned char>(name[k]));
+      }
+      if (eq) {
+        *idx = static_cast<int64_t>(i);
+        v->remove_prefix(name.size());
+        return true;
+      }
+    }
+    return false;
+  };
+  int64_t year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, nanos = 0;
+  int64_t offset = 0;
+  bool pm = false, am = false;
+  while (true) {
+    std::string_view rest;
+    Chunk c = NextChunk(layout, &rest);
+    // The literal text must match, any run of spaces matching any other.
+    std::string_view prefix = c.prefix;
+    while (!prefix.empty()) {
+      if (prefix[0] == ' ') {
+        if (value.empty() || value[0] != ' ') return cannot(value, c.prefix);
+        while (!prefix.empty() && prefix[0] == ' ') prefix.remove_prefix(1);
+        while (!value.empty() && value[0] == ' ') value.remove_prefix(1);
+        continue;
+      }
+      if (value.empty() || value[0] != prefix[0]) return cannot(value, c.prefix);
+      prefix.remove_prefix(1);
+      value.remove_prefix(1);
+    }
+    if (c.elem == LayoutElem::kNone) {
+      if (!value.empty()) {
+        return BuiltinError(fn, fmt::format("parsing time {}: extra text: {}",
+                                            QuoteString(whole_value), QuoteString(value)));
+      }
+      break;
+    }
+    layout = rest;
+    std::string_view before = value;
+    bool ok = true;
+    int64_t n = 0;
+    switch (c.elem) {
+      case LayoutElem::kLongYear:
+        ok = value.size() >= 4 && std::all_of(value.begin(), value.begin() + 4, [](char ch) {
+               return ch >= '0' && ch <= '9';
+             });
+        if (ok) {
+          year = std::stoll(std::string(value.substr(0, 4)));
+          value.remove_prefix(4);
+        }
+        break;
+      case LayoutElem::kYear:
+        ok = GetNum(&value, true, &n);
+        year = n >= 69 ? 1900 + n : 2000 + n;
+        break;
+      case LayoutElem::kLongMonth:
+      case LayoutElem::kMonth:
+        ok = lookup(&value, kMonths, 12, c.elem == LayoutElem::kMonth, &n);
+        month = n + 1;
+        break;
+      case LayoutElem::kNumMonth:
+      case LayoutElem::kZeroMonth:
+        ok = GetNum(&value, c.elem == LayoutElem::kZeroMonth, &month);
+        if (ok && (month < 1 || month > 12)) return range_error("month");
+        break;
+      case LayoutElem::kLongWeekDay:
+      case LayoutElem::kWeekDay:
+        ok = lookup(&value, kDays, 7, c.elem == LayoutElem::kWeekDay, &n);
+        break;
+      case LayoutElem::kUnderDay:
+      case LayoutElem::kDay:
+      case LayoutElem::kZeroDay:
+        if (c.elem == LayoutElem::kUnderDay && !value.empty() && value[0] == ' ') value.remove_prefix(1);
+        ok = GetNum(&value, c.elem == LayoutElem::kZeroDay, &day);
+        break;
+      case LayoutElem::kHour:
+        ok = GetNum(&value, false, &hour);
+        if (ok && hour > 23) return range_error("hour");
+        break;
+      case LayoutElem::kHour12:
+      case LayoutElem::kZeroHour12:
+        ok = GetNum(&value, c.elem == LayoutElem::kZeroHour12, &hour);
+        if (ok && hour > 12) return range_error("hour");
+        break;
+      case LayoutElem::kMinute:
+      case LayoutElem::kZeroMinute:
+        ok = GetNum(&value, c.elem == LayoutElem::kZeroMinute, &minute);
+        if (ok && minute > 59) return range_error("minute");
+        break;
+      case LayoutElem::kSecond:
+      case LayoutElem::kZeroSecond: {
+        ok = GetNum(&value, c.elem == LayoutElem::kZeroSecond, &second);
+        if (ok && second > 59) return range_error("second");
+        // Go reads fractional seconds after the seconds even when the layout
+        // has none, unless the layout's next element is the fraction.
+        std::string_view peek;
+        Chunk next = NextChunk(layout, &peek);
+        bool layout_has_fraction = next.prefix.empty() && (next.elem == LayoutElem::kFracSecond0 ||
+                                                           next.elem == LayoutElem::kFracSecond9);
+        if (ok && !layout_has_fraction && value.size() > 1 && (value[0] == '.' || value[0] == ',') &&
+            value[1] >= '0' && value[1] <= '9') {
+          size_t k = 1;
+          int64_t scale = 100'000'000;
+          nanos = 0;
+          while (k < value.size() && value[k] >= '0' && value[k] <= '9') {
+            nanos += (value[k] - '0') * scale;
+            scale /= 10;
+            ++k;
+          }
+          value.remove_prefix(k);
+        }
+        break;
+      }
+      case LayoutElem::kFracSecond0:
+      case LayoutElem::kFracSecond9: {
+        if (c.elem == LayoutElem::kFracSecond9 && (value.empty() || (value[0] != '.' && value[0] != ','))) {
+          break;  // an optional fraction that is absent
+        }
+        if (value.empty() || (value[0] != '.' && value[0] != ',')) {
+          ok = false;
+          break;
+        }
+        size_t k = 1;
+        int64_t scale = 100'000'000;
+        nanos = 0;
+        while (k < value.size() && value[k] >= '0' && value[k] <= '9') {
+          nanos += (value[k] - '0') * scale;
+          scale /= 10;
+          ++k;
+        }
+        if (c.elem == LayoutElem::kFracSecond0 && static_cast<int>(k - 1) != c.digits) ok = false;
+        if (ok) value.remove_prefix(k);
+        break;
+      }
+      case LayoutElem::kPM:
+      case LayoutElem::kpm: {
+        std::string_view p = value.substr(0, 2);
+        std::string up(p);
+        for (char& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        bool exact_case = c.elem == LayoutElem::kPM ? (p == "AM" || p == "PM") : (p == "am" || p == "pm");
+        ok = p.size() == 2 && exact_case;
+        if (ok) {
+          pm = up == "PM";
+          am = up == "AM";
+          value.remove_prefix(2);
+        }
+        break;
+      }
+      case LayoutElem::kISO8601TZ:
+      case LayoutElem::kISO8601ColonTZ:
+      case LayoutElem::kISO8601ShortTZ:
+      case LayoutElem::kNumTZ:
+      case LayoutElem::kNumColonTZ:
+      case LayoutElem::kNumShortTZ: {
+        bool iso = c.elem == LayoutElem::kISO8601TZ || c.elem == LayoutElem::kISO8601ColonTZ ||
+                   c.elem == LayoutElem::kISO8601ShortTZ;
+        if (iso && !value.empty() && value[0] == 'Z') {
+          value.remove_prefix(1);
+          offset = 0;
+          break;
+        }
+        bool colon = c.elem == LayoutElem::kISO8601ColonTZ || c.elem == LayoutElem::kNumColonTZ;
+        bool short_tz = c.elem == LayoutElem::kISO8601ShortTZ || c.elem == LayoutElem::kNumShortTZ;
+        if (value.empty() || (value[0] != '+' && value[0] != '-')) {
+          ok = false;
+          break;
+        }
+        int sign = value[0] == '-' ? -1 : 1;
+        std::string_view v = value.substr(1);
+        int64_t hh = 0, mm = 0;
+        ok = GetNum(&v, true, &hh);
+        if (ok && !short_tz) {
+          if (colon) {
+            ok = !v.empty() && v[0] == ':';
+            if (ok) v.remove_prefix(1);
+          }
+          ok = ok && GetNum(&v, true, &mm);
+        }
+        if (ok) {
+          offset = sign * (hh * 3600 + mm * 60);
+          value = v;
+        }
+        break;
+      }
+      case LayoutElem::kTZ: {
+        // An abbreviation: UTC or GMT, or any other of 3-5 capitals, which Go
+        // takes as an unknown zone at offset zero.
+        size_t k = 0;
+        while (k < value.size() && value[k] >= 'A' && value[k] <= 'Z') ++k;
+        ok = k >= 3 && k <= 5;
+        if (ok) value.remove_prefix(k);
+        break;
+      }
+      case LayoutElem::kNone:
+        break;
+    }
+    if (!ok) return cannot(before, c.text);
+  }
+  if (pm && hour < 12) hour += 12;
+  if (am && hour == 12) hour = 0;
+  if (day < 1 || day > DaysIn(year, month)) return range_error("day");
+  int64_t ns;
+  if (!FromCivil(DaysFromCivil(year, month, day), hour * 3600 + minute * 60 + second - offset, nanos,
+                 &ns)) {
+    return BuiltinError(fn, "time outside of valid range");
+  }
+  *out = ns;
+  return Status::Ok();
+}
+
+Status ParseNs(Ctx&, Operands a, Value* out) {
+  if (!a[0].is_string()) return OperandTypeError("time.parse_ns", 1, "string", a[0]);
+  if (!a[1].is_string()) return OperandTypeError("time.parse_ns", 2, "string", a[1]);
+  int64_t ns = 0;
+  GOV_RETURN_IF_ERROR(ParseGoTime("time.parse_ns", a[0].str(), a[1].str(), &ns));
+  *out = Value::Int(ns);
+  return Status::Ok();
+}
+
 Status Format(Ctx&, Operands a, Value* out) {
   int64_t ns;
   std::string layout;
@@ -369,6 +695,7 @@ void RegisterTimeBuiltins(std::vector<Builtin>* t) {
   t->insert(t->end(), {
                           {"time.now_ns", 0, NowNs},
                           {"time.parse_rfc3339_ns", 1, ParseRfc3339Ns},
+                          {"time.parse_ns", 2, ParseNs},
                           {"time.parse_duration_ns", 1, ParseDurationNs},
                           {"time.add_date", 4, AddDate},
                           {"time.date", 1, Date},
