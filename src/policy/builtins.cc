@@ -525,149 +525,6 @@ Status ToNumber(Ctx&, Operands a, Value* out) {
   }
 }
 
-// ---------------------------------------------------------------- objects
-
-Status ObjectGet(Ctx&, Operands a, Value* out) {
-  if (!a[0].is_object()) return OperandTypeError("object.get", 1, "object", a[0]);
-  if (a[1].is_array()) {
-    const Value* cur = &a[0];
-    for (const Value& k : a[1].items()) {
-      const Value* next = nullptr;
-      if (cur->is_object()) {
-        next = cur->Find(k);
-      } else if (cur->is_array()) {
-        int64_t i;
-        if (k.ToInt(&i) && i >= 0 && static_cast<size_t>(i) < cur->items().size()) {
-          next = &cur->items()[static_cast<size_t>(i)];
-        }
-      } else if (cur->is_set() && cur->Contains(k)) {
-        next = &k;
-      }
-      if (next == nullptr) {
-        *out = a[2];
-        return Status::Ok();
-      }
-      cur = next;
-    }
-    *out = *cur;
-    return Status::Ok();
-  }
-  const Value* v = a[0].Find(a[1]);
-  *out = v != nullptr ? *v : a[2];
-  return Status::Ok();
-}
-
-Status ObjectKeys(Ctx&, Operands a, Value* out) {
-  if (!a[0].is_object()) return OperandTypeError("object.keys", 1, "object", a[0]);
-  ValueVector keys;
-  for (const auto& [k, v] : a[0].entries()) keys.push_back(k);
-  *out = Value::SortedSet(std::move(keys));
-  return Status::Ok();
-}
-
-Value MergeObjects(const Value& a, const Value& b) {
-  if (!a.is_object() || !b.is_object()) return b;
-  ObjectEntries entries = a.entries();
-  for (const auto& [k, v] : b.entries()) {
-    bool found = false;
-    for (auto& e : entries) {
-      if (e.first == k) {
-        e.second = MergeObjects(e.second, v);
-        found = true;
-        break;
-      }
-    }
-    if (!found) entries.emplace_back(k, v);
-  }
-  return Value::Object(std::move(entries));
-}
-
-Status ObjectUnion(Ctx&, Operands a, Value* out) {
-  if (!a[0].is_object()) return OperandTypeError("object.union", 1, "object", a[0]);
-  if (!a[1].is_object()) return OperandTypeError("object.union", 2, "object", a[1]);
-  *out = MergeObjects(a[0], a[1]);
-  return Status::Ok();
-}
-
-Status ObjectUnionN(Ctx&, Operands a, Value* out) {
-  if (!a[0].is_array()) return OperandTypeError("object.union_n", 1, "array", a[0]);
-  Value acc = Value::Object({});
-  for (const Value& v : a[0].items()) {
-    if (!v.is_object()) return OperandTypeError("object.union_n", 1, "array of objects", a[0]);
-    acc = MergeObjects(acc, v);
-  }
-  *out = acc;
-  return Status::Ok();
-}
-
-Status KeySet(std::string_view fn, const Value& keys, ValueVector* out) {
-  if (keys.is_array() || keys.is_set()) {
-    *out = keys.items();
-  } else if (keys.is_object()) {
-    for (const auto& [k, v] : keys.entries()) out->push_back(k);
-  } else {
-    return OperandTypeError(fn, 2, "one of {array, object, set}", keys);
-  }
-  std::sort(out->begin(), out->end());
-  return Status::Ok();
-}
-
-Status ObjectRemove(Ctx&, Operands a, Value* out) {
-  if (!a[0].is_object()) return OperandTypeError("object.remove", 1, "object", a[0]);
-  ValueVector keys;
-  GOV_RETURN_IF_ERROR(KeySet("object.remove", a[1], &keys));
-  ObjectEntries entries;
-  for (const auto& e : a[0].entries()) {
-    if (!std::binary_search(keys.begin(), keys.end(), e.first)) entries.push_back(e);
-  }
-  *out = Value::SortedObject(std::move(entries));
-  return Status::Ok();
-}
-
-Status ObjectFilter(Ctx&, Operands a, Value* out) {
-  if (!a[0].is_object()) return OperandTypeError("object.filter", 1, "object", a[0]);
-  ValueVector keys;
-  GOV_RETURN_IF_ERROR(KeySet("object.filter", a[1], &keys));
-  ObjectEntries entries;
-  for (const auto& e : a[0].entries()) {
-    if (std::binary_search(keys.begin(), keys.end(), e.first)) entries.push_back(e);
-  }
-  *out = Value::SortedObject(std::move(entries));
-  return Status::Ok();
-}
-
-// ---------------------------------------------------------------- arrays
-
-Status ArrayConcat(Ctx&, Operands a, Value* out) {
-  if (!a[0].is_array()) return OperandTypeError("array.concat", 1, "array", a[0]);
-  if (!a[1].is_array()) return OperandTypeError("array.concat", 2, "array", a[1]);
-  ValueVector items = a[0].items();
-  items.insert(items.end(), a[1].items().begin(), a[1].items().end());
-  *out = Value::Array(std::move(items));
-  return Status::Ok();
-}
-
-Status ArraySlice(Ctx&, Operands a, Value* out) {
-  if (!a[0].is_array()) return OperandTypeError("array.slice", 1, "array", a[0]);
-  int64_t start, stop;
-  if (!a[1].ToInt(&start)) return OperandTypeError("array.slice", 2, "integer", a[1]);
-  if (!a[2].ToInt(&stop)) return OperandTypeError("array.slice", 3, "integer", a[2]);
-  const ValueVector& items = a[0].items();
-  int64_t n = static_cast<int64_t>(items.size());
-  start = std::clamp<int64_t>(start, 0, n);
-  stop = std::clamp<int64_t>(stop, 0, n);
-  if (stop < start) stop = start;
-  *out = Value::Array(ValueVector(items.begin() + start, items.begin() + stop));
-  return Status::Ok();
-}
-
-Status ArrayReverse(Ctx&, Operands a, Value* out) {
-  if (!a[0].is_array()) return OperandTypeError("array.reverse", 1, "array", a[0]);
-  ValueVector items(a[0].items().rbegin(), a[0].items().rend());
-  *out = Value::Array(std::move(items));
-  return Status::Ok();
-}
-
 std::vector<Builtin>* BuildTable() {
   auto* table = new std::vector<Builtin>();
   RegisterCoreBuiltins(table);
@@ -688,6 +545,7 @@ std::vector<Builtin>* BuildTable() {
   RegisterUuidBuiltins(table);
   RegisterTemplateBuiltins(table);
   RegisterRenderTemplateBuiltins(table);
+  RegisterObjectBuiltins(table);
   std::sort(table->begin(), table->end(),
             [](const Builtin& x, const Builtin& y) { return x.name < y.name; });
   return table;
@@ -739,15 +597,6 @@ void RegisterCoreBuiltins(std::vector<Builtin>* t) {
                           {"is_null", 1, IsKind<Value::Kind::kNull>},
                           {"type_name", 1, TypeName},
                           {"to_number", 1, ToNumber},
-                          {"object.get", 3, ObjectGet},
-                          {"object.keys", 1, ObjectKeys},
-                          {"object.union", 2, ObjectUnion},
-                          {"object.union_n", 1, ObjectUnionN},
-                          {"object.remove", 2, ObjectRemove},
-                          {"object.filter", 2, ObjectFilter},
-                          {"array.concat", 2, ArrayConcat},
-                          {"array.slice", 3, ArraySlice},
-                          {"array.reverse", 1, ArrayReverse},
                       });
 }
 
