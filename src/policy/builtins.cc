@@ -546,6 +546,7 @@ std::vector<Builtin>* BuildTable() {
   RegisterTemplateBuiltins(table);
   RegisterRenderTemplateBuiltins(table);
   RegisterObjectBuiltins(table);
+  RegisterJsonBuiltins(table);
   std::sort(table->begin(), table->end(),
             [](const Builtin& x, const Builtin& y) { return x.name < y.name; });
   return table;
