@@ -547,6 +547,7 @@ std::vector<Builtin>* BuildTable() {
   RegisterRenderTemplateBuiltins(table);
   RegisterObjectBuiltins(table);
   RegisterJsonBuiltins(table);
+  RegisterYamlBuiltins(table);
   std::sort(table->begin(), table->end(),
             [](const Builtin& x, const Builtin& y) { return x.name < y.name; });
   return table;
