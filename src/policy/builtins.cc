@@ -548,6 +548,7 @@ std::vector<Builtin>* BuildTable() {
   RegisterObjectBuiltins(table);
   RegisterJsonBuiltins(table);
   RegisterYamlBuiltins(table);
+  RegisterGraphBuiltins(table);
   std::sort(table->begin(), table->end(),
             [](const Builtin& x, const Builtin& y) { return x.name < y.name; });
   return table;

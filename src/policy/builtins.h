@@ -107,6 +107,7 @@ void RegisterRenderTemplateBuiltins(std::vector<Builtin>* table);
 void RegisterObjectBuiltins(std::vector<Builtin>* table);
 void RegisterJsonBuiltins(std::vector<Builtin>* table);
 void RegisterYamlBuiltins(std::vector<Builtin>* table);
+void RegisterGraphBuiltins(std::vector<Builtin>* table);
 
 // Helpers shared by builtin families.
 // Number of Unicode code points in UTF-8 `s`.
