@@ -1,5 +1,5 @@
 // Object and array builtins: object.get/keys/union/union_n/remove/filter/
-// subset and array.concat/slice/reverse.
+// subset and array.concat/slice/reverse/flatten.
 #include <algorithm>
 
 #include "policy/builtins.h"
@@ -217,6 +217,25 @@ Status ArrayReverse(Ctx&, Operands a, Value* out) {
   return Status::Ok();
 }
 
+// One level only: array elements are spliced in, anything else (a set
+// included) is kept as one element.
+Status ArrayFlatten(Ctx& ctx, Operands a, Value* out) {
+  if (!a[0].is_array()) return OperandTypeError("array.flatten", 1, "array", a[0]);
+  ValueVector items;
+  for (const Value& v : a[0].items()) {
+    if (v.is_array()) {
+      items.insert(items.end(), v.items().begin(), v.items().end());
+    } else {
+      items.push_back(v);
+    }
+    if (items.size() > ctx.max_collection_elements) {
+      return ctx.Exhausted("array.flatten", "an array of too many elements");
+    }
+  }
+  *out = Value::Array(std::move(items));
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterObjectBuiltins(std::vector<Builtin>* t) {
@@ -231,6 +250,7 @@ void RegisterObjectBuiltins(std::vector<Builtin>* t) {
                           {"array.concat", 2, ArrayConcat},
                           {"array.slice", 3, ArraySlice},
                           {"array.reverse", 1, ArrayReverse},
+                          {"array.flatten", 1, ArrayFlatten},
                       });
 }
 

@@ -58,6 +58,13 @@ TEST_CASE("object.get and object.keys") {
         "error: b.rego:2: eval_type_error: object.keys: operand 1 must be object but got array");
 }
 
+TEST_CASE("array.flatten unpacks one level of arrays") {
+  CHECK(EvalTerm(R"(array.flatten([1, [2, [3]], {4}, [], "x"]))") == R"([1,2,[3],[4],"x"])");
+  CHECK(EvalTerm("array.flatten([])") == "[]");
+  CHECK(EvalTerm("array.flatten({1})", true) ==
+        "error: b.rego:2: eval_type_error: array.flatten: operand 1 must be array but got set");
+}
+
 TEST_CASE("array.concat, array.slice and array.reverse") {
   CHECK(EvalTerm("array.concat([1], [2, 3])") == "[1,2,3]");
   CHECK(EvalTerm("array.slice([1, 2, 3], -1, 2)") == "[1,2]");

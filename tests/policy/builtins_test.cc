@@ -67,6 +67,7 @@ const Case kCases[] = {
     {"array.concat", "array.concat([1], [2])", "[1,2]"},
     {"array.slice", "array.slice([1, 2, 3, 4], 1, 3)", "[2,3]"},
     {"array.reverse", "array.reverse([1, 2])", "[2,1]"},
+    {"array.flatten", "array.flatten([[1], 2])", "[1,2]"},
     {"object.subset", "object.subset({\"a\": 1, \"b\": 2}, {\"a\": 1})", "true"},
     {"json.filter", "json.filter({\"a\": {\"b\": 1, \"c\": 2}}, [\"a/b\"])",
      "{\"a\":{\"b\":1}}"},
