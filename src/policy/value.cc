@@ -230,15 +230,31 @@ namespace {
 
 int KindRank(Value::Kind k) { return static_cast<int>(k); }
 
+template <typename T>
+int Order(T x, T y) {
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+// Integer `i` against double `d` as the numbers they denote. Converting `i`
+// to double rounds above 2^53 (9007199254740993 would equal
+// 9007199254740992.0), so `d`'s integral part is compared as an integer and
+// its fraction breaks the tie.
+int CompareIntDouble(int64_t i, double d) {
+  constexpr double kTwo63 = 9223372036854775808.0;
+  if (std::isnan(d)) return 0;  // unordered, as the comparison of doubles has it
+  if (d >= kTwo63) return -1;
+  if (d < -kTwo63) return 1;
+  const double whole = std::trunc(d);
+  const int c = Order(i, static_cast<int64_t>(whole));
+  if (c != 0) return c;
+  return Order(0.0, d - whole);
+}
+
 int CompareNumbers(const Value& a, const Value& b) {
-  if (a.is_int() && b.is_int()) {
-    return a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
-  }
-  double x = a.as_double();
-  double y = b.as_double();
-  if (x < y) return -1;
-  if (x > y) return 1;
-  return 0;
+  if (a.is_int() && b.is_int()) return Order(a.as_int(), b.as_int());
+  if (a.is_int()) return CompareIntDouble(a.as_int(), b.as_double());
+  if (b.is_int()) return -CompareIntDouble(b.as_int(), a.as_double());
+  return Order(a.as_double(), b.as_double());
 }
 
 }  // namespace

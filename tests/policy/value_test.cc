@@ -24,6 +24,25 @@ TEST_CASE("Value: numbers compare numerically across int and double") {
   CHECK(Compare(Value::Double(2.5), Value::Int(2)) > 0);
 }
 
+TEST_CASE("Value: an integer and a decimal are ordered as the numbers they denote") {
+  // 2^53 + 1 has no double: converting it rounds to 2^53, which would make
+  // it equal to 9007199254740992.0 and break the order of a set holding both.
+  const int64_t above = (int64_t{1} << 53) + 1;
+  CHECK(Compare(Value::Int(above), Value::Double(9007199254740992.0)) > 0);
+  CHECK(Compare(Value::Double(9007199254740992.0), Value::Int(above)) < 0);
+  CHECK(Value::Int(above) != Value::Double(9007199254740992.0));
+  CHECK(Value::Int(int64_t{1} << 53) == Value::Double(9007199254740992.0));
+  CHECK(Value::Set({Value::Int(above), Value::Double(9007199254740992.0)}).size() == 2);
+  // Fractions and negatives: -3 < -2.5 < -2, 2 < 2.5 < 3.
+  CHECK(Value::Int(-3) < Value::Double(-2.5));
+  CHECK(Value::Double(-2.5) < Value::Int(-2));
+  CHECK(Value::Double(2.5) < Value::Int(3));
+  // Beyond int64 either way.
+  CHECK(Value::Int(INT64_MAX) < Value::Double(1e19));
+  CHECK(Compare(Value::Int(INT64_MIN), Value::Double(-1e19)) > 0);
+  CHECK(Value::Int(INT64_MIN) == Value::Double(-9223372036854775808.0));
+}
+
 TEST_CASE("Value: sets are sorted and deduplicated") {
   Value s = Value::Set({Value::Int(3), Value::Int(1), Value::Int(3), Value::String("a")});
   REQUIRE(s.size() == 3);
