@@ -1045,10 +1045,15 @@ bool Evaluator::EvalRuleChain(const Rule& rule, Slots f, bool* produced, Value* 
     }
     if (*result != v) {
       return FailAt(rule.file, rule.loc, "eval_conflict_error",
+                    // The rule named, then the language rule it broke, in
+                    // OPA's words for topdown.
                     function ? fmt::format("function {} produced conflicting values for the same "
-                                           "inputs",
+                                           "inputs (functions must not produce multiple outputs "
+                                           "for same inputs)",
                                            node->path_text)
-                             : fmt::format("rule {} produced conflicting values", node->path_text));
+                             : fmt::format("rule {} produced conflicting values (complete rules "
+                                           "must not produce multiple outputs)",
+                                           node->path_text));
     }
     return true;
   };

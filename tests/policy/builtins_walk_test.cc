@@ -66,7 +66,7 @@ TEST_CASE("walk: a function whose value is a walk is a conflict, not many values
   REQUIRE_FALSE(rows.ok());
   CHECK(rows.status().message() ==
         "m.rego:2: eval_conflict_error: function data.t.f produced conflicting values for the "
-        "same inputs");
+        "same inputs (functions must not produce multiple outputs for same inputs)");
 }
 
 TEST_CASE("walk: with replaces it by a value like any builtin") {

@@ -52,10 +52,11 @@ TEST_CASE("Evaluator: complete, partial set and partial object rules") {
 
 TEST_CASE("Evaluator: conflicts are eval_conflict_error") {
   CHECK(Error("package t\np := 1\np := 2") ==
-        "m.rego:3: eval_conflict_error: rule data.t.p produced conflicting values");
+        "m.rego:3: eval_conflict_error: rule data.t.p produced conflicting values "
+        "(complete rules must not produce multiple outputs)");
   CHECK(Error("package t\nf(x) := 1\nf(x) := 2\np := f(0)") ==
         "m.rego:3: eval_conflict_error: function data.t.f produced conflicting values for the "
-        "same inputs");
+        "same inputs (functions must not produce multiple outputs for same inputs)");
   CHECK(Error("package t\np[k] := v if { some v in [1, 2]; k := \"a\" }") ==
         "m.rego:2: eval_conflict_error: object keys must be unique");
 }

@@ -120,7 +120,7 @@ w := upper(spec.n)
   REQUIRE_FALSE(rows.ok());
   CHECK(rows.status().message() ==
         "m.rego:6: eval_conflict_error: function data.t.bad produced conflicting values for the "
-        "same inputs");
+        "same inputs (functions must not produce multiple outputs for same inputs)");
   CHECK(value("data.t.w") == "undefined");
   rows = query("x := data.t.w", true);
   REQUIRE_FALSE(rows.ok());
