@@ -611,6 +611,21 @@ const Builtin* LookupBuiltin(std::string_view name) {
   return nullptr;
 }
 
+std::string_view UnsupportedBuiltinReason(std::string_view name) {
+  static constexpr std::pair<std::string_view, std::string_view> kUnsupported[] = {
+      {"http.send", "it reaches the network, and a governance decision must not depend on it"},
+      {"net.lookup_ip_addr", "it reaches the network (DNS)"},
+      {"opa.runtime", "it describes an OPA process, which mgov is not"},
+      {"providers.aws.sign_req", "it signs requests for the network"},
+      {"rand.intn", "it is not deterministic, and a decision must be reproducible"},
+      {"uuid.rfc4122", "it is not deterministic, and a decision must be reproducible"},
+  };
+  for (const auto& [n, why] : kUnsupported) {
+    if (n == name) return why;
+  }
+  return {};
+}
+
 std::vector<const Builtin*> AllBuiltins() {
   std::vector<const Builtin*> out;
   for (const Builtin& b : Table()) out.push_back(&b);

@@ -68,6 +68,11 @@ struct Builtin {
 // The builtin called `name` ("count", "time.now_ns"), or null.
 const Builtin* LookupBuiltin(std::string_view name);
 
+// Why OPA's builtin `name` is not available in mgov ("it reaches the
+// network", ...), or "" when it is not one of those. Such a call is a compile
+// error that says so, never an undefined result.
+std::string_view UnsupportedBuiltinReason(std::string_view name);
+
 // Every registered builtin, sorted by name.
 std::vector<const Builtin*> AllBuiltins();
 

@@ -243,6 +243,14 @@ Status Print(Ctx& ctx, Operands a, Value* out) {
   return Status::Ok();
 }
 
+// trace(note): true. OPA adds the note to an explanation (--explain=notes),
+// which mgov does not produce; a policy calling it still evaluates the same.
+Status Trace(Ctx&, Operands a, Value* out) {
+  if (!a[0].is_string()) return OperandTypeError("trace", 1, "string", a[0]);
+  *out = Value::True();
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterEncodingBuiltins(std::vector<Builtin>* t) {
@@ -259,6 +267,7 @@ void RegisterEncodingBuiltins(std::vector<Builtin>* t) {
                           {"hex.encode", 1, HexEnc},
                           {"hex.decode", 1, HexDec},
                           {"print", -1, Print},
+                          {"trace", 1, Trace},
                       });
 }
 

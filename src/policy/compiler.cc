@@ -386,6 +386,10 @@ Status RuleCompiler::CompileCall(Term* t, Scope* scope) {
                                           : (a->value.is_string() ? a->value.str() : "?");
       }
     }
+    if (std::string_view why = UnsupportedBuiltinReason(name); !why.empty()) {
+      return CompileError(file_, t->loc, "rego_type_error",
+                          fmt::format("builtin {} is not supported by mgov: {}", name, why));
+    }
     return CompileError(file_, t->loc, "rego_type_error",
                         fmt::format("undefined function {}", name));
   }

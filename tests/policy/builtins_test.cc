@@ -216,6 +216,7 @@ const Case kCases[] = {
     {"base64.encode", "base64.encode(\"hi\")", "\"aGk=\""},
     {"base64.decode", "base64.decode(\"aGk=\")", "\"hi\""},
     {"print", "print(\"x\")", "true"},
+    {"trace", "trace(\"note\")", "true"},
 };
 
 std::string Eval(const std::string& expr, bool strict = false) {
@@ -245,6 +246,24 @@ TEST_CASE("Builtins: every registered builtin has a case") {
     CAPTURE(b->name);
     CHECK(covered.count(std::string(b->name)) == 1);
   }
+}
+
+TEST_CASE("Builtins: OPA's builtins that reach the network or are not deterministic are refused by name") {
+  for (const char* name : {"http.send", "net.lookup_ip_addr", "opa.runtime", "rand.intn",
+                           "providers.aws.sign_req", "uuid.rfc4122"}) {
+    CAPTURE(name);
+    CHECK(rego::LookupBuiltin(name) == nullptr);
+    auto b = CompilePolicyModules(
+        {{"u.rego", std::string("package u\np := ") + name + "({})\n"}}, nullptr);
+    REQUIRE_FALSE(b.ok());
+    CHECK(b.status().message().find(std::string("rego_type_error: builtin ") + name +
+                                    " is not supported by mgov: ") != std::string::npos);
+  }
+  auto b = CompilePolicyModules({{"u.rego", "package u\np := no.such.fn(1)\n"}}, nullptr);
+  REQUIRE_FALSE(b.ok());
+  CHECK(b.status().message().find("undefined function no.such.fn") != std::string::npos);
+  CHECK(Eval("trace(1)", true) ==
+        "error: b.rego:2: eval_type_error: trace: operand 1 must be string but got number");
 }
 
 TEST_CASE("Builtins: errors are undefined unless strict, with OPA's codes and messages") {
