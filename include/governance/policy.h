@@ -191,6 +191,16 @@ class PolicyBundle {
   StatusOr<std::vector<QueryBindings>> Query(std::string_view query,
                                              const QueryOptions& options) const;
 
+  // Every package of the bundle (dotted, without "data."), in the order of
+  // its files, each with its rules (the names directly in the package, sorted)
+  // and how many definitions each rule has, default included. conftest's
+  // check reads deny/violation/warn rules by name and counts definitions.
+  struct PackageRules {
+    std::string package;
+    std::vector<std::pair<std::string, size_t>> rules;
+  };
+  std::vector<PackageRules> Packages() const;
+
   struct Impl;
 
  private:
@@ -230,6 +240,17 @@ StatusOr<PolicyBundle> CompilePolicyModules(
 // them, with the same digest as LoadPolicyBundle of the installed directory.
 const std::vector<std::pair<std::string, std::string>>& DefaultPolicyBundleFiles();
 StatusOr<PolicyBundle> DefaultPolicyBundle();
+
+// Parses every module and compiles them together without evaluating, as
+// `opa check` does: one error per module that does not parse (each
+// "<file>:<line>:<col>: rego_parse_error: ..."), and, when all parse, the
+// compiler's errors: after an error the module it names is set aside and the
+// rest compiled again, so each file reports its first compile error. Errors
+// that only follow from a module set aside (an undefined function) are not
+// reported. Empty when everything compiles.
+std::vector<Status> CheckPolicyModules(
+    const std::vector<std::pair<std::string, std::string>>& modules,
+    const BundleOptions& options = {});
 
 // Runs every rule named test_* in the bundle, like `opa test`: a test passes
 // when its value is defined and not false. Results are sorted by package and

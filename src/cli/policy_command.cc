@@ -1,12 +1,18 @@
 // mgov policy eval | test: evaluate a manifest against a Rego bundle, or run
-// the bundle's own test_* rules like `opa test`.
+// the bundle's own test_* rules like `opa test`. `policy eval` with several
+// inputs, a directory, stdin or a conftest option checks them as `conftest
+// test` does (policy_conftest_eval.cc); one manifest alone keeps mgov's
+// decision report.
 #include <chrono>
+#include <filesystem>
 #include <ostream>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/policy_conftest.h"
+#include "cli/policy_subcommands.h"
 #include "core/document.h"
 #include "core/time.h"
 #include "governance/artifact_inspection.h"
@@ -19,6 +25,16 @@ namespace {
 struct PolicyEvalOptions {
   std::string policy_dir;
   std::string input_path;
+  // What the command line gave, before the choice between mgov's decision
+  // report and conftest's check.
+  std::vector<std::string> policy_dirs;
+  std::vector<std::string> inputs;
+  std::vector<std::string> data;
+  std::vector<std::string> namespaces;
+  bool all_namespaces = false;
+  bool combine = false;
+  bool fail_on_warn = false;
+  std::string output;
   std::string artifact_path;  // judged as approvals judge it: input.mgov.artifact
   std::string policy_namespace = "model.governance";
   std::string format = "table";
@@ -31,6 +47,7 @@ struct PolicyEvalOptions {
 
 struct PolicyTestOptions {
   std::string policy_dir;
+  std::vector<std::string> data;  // --data, as `conftest verify -d`
   bool verbose = false;
   bool v0_compatible = false;
   std::string run;
@@ -145,6 +162,22 @@ void PrintGithub(const PolicyDecision& d, const std::string& input, std::ostream
                      d.denials.size(), d.warnings.size(), d.waived.size());
 }
 
+// --timeout, --max-steps and --max-memory as a budget.
+StatusOr<PolicyBudget> EvalBudget(const PolicyEvalOptions& opts) {
+  StatusOr<int64_t> timeout_s = ParseDurationSeconds(opts.timeout);
+  if (!timeout_s.ok()) return timeout_s.status().WithContext("--timeout");
+  if (*timeout_s <= 0) return InvalidArgumentError("--timeout must be at least 1s");
+  if (opts.max_steps == 0) return InvalidArgumentError("--max-steps must be at least 1");
+  if (opts.max_memory_mib == 0 || opts.max_memory_mib > (size_t{1} << 20)) {
+    return InvalidArgumentError("--max-memory must be 1 to 1048576 MiB");
+  }
+  PolicyBudget budget;
+  budget.max_wall_ms = *timeout_s * 1000;
+  budget.max_steps = opts.max_steps;
+  budget.max_memory_bytes = opts.max_memory_mib << 20;
+  return budget;
+}
+
 StatusOr<Outcome> RunPolicyEval(const PolicyEvalOptions& opts, Context& ctx) {
   BundleOptions bopts;
   bopts.v0_compatible = opts.v0_compatible;
@@ -162,16 +195,7 @@ StatusOr<Outcome> RunPolicyEval(const PolicyEvalOptions& opts, Context& ctx) {
   EvaluateOptions eopts;
   eopts.policy_namespace = opts.policy_namespace;
   eopts.strict_builtin_errors = opts.strict;
-  StatusOr<int64_t> timeout_s = ParseDurationSeconds(opts.timeout);
-  if (!timeout_s.ok()) return timeout_s.status().WithContext("--timeout");
-  if (*timeout_s <= 0) return InvalidArgumentError("--timeout must be at least 1s");
-  if (opts.max_steps == 0) return InvalidArgumentError("--max-steps must be at least 1");
-  if (opts.max_memory_mib == 0 || opts.max_memory_mib > (size_t{1} << 20)) {
-    return InvalidArgumentError("--max-memory must be 1 to 1048576 MiB");
-  }
-  eopts.budget.max_wall_ms = *timeout_s * 1000;
-  eopts.budget.max_steps = opts.max_steps;
-  eopts.budget.max_memory_bytes = opts.max_memory_mib << 20;
+  GOV_ASSIGN_OR_RETURN(eopts.budget, EvalBudget(opts));
   // As `opa eval`: print() goes to stderr, the decision to stdout.
   eopts.print = [&ctx](const std::string& line) { *ctx.err << line << "\n"; };
   GOV_ASSIGN_OR_RETURN(PolicyDecision decision, bundle.Evaluate(input, eopts));
@@ -197,7 +221,9 @@ std::string FormatDuration(int64_t ns) {
 StatusOr<Outcome> RunPolicyTest(const PolicyTestOptions& opts, Context& ctx) {
   BundleOptions bopts;
   bopts.v0_compatible = opts.v0_compatible;
-  GOV_ASSIGN_OR_RETURN(PolicyBundle bundle, LoadPolicyBundle(opts.policy_dir, bopts));
+  GOV_ASSIGN_OR_RETURN(PolicyBundle bundle,
+                       opts.data.empty() ? LoadPolicyBundle(opts.policy_dir, bopts)
+                                         : LoadPolicyWithData({opts.policy_dir}, opts.data, bopts));
   GOV_ASSIGN_OR_RETURN(std::vector<PolicyTestResult> results, RunPolicyTests(bundle, opts.run));
   size_t passed = 0, failed = 0, errors = 0;
   std::string file;
@@ -263,17 +289,36 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
 
   auto eval_opts = std::make_shared<PolicyEvalOptions>();
   CLI::App* eval = policy->add_subcommand(
-      "eval", "Evaluate a manifest against a policy bundle (exit 0 pass, 1 denied, 2 error)");
-  eval->add_option("--policy,-p", eval_opts->policy_dir, "Policy bundle directory")->required();
-  eval->add_option("--input,-i", eval_opts->input_path, "Manifest to evaluate (YAML or JSON)")
-      ->required();
+      "eval",
+      "Evaluate manifests against a policy bundle (exit 0 pass, 1 denied, 2 error). One "
+      "manifest: mgov's decision report. Several inputs, a directory, - (stdin), --data, "
+      "--output, --all-namespaces, --combine or --fail-on-warn: checked as `conftest test` does");
+  eval->add_option("--policy,-p", eval_opts->policy_dirs,
+                   "Policy bundle directory (repeatable; default ./policy as conftest)");
+  eval->add_option("--input,-i", eval_opts->inputs,
+                   "Manifest, directory of JSON/YAML files, or - for stdin (repeatable)");
+  eval->add_option("files", eval_opts->inputs, "More inputs, as `conftest test FILE...`");
+  eval->add_option("--data,-d", eval_opts->data,
+                   "JSON/YAML data documents (file or directory, repeatable) for data.*");
   eval->add_option("--artifact,-a", eval_opts->artifact_path,
                    "Model file or directory whose bytes policy judges too (input.mgov.artifact), "
                    "as approvals do");
-  eval->add_option("--namespace,-n", eval_opts->policy_namespace,
-                   "Rego package to evaluate (default model.governance)");
-  eval->add_option("--format,-o", eval_opts->format, "Output: table, json, junit or github")
-      ->check(CLI::IsMember({"table", "json", "junit", "github"}));
+  CLI::Option* ns_opt = eval->add_option(
+      "--namespace,-n", eval_opts->namespaces,
+      "Rego package to evaluate (repeatable; default model.governance for one manifest, main "
+      "as conftest otherwise)");
+  eval->add_flag("--all-namespaces", eval_opts->all_namespaces,
+                 "Check every package of the policy (conftest)");
+  eval->add_flag("--combine", eval_opts->combine,
+                 "Give the policy all inputs at once as [{path, contents}] (conftest)");
+  eval->add_flag("--fail-on-warn", eval_opts->fail_on_warn,
+                 "Exit 1 on warnings too (conftest; mgov exits 1 for failures as well)");
+  CLI::Option* format_opt =
+      eval->add_option("--format,-o", eval_opts->format, "Output: table, json, junit or github")
+          ->check(CLI::IsMember({"table", "json", "junit", "github"}));
+  eval->add_option("--output", eval_opts->output,
+                   "conftest's report: stdout, table, json, tap, junit, github or sarif")
+      ->check(CLI::IsMember(ConftestOutputs()));
   eval->add_flag("--v0-compatible", eval_opts->v0_compatible,
                  "Parse modules with Rego v0 syntax unless they import rego.v1");
   eval->add_flag("--strict,--strict-builtin-errors", eval_opts->strict,
@@ -285,7 +330,44 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
                    "Most expressions the evaluation may evaluate (default 100000000)");
   eval->add_option("--max-memory", eval_opts->max_memory_mib,
                    "Most MiB the evaluation may grow resident memory by (default 1024)");
-  eval->callback([eval_opts, &ctx]() { ctx.Finish("policy eval", RunPolicyEval(*eval_opts, ctx)); });
+  eval->callback([eval_opts, ns_opt, format_opt, &ctx]() {
+    PolicyEvalOptions& o = *eval_opts;
+    std::error_code ec;
+    bool single_file = o.inputs.size() == 1 && o.inputs[0] != "-" &&
+                       !std::filesystem::is_directory(o.inputs[0], ec);
+    bool conftest = !single_file || !o.output.empty() || !o.data.empty() || o.all_namespaces ||
+                    o.combine || o.fail_on_warn || o.namespaces.size() > 1 ||
+                    o.policy_dirs.size() > 1;
+    if (o.policy_dirs.empty()) o.policy_dirs = {"policy"};
+    if (!conftest) {
+      o.policy_dir = o.policy_dirs[0];
+      o.input_path = o.inputs[0];
+      if (!o.namespaces.empty()) o.policy_namespace = o.namespaces[0];
+      ctx.Finish("policy eval", RunPolicyEval(o, ctx));
+      return;
+    }
+    ctx.Finish("policy eval", [&]() -> StatusOr<Outcome> {
+      if (!o.artifact_path.empty()) {
+        return InvalidArgumentError("--artifact judges one manifest; give a single --input");
+      }
+      ConftestEvalOptions c;
+      c.policy_dirs = o.policy_dirs;
+      c.inputs = o.inputs;
+      c.data = o.data;
+      c.namespaces = ns_opt->count() > 0 ? o.namespaces : std::vector<std::string>{"main"};
+      c.all_namespaces = o.all_namespaces;
+      c.combine = o.combine;
+      c.fail_on_warn = o.fail_on_warn;
+      c.output = !o.output.empty()          ? o.output
+                 : ctx.global.json          ? "json"
+                 : format_opt->count() > 0  ? o.format
+                                            : "stdout";
+      c.v0_compatible = o.v0_compatible;
+      c.strict = o.strict;
+      GOV_ASSIGN_OR_RETURN(c.budget, EvalBudget(o));
+      return RunConftestEval(c, ctx);
+    }());
+  });
 
   auto test_opts = std::make_shared<PolicyTestOptions>();
   CLI::App* test = policy->add_subcommand(
@@ -293,11 +375,15 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
   test->add_option("dir", test_opts->policy_dir, "Policy bundle directory")->required();
   test->add_flag("--verbose,-v", test_opts->verbose, "Print every test, not only failures");
   test->add_option("--run,-r", test_opts->run, "Only tests whose full name contains this text");
+  test->add_option("--data,-d", test_opts->data,
+                   "JSON/YAML data documents (file or directory, repeatable) for data.*, as "
+                   "`conftest verify --data`");
   test->add_flag("--v0-compatible", test_opts->v0_compatible,
                  "Parse modules with Rego v0 syntax unless they import rego.v1");
   test->callback([test_opts, &ctx]() { ctx.Finish("policy test", RunPolicyTest(*test_opts, ctx)); });
 
   AddPolicyReevaluateCommand(*policy, ctx);
+  AddPolicyCheckCommands(*policy, ctx);
 }
 
 }  // namespace governance::cli

@@ -549,6 +549,7 @@ std::vector<Builtin>* BuildTable() {
   RegisterJsonBuiltins(table);
   RegisterYamlBuiltins(table);
   RegisterGraphBuiltins(table);
+  RegisterConftestBuiltins(table);
   std::sort(table->begin(), table->end(),
             [](const Builtin& x, const Builtin& y) { return x.name < y.name; });
   return table;

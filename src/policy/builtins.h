@@ -113,6 +113,8 @@ void RegisterObjectBuiltins(std::vector<Builtin>* table);
 void RegisterJsonBuiltins(std::vector<Builtin>* table);
 void RegisterYamlBuiltins(std::vector<Builtin>* table);
 void RegisterGraphBuiltins(std::vector<Builtin>* table);
+// conftest's parse_config, parse_config_file, parse_combined_config_files.
+void RegisterConftestBuiltins(std::vector<Builtin>* table);
 
 // Helpers shared by builtin families.
 // Number of Unicode code points in UTF-8 `s`.

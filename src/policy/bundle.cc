@@ -253,3 +253,68 @@ StatusOr<std::vector<QueryBindings>> PolicyBundle::Query(std::string_view query,
 }
 
 }  // namespace governance
+
+namespace governance {
+
+std::vector<PolicyBundle::PackageRules> PolicyBundle::Packages() const {
+  std::vector<PackageRules> out;
+  for (const auto& module : impl_->program->modules) {
+    std::string name;
+    for (const std::string& part : module->package) name += (name.empty() ? "" : ".") + part;
+    bool seen = false;
+    for (const PackageRules& p : out) seen = seen || p.package == name;
+    if (seen) continue;
+    PackageRules pkg;
+    pkg.package = name;
+    if (const rego::RuleNode* node = impl_->program->FindNode(module->package)) {
+      for (const auto& [rule, child] : node->children) {
+        if (!child->has_rules()) continue;
+        pkg.rules.emplace_back(rule, child->rules.size() + (child->default_rule != nullptr ? 1 : 0));
+      }
+    }
+    out.push_back(std::move(pkg));
+  }
+  return out;
+}
+
+std::vector<Status> CheckPolicyModules(
+    const std::vector<std::pair<std::string, std::string>>& modules,
+    const BundleOptions& options) {
+  std::vector<Status> errors;
+  rego::ParseOptions popts;
+  popts.v0_compatible = options.v0_compatible;
+  std::vector<std::pair<std::string, std::string>> parsed_ok;
+  for (const auto& [file, source] : modules) {
+    auto m = rego::ParseModule(source, file, popts);
+    if (!m.ok()) {
+      errors.push_back(m.status());
+    } else {
+      parsed_ok.emplace_back(file, source);
+    }
+  }
+  if (!errors.empty()) return errors;
+  // The compiler stops at its first error; setting that module aside and
+  // compiling the rest again finds the next file's.
+  bool set_aside = false;
+  while (!parsed_ok.empty()) {
+    std::vector<std::unique_ptr<rego::Module>> parsed;
+    for (const auto& [file, source] : parsed_ok) {
+      auto m = rego::ParseModule(source, file, popts);
+      if (m.ok()) parsed.push_back(std::move(*m));
+    }
+    auto program = rego::Compile(std::move(parsed), rego::Value::FromJson(nlohmann::json::object()));
+    if (program.ok()) break;
+    const std::string message = program.status().message();
+    auto culprit = std::find_if(parsed_ok.begin(), parsed_ok.end(), [&](const auto& f) {
+      return message.compare(0, f.first.size() + 1, f.first + ":") == 0;
+    });
+    bool consequence = set_aside && message.find("undefined function") != std::string::npos;
+    if (!consequence) errors.push_back(program.status());
+    if (culprit == parsed_ok.end()) break;
+    parsed_ok.erase(culprit);
+    set_aside = true;
+  }
+  return errors;
+}
+
+}  // namespace governance

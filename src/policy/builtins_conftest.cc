@@ -1,0 +1,148 @@
+// conftest's builtins, so that policies written for `conftest test` run
+// unchanged: parse_config(parser, content), parse_config_file(path) and
+// parse_combined_config_files(paths), for the formats mgov reads (JSON and
+// YAML, a YAML text of several documents giving an array of them, as
+// conftest's YAML parser does). Files are read with ReadFile, which refuses
+// anything but a regular file: a policy naming a FIFO or a device must not
+// hang or read a device's bytes.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/document.h"
+#include "core/file.h"
+#include "policy/builtins.h"
+
+namespace governance::rego {
+namespace {
+
+using Ctx = BuiltinContext;
+
+enum class Format { kJson, kYaml, kUnknown };
+
+Format FormatOfParser(std::string_view parser) {
+  if (parser == "json") return Format::kJson;
+  if (parser == "yaml" || parser == "yml") return Format::kYaml;
+  return Format::kUnknown;
+}
+
+// conftest picks the parser by the file's extension.
+Format FormatOfPath(std::string_view path) {
+  size_t dot = path.rfind('.');
+  size_t slash = path.rfind('/');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) {
+    return Format::kUnknown;
+  }
+  return FormatOfParser(path.substr(dot + 1));
+}
+
+// YAML text split at its `---` lines, each document padded with the
+// newlines before it so that errors name the line in the whole text.
+std::vector<std::string> YamlDocuments(std::string_view text) {
+  std::vector<std::string> docs;
+  std::string current;
+  size_t line = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = text.find('\n', pos);
+    std::string_view l = text.substr(pos, end == std::string_view::npos ? end : end - pos + 1);
+    bool marker = l.substr(0, 3) == "---" &&
+                  (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\n' || l[3] == '\r');
+    if (marker) {
+      if (!current.empty()) docs.push_back(std::move(current));
+      current = std::string(line, '\n') + "   ";
+      current.append(l.substr(3));
+    } else {
+      if (current.empty()) current = std::string(line, '\n');
+      current.append(l);
+    }
+    ++line;
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  if (!current.empty()) docs.push_back(std::move(current));
+  return docs;
+}
+
+StatusOr<nlohmann::json> ParseConfigText(std::string_view fn, Format format,
+                                         std::string_view text, const std::string& origin) {
+  if (format == Format::kJson) {
+    auto doc = ParseJson(text, origin, DuplicateKeys::kLastWins);
+    if (!doc.ok()) return BuiltinError(fn, doc.status().message());
+    return std::move(*doc);
+  }
+  std::vector<nlohmann::json> docs;
+  for (const std::string& chunk : YamlDocuments(text)) {
+    auto doc = ParseYaml(chunk, origin);
+    if (!doc.ok()) return BuiltinError(fn, doc.status().message());
+    if (!doc->is_null()) docs.push_back(std::move(*doc));
+  }
+  if (docs.empty()) return nlohmann::json(nullptr);
+  if (docs.size() == 1) return std::move(docs[0]);
+  return nlohmann::json(std::move(docs));
+}
+
+StatusOr<nlohmann::json> ParseFile(std::string_view fn, const std::string& path) {
+  Format format = FormatOfPath(path);
+  if (format == Format::kUnknown) {
+    return BuiltinError(fn, fmt::format("{}: unsupported file format (mgov reads .json, .yaml "
+                                        "and .yml)",
+                                        path));
+  }
+  StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return BuiltinError(fn, text.status().message());
+  return ParseConfigText(fn, format, *text, path);
+}
+
+Status ParseConfig(Ctx&, Operands a, Value* out) {
+  constexpr std::string_view fn = "parse_config";
+  if (!a[0].is_string()) return OperandTypeError(fn, 1, "string", a[0]);
+  if (!a[1].is_string()) return OperandTypeError(fn, 2, "string", a[1]);
+  Format format = FormatOfParser(a[0].str());
+  if (format == Format::kUnknown) {
+    return BuiltinError(fn, fmt::format("unknown parser {} (mgov reads json and yaml)",
+                                        nlohmann::json(a[0].str()).dump()));
+  }
+  GOV_ASSIGN_OR_RETURN(nlohmann::json doc, ParseConfigText(fn, format, a[1].str(), "config"));
+  *out = Value::FromJson(doc);
+  return Status::Ok();
+}
+
+Status ParseConfigFile(Ctx&, Operands a, Value* out) {
+  constexpr std::string_view fn = "parse_config_file";
+  if (!a[0].is_string()) return OperandTypeError(fn, 1, "string", a[0]);
+  GOV_ASSIGN_OR_RETURN(nlohmann::json doc, ParseFile(fn, std::string(a[0].str())));
+  *out = Value::FromJson(doc);
+  return Status::Ok();
+}
+
+// [{"path": p, "contents": <parsed p>}, ...] in the order given, the shape
+// `conftest test --combine` gives its policies.
+Status ParseCombinedConfigFiles(Ctx&, Operands a, Value* out) {
+  constexpr std::string_view fn = "parse_combined_config_files";
+  if (!a[0].is_array() && !a[0].is_set()) {
+    return OperandTypeError(fn, 1, "array or set of strings", a[0]);
+  }
+  nlohmann::json combined = nlohmann::json::array();
+  for (const Value& p : a[0].items()) {
+    if (!p.is_string()) return TypeError(fn, "operand 1 must be array or set of strings");
+    std::string path(p.str());
+    GOV_ASSIGN_OR_RETURN(nlohmann::json doc, ParseFile(fn, path));
+    combined.push_back({{"path", path}, {"contents", std::move(doc)}});
+  }
+  *out = Value::FromJson(combined);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterConftestBuiltins(std::vector<Builtin>* t) {
+  t->insert(t->end(), {
+                          {"parse_config", 2, ParseConfig},
+                          {"parse_config_file", 1, ParseConfigFile},
+                          {"parse_combined_config_files", 1, ParseCombinedConfigFiles},
+                      });
+}
+
+}  // namespace governance::rego

@@ -1,0 +1,3 @@
+package c
+
+p := nope_function(1)

@@ -1,0 +1,3 @@
+package main
+
+deny contains "main says no" if input.kind == "Service"

@@ -1,0 +1,6 @@
+package main
+
+exception contains rules if {
+	input.metadata.name == "trusted"
+	rules := ["privileged"]
+}
