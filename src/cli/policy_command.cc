@@ -29,6 +29,7 @@ struct PolicyEvalOptions {
   // report and conftest's check.
   std::vector<std::string> policy_dirs;
   std::vector<std::string> inputs;
+  std::vector<std::string> files;  // positional inputs, after --input's
   std::vector<std::string> data;
   std::vector<std::string> namespaces;
   bool all_namespaces = false;
@@ -47,6 +48,7 @@ struct PolicyEvalOptions {
 
 struct PolicyTestOptions {
   std::string policy_dir;
+  std::vector<std::string> more_dirs;  // further policy folders, tested together
   std::vector<std::string> data;  // --data, as `conftest verify -d`
   bool verbose = false;
   bool v0_compatible = false;
@@ -218,12 +220,19 @@ std::string FormatDuration(int64_t ns) {
   return fmt::format("{:.1f}ms", static_cast<double>(ns) / 1e6);
 }
 
+std::vector<std::string> AllDirs(const PolicyTestOptions& opts) {
+  std::vector<std::string> dirs = {opts.policy_dir};
+  dirs.insert(dirs.end(), opts.more_dirs.begin(), opts.more_dirs.end());
+  return dirs;
+}
+
 StatusOr<Outcome> RunPolicyTest(const PolicyTestOptions& opts, Context& ctx) {
   BundleOptions bopts;
   bopts.v0_compatible = opts.v0_compatible;
   GOV_ASSIGN_OR_RETURN(PolicyBundle bundle,
-                       opts.data.empty() ? LoadPolicyBundle(opts.policy_dir, bopts)
-                                         : LoadPolicyWithData({opts.policy_dir}, opts.data, bopts));
+                       opts.data.empty() && opts.more_dirs.empty()
+                           ? LoadPolicyBundle(opts.policy_dir, bopts)
+                           : LoadPolicyWithData(AllDirs(opts), opts.data, bopts));
   GOV_ASSIGN_OR_RETURN(std::vector<PolicyTestResult> results, RunPolicyTests(bundle, opts.run));
   size_t passed = 0, failed = 0, errors = 0;
   std::string file;
@@ -294,19 +303,23 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
       "manifest: mgov's decision report. Several inputs, a directory, - (stdin), --data, "
       "--output, --all-namespaces, --combine or --fail-on-warn: checked as `conftest test` does");
   eval->add_option("--policy,-p", eval_opts->policy_dirs,
-                   "Policy bundle directory (repeatable; default ./policy as conftest)");
+                   "Policy bundle directory (repeatable; default ./policy as conftest)")
+      ->allow_extra_args(false);
   eval->add_option("--input,-i", eval_opts->inputs,
-                   "Manifest, directory of JSON/YAML files, or - for stdin (repeatable)");
-  eval->add_option("files", eval_opts->inputs, "More inputs, as `conftest test FILE...`");
+                   "Manifest, directory of JSON/YAML files, or - for stdin (repeatable)")
+      ->allow_extra_args(false);
+  eval->add_option("files", eval_opts->files, "More inputs, as `conftest test FILE...`");
   eval->add_option("--data,-d", eval_opts->data,
-                   "JSON/YAML data documents (file or directory, repeatable) for data.*");
+                   "JSON/YAML data documents (file or directory, repeatable) for data.*")
+      ->allow_extra_args(false);
   eval->add_option("--artifact,-a", eval_opts->artifact_path,
                    "Model file or directory whose bytes policy judges too (input.mgov.artifact), "
                    "as approvals do");
   CLI::Option* ns_opt = eval->add_option(
       "--namespace,-n", eval_opts->namespaces,
       "Rego package to evaluate (repeatable; default model.governance for one manifest, main "
-      "as conftest otherwise)");
+      "as conftest otherwise)")
+      ->allow_extra_args(false);
   eval->add_flag("--all-namespaces", eval_opts->all_namespaces,
                  "Check every package of the policy (conftest)");
   eval->add_flag("--combine", eval_opts->combine,
@@ -332,6 +345,7 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
                    "Most MiB the evaluation may grow resident memory by (default 1024)");
   eval->callback([eval_opts, ns_opt, format_opt, &ctx]() {
     PolicyEvalOptions& o = *eval_opts;
+    o.inputs.insert(o.inputs.end(), o.files.begin(), o.files.end());
     std::error_code ec;
     bool single_file = o.inputs.size() == 1 && o.inputs[0] != "-" &&
                        !std::filesystem::is_directory(o.inputs[0], ec);
@@ -373,11 +387,14 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
   CLI::App* test = policy->add_subcommand(
       "test", "Run the bundle's test_* rules (exit 0 all pass, 1 a test failed, 2 error)");
   test->add_option("dir", test_opts->policy_dir, "Policy bundle directory")->required();
+  test->add_option("more", test_opts->more_dirs,
+                   "More policy folders tested with it, as `conftest verify -p A -p B`");
   test->add_flag("--verbose,-v", test_opts->verbose, "Print every test, not only failures");
   test->add_option("--run,-r", test_opts->run, "Only tests whose full name contains this text");
   test->add_option("--data,-d", test_opts->data,
                    "JSON/YAML data documents (file or directory, repeatable) for data.*, as "
-                   "`conftest verify --data`");
+                   "`conftest verify --data`")
+      ->allow_extra_args(false);
   test->add_flag("--v0-compatible", test_opts->v0_compatible,
                  "Parse modules with Rego v0 syntax unless they import rego.v1");
   test->callback([test_opts, &ctx]() { ctx.Finish("policy test", RunPolicyTest(*test_opts, ctx)); });

@@ -424,19 +424,16 @@ StatusOr<Outcome> RunConftestEval(const ConftestEvalOptions& opts, Context& ctx)
   }
   // conftest evaluates each document of a file on its own (a multi-document
   // YAML file, or a file whose top level is an array); --combine gives the
-  // policy every file at once as [{path, contents}].
+  // policy every document at once as [{path, contents}].
   std::vector<InputDocument> docs;
   if (opts.combine) {
     nlohmann::json combined = nlohmann::json::array();
+    // Each document of a multi-document file is an entry of its own, with
+    // the file's path, as conftest combines them.
     for (const ParsedFile& f : files) {
-      nlohmann::json contents;
-      if (f.multi) {
-        contents = nlohmann::json::array();
-        for (const auto& d : f.documents) contents.push_back(d.second);
-      } else if (!f.documents.empty()) {
-        contents = f.documents[0].second;
+      for (const auto& d : f.documents) {
+        combined.push_back({{"path", f.filename}, {"contents", d.second}});
       }
-      combined.push_back({{"path", f.filename}, {"contents", contents}});
     }
     docs.push_back({"Combined", 0, std::move(combined)});
   } else {

@@ -65,25 +65,34 @@ std::vector<std::string> YamlDocuments(std::string_view text) {
   return docs;
 }
 
-StatusOr<nlohmann::json> ParseConfigText(std::string_view fn, Format format,
-                                         std::string_view text, const std::string& origin) {
+// The documents of `text`: one for JSON, each non-empty one for YAML.
+StatusOr<std::vector<nlohmann::json>> ParseDocuments(std::string_view fn, Format format,
+                                                     std::string_view text,
+                                                     const std::string& origin) {
+  std::vector<nlohmann::json> docs;
   if (format == Format::kJson) {
     auto doc = ParseJson(text, origin, DuplicateKeys::kLastWins);
     if (!doc.ok()) return BuiltinError(fn, doc.status().message());
-    return std::move(*doc);
+    docs.push_back(std::move(*doc));
+    return docs;
   }
-  std::vector<nlohmann::json> docs;
   for (const std::string& chunk : YamlDocuments(text)) {
     auto doc = ParseYaml(chunk, origin);
     if (!doc.ok()) return BuiltinError(fn, doc.status().message());
     if (!doc->is_null()) docs.push_back(std::move(*doc));
   }
-  if (docs.empty()) return nlohmann::json(nullptr);
+  return docs;
+}
+
+// One document as it is; several as an array of them; none as null.
+nlohmann::json Collapse(std::vector<nlohmann::json> docs) {
+  if (docs.empty()) return nullptr;
   if (docs.size() == 1) return std::move(docs[0]);
   return nlohmann::json(std::move(docs));
 }
 
-StatusOr<nlohmann::json> ParseFile(std::string_view fn, const std::string& path) {
+StatusOr<std::vector<nlohmann::json>> ParseFileDocuments(std::string_view fn,
+                                                         const std::string& path) {
   Format format = FormatOfPath(path);
   if (format == Format::kUnknown) {
     return BuiltinError(fn, fmt::format("{}: unsupported file format (mgov reads .json, .yaml "
@@ -92,7 +101,7 @@ StatusOr<nlohmann::json> ParseFile(std::string_view fn, const std::string& path)
   }
   StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) return BuiltinError(fn, text.status().message());
-  return ParseConfigText(fn, format, *text, path);
+  return ParseDocuments(fn, format, *text, path);
 }
 
 Status ParseConfig(Ctx&, Operands a, Value* out) {
@@ -104,16 +113,16 @@ Status ParseConfig(Ctx&, Operands a, Value* out) {
     return BuiltinError(fn, fmt::format("unknown parser {} (mgov reads json and yaml)",
                                         nlohmann::json(a[0].str()).dump()));
   }
-  GOV_ASSIGN_OR_RETURN(nlohmann::json doc, ParseConfigText(fn, format, a[1].str(), "config"));
-  *out = Value::FromJson(doc);
+  GOV_ASSIGN_OR_RETURN(auto docs, ParseDocuments(fn, format, a[1].str(), "config"));
+  *out = Value::FromJson(Collapse(std::move(docs)));
   return Status::Ok();
 }
 
 Status ParseConfigFile(Ctx&, Operands a, Value* out) {
   constexpr std::string_view fn = "parse_config_file";
   if (!a[0].is_string()) return OperandTypeError(fn, 1, "string", a[0]);
-  GOV_ASSIGN_OR_RETURN(nlohmann::json doc, ParseFile(fn, std::string(a[0].str())));
-  *out = Value::FromJson(doc);
+  GOV_ASSIGN_OR_RETURN(auto docs, ParseFileDocuments(fn, std::string(a[0].str())));
+  *out = Value::FromJson(Collapse(std::move(docs)));
   return Status::Ok();
 }
 
@@ -128,8 +137,12 @@ Status ParseCombinedConfigFiles(Ctx&, Operands a, Value* out) {
   for (const Value& p : a[0].items()) {
     if (!p.is_string()) return TypeError(fn, "operand 1 must be array or set of strings");
     std::string path(p.str());
-    GOV_ASSIGN_OR_RETURN(nlohmann::json doc, ParseFile(fn, path));
-    combined.push_back({{"path", path}, {"contents", std::move(doc)}});
+    GOV_ASSIGN_OR_RETURN(auto docs, ParseFileDocuments(fn, path));
+    // A YAML file of several documents gives an entry per document, each
+    // with the file's path, as conftest's --combine does.
+    for (nlohmann::json& d : docs) {
+      combined.push_back({{"path", path}, {"contents", std::move(d)}});
+    }
   }
   *out = Value::FromJson(combined);
   return Status::Ok();

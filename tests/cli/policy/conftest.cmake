@@ -31,7 +31,7 @@ policy_cli_test(check_fifo "mgov policy check: cannot read /dev/null: it is a de
 
 # policy capabilities: from the registry, in opa capabilities' shape.
 policy_cli_test(capabilities
-  "\"builtins\": \\[.*\"name\": \"parse_config\".*\"future_keywords\": \\[.*\"contains\".*\"features\": \\[.*\"rego_v1\""
+  "\"builtins\": \\[.*\"name\": \"parse_config\".*\"features\": \\[\n *\"rego_v1\"\n *\\],\n *\"future_keywords\": \\[\n *\"contains\""
   ${mgov} policy capabilities)
 policy_cli_test(capabilities_infix "\"infix\": \"\\+\",\n *\"name\": \"plus\""
   ${mgov} policy capabilities)
