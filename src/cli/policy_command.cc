@@ -345,11 +345,14 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
                    "Most MiB the evaluation may grow resident memory by (default 1024)");
   eval->callback([eval_opts, ns_opt, format_opt, &ctx]() {
     PolicyEvalOptions& o = *eval_opts;
+    // Files given as arguments are conftest's command line, `--input FILE`
+    // alone is mgov's.
+    bool positional = !o.files.empty();
     o.inputs.insert(o.inputs.end(), o.files.begin(), o.files.end());
     std::error_code ec;
     bool single_file = o.inputs.size() == 1 && o.inputs[0] != "-" &&
                        !std::filesystem::is_directory(o.inputs[0], ec);
-    bool conftest = !single_file || !o.output.empty() || !o.data.empty() || o.all_namespaces ||
+    bool conftest = !single_file || positional || !o.output.empty() || !o.data.empty() || o.all_namespaces ||
                     o.combine || o.fail_on_warn || o.namespaces.size() > 1 ||
                     o.policy_dirs.size() > 1;
     if (o.policy_dirs.empty()) o.policy_dirs = {"policy"};

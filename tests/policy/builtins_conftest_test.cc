@@ -77,6 +77,9 @@ TEST_CASE("parse_config_file and parse_combined_config_files read JSON and YAML 
   CHECK(combined == R"([{"contents":{"kind":"Deployment"},"path":")" + (dir / "a.yaml") +
                         R"("},{"contents":{"kind":"Service"},"path":")" + (dir / "b.json") +
                         R"("}])");
+  // Each document of a multi-document file is an entry, with the file's path.
+  CHECK(Eval("[c.contents.n | c := parse_combined_config_files([" + Quote(dir / "multi.yml") +
+             "])[_]]") == "[1,2]");
   // A set of paths is read too.
   CHECK(Eval("count(parse_combined_config_files({" + Quote(dir / "a.yaml") + "}))") == "1");
 }

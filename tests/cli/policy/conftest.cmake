@@ -56,7 +56,7 @@ policy_cli_test(conftest_directory
 add_test(NAME policy_cli_conftest_stdin COMMAND sh -c
   "${mgov} policy eval -p ${ct}/policy - < ${ct}/inputs/service.json")
 set_tests_properties(policy_cli_conftest_stdin PROPERTIES
-  PASS_REGULAR_EXPRESSION "WARN - main - 50% of services, like frontend")
+  PASS_REGULAR_EXPRESSION "WARN - - main - 50% of services, like frontend")
 # TAP, as conftest prints it.
 policy_cli_test(conftest_tap
   "1..4\nnot ok 1 - .*deployment.yaml - main - Containers must not run as root in Deployment web\n# successes\nok 2 - .*deployment.yaml - main - SUCCESS"
