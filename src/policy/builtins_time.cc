@@ -411,6 +411,21 @@ Chunk NextChunk(std::string_view layout, std::string_view* rest) {
 }
 
 // Reads 1-2 digits (exactly 2 when `fixed`).
+// The digits after a leading '.' or ',' of `value` as nanoseconds (digits
+// past the ninth count for nothing, as in Go); returns how many bytes the
+// separator and digits take.
+size_t FractionDigits(std::string_view value, int64_t* nanos) {
+  size_t k = 1;
+  int64_t scale = 100'000'000;
+  *nanos = 0;
+  while (k < value.size() && value[k] >= '0' && value[k] <= '9') {
+    *nanos += (value[k] - '0') * scale;
+    scale /= 10;
+    ++k;
+  }
+  return k;
+}
+
 bool GetNum(std::string_view* v, bool fixed, int64_t* out) {
   if (v->empty() || (*v)[0] < '0' || (*v)[0] > '9') return false;
   if (v->size() < 2 || (*v)[1] < '0' || (*v)[1] > '9') {
@@ -551,15 +566,7 @@ Status ParseGoTime(std::string_view fn, std::string_view layout, std::string_vie
                                                            next.elem == LayoutElem::kFracSecond9);
         if (ok && !layout_has_fraction && value.size() > 1 && (value[0] == '.' || value[0] == ',') &&
             value[1] >= '0' && value[1] <= '9') {
-          size_t k = 1;
-          int64_t scale = 100'000'000;
-          nanos = 0;
-          while (k < value.size() && value[k] >= '0' && value[k] <= '9') {
-            nanos += (value[k] - '0') * scale;
-            scale /= 10;
-            ++k;
-          }
-          value.remove_prefix(k);
+          value.remove_prefix(FractionDigits(value, &nanos));
         }
         break;
       }
@@ -572,14 +579,7 @@ Status ParseGoTime(std::string_view fn, std::string_view layout, std::string_vie
           ok = false;
           break;
         }
-        size_t k = 1;
-        int64_t scale = 100'000'000;
-        nanos = 0;
-        while (k < value.size() && value[k] >= '0' && value[k] <= '9') {
-          nanos += (value[k] - '0') * scale;
-          scale /= 10;
-          ++k;
-        }
+        const size_t k = FractionDigits(value, &nanos);
         if (c.elem == LayoutElem::kFracSecond0 && static_cast<int>(k - 1) != c.digits) ok = false;
         if (ok) value.remove_prefix(k);
         break;

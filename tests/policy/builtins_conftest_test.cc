@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "builtin_eval.h"
 #include "governance/policy.h"
 #include "test_util.h"
 
@@ -16,14 +17,7 @@ namespace {
 
 // x := <expr>, strict: the JSON of x, "undefined", or "error: <message>".
 std::string Eval(const std::string& expr, bool strict = true) {
-  auto b = CompilePolicyModules({{"c.rego", "package c\np := " + expr + "\n"}}, nullptr);
-  REQUIRE_MESSAGE(b.ok(), b.status().message());
-  QueryOptions opts;
-  opts.strict_builtin_errors = strict;
-  auto rows = b->Query("x := data.c.p", opts);
-  if (!rows.ok()) return "error: " + rows.status().message();
-  if (rows->empty()) return "undefined";
-  return (*rows)[0].at("x").dump();
+  return testing::EvalTerm(expr, strict);
 }
 
 std::string Quote(const std::string& s) { return nlohmann::json(s).dump(); }
@@ -48,11 +42,11 @@ TEST_CASE("parse_config: JSON and YAML text, as conftest's parsers read it") {
 
 TEST_CASE("parse_config: errors name the builtin and where the text is wrong") {
   CHECK(Eval(R"(parse_config(1, "a: 1"))") ==
-        "error: c.rego:2: eval_type_error: parse_config: operand 1 must be string but got number");
+        "error: b.rego:2: eval_type_error: parse_config: operand 1 must be string but got number");
   CHECK(Eval(R"(parse_config("yaml", 1))") ==
-        "error: c.rego:2: eval_type_error: parse_config: operand 2 must be string but got number");
+        "error: b.rego:2: eval_type_error: parse_config: operand 2 must be string but got number");
   CHECK(Eval(R"(parse_config("hcl2", "a = 1"))") ==
-        "error: c.rego:2: eval_builtin_error: parse_config: unknown parser \"hcl2\" (mgov reads "
+        "error: b.rego:2: eval_builtin_error: parse_config: unknown parser \"hcl2\" (mgov reads "
         "json and yaml)");
   std::string bad = Eval(R"(parse_config("json", "{\"a\": }"))");
   CHECK(bad.find("eval_builtin_error: parse_config: config:1:") != std::string::npos);
@@ -88,12 +82,12 @@ TEST_CASE("parse_config_file: refuses what is not a regular JSON or YAML file") 
   testing::TempDir dir;
   Write(dir / "c.toml", "a = 1\n");
   CHECK(Eval("parse_config_file(" + Quote(dir / "c.toml") + ")") ==
-        "error: c.rego:2: eval_builtin_error: parse_config_file: " + (dir / "c.toml") +
+        "error: b.rego:2: eval_builtin_error: parse_config_file: " + (dir / "c.toml") +
             ": unsupported file format (mgov reads .json, .yaml and .yml)");
   CHECK(Eval("parse_config_file(" + Quote(dir / "missing.yaml") + ")")
             .find("eval_builtin_error: parse_config_file: ") != std::string::npos);
   CHECK(Eval("parse_config_file(1)") ==
-        "error: c.rego:2: eval_type_error: parse_config_file: operand 1 must be string but got "
+        "error: b.rego:2: eval_type_error: parse_config_file: operand 1 must be string but got "
         "number");
   // A FIFO named like a YAML file is refused, not waited on.
   REQUIRE(::mkfifo((dir / "fifo.yaml").c_str(), 0600) == 0);
@@ -110,10 +104,10 @@ TEST_CASE("parse_config_file: refuses what is not a regular JSON or YAML file") 
 
 TEST_CASE("parse_combined_config_files: operand and element errors") {
   CHECK(Eval("parse_combined_config_files(\"a.yaml\")") ==
-        "error: c.rego:2: eval_type_error: parse_combined_config_files: operand 1 must be array "
+        "error: b.rego:2: eval_type_error: parse_combined_config_files: operand 1 must be array "
         "or set of strings but got string");
   CHECK(Eval("parse_combined_config_files([1])") ==
-        "error: c.rego:2: eval_type_error: parse_combined_config_files: operand 1 must be array "
+        "error: b.rego:2: eval_type_error: parse_combined_config_files: operand 1 must be array "
         "or set of strings");
   CHECK(Eval("parse_combined_config_files([\"/nonexistent/x.yaml\"])")
             .find("eval_builtin_error: parse_combined_config_files: ") != std::string::npos);

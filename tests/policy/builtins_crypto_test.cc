@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "builtin_eval.h"
 #include "governance/policy.h"
 #include "test_util.h"
 
@@ -11,15 +12,7 @@ namespace governance {
 namespace {
 
 std::string Eval(const std::string& expr, const nlohmann::json& input = nullptr, bool strict = false) {
-  auto b = CompilePolicyModules({{"c.rego", "package c\np := " + expr + "\n"}}, nullptr);
-  REQUIRE_MESSAGE(b.ok(), b.status().message());
-  QueryOptions opts;
-  opts.strict_builtin_errors = strict;
-  if (!input.is_null()) opts.input = &input;
-  auto rows = b->Query("x := data.c.p", opts);
-  if (!rows.ok()) return "error: " + rows.status().message();
-  if (rows->empty()) return "undefined";
-  return (*rows)[0].at("x").dump();
+  return testing::EvalTerm(expr, strict, input);
 }
 
 // The hex digest `openssl dgst` prints for the file's bytes.
@@ -65,21 +58,21 @@ TEST_CASE("crypto.hmac.equal: equal only for the same bytes and length") {
 TEST_CASE("crypto: operands must be strings") {
   CHECK(Eval("crypto.sha256(1)") == "undefined");
   CHECK(Eval("crypto.sha256(1)", nullptr, true) ==
-        "error: c.rego:2: eval_type_error: crypto.sha256: operand 1 must be string but got number");
+        "error: b.rego:2: eval_type_error: crypto.sha256: operand 1 must be string but got number");
   CHECK(Eval("crypto.md5([])", nullptr, true) ==
-        "error: c.rego:2: eval_type_error: crypto.md5: operand 1 must be string but got array");
+        "error: b.rego:2: eval_type_error: crypto.md5: operand 1 must be string but got array");
   CHECK(Eval("crypto.sha1({})", nullptr, true) ==
-        "error: c.rego:2: eval_type_error: crypto.sha1: operand 1 must be string but got object");
+        "error: b.rego:2: eval_type_error: crypto.sha1: operand 1 must be string but got object");
   CHECK(Eval(R"(crypto.hmac.sha512("m", 2))", nullptr, true) ==
-        "error: c.rego:2: eval_type_error: crypto.hmac.sha512: operand 2 must be string but got number");
+        "error: b.rego:2: eval_type_error: crypto.hmac.sha512: operand 2 must be string but got number");
   CHECK(Eval(R"(crypto.hmac.md5(null, "k"))", nullptr, true) ==
-        "error: c.rego:2: eval_type_error: crypto.hmac.md5: operand 1 must be string but got null");
+        "error: b.rego:2: eval_type_error: crypto.hmac.md5: operand 1 must be string but got null");
   CHECK(Eval(R"(crypto.hmac.sha1("m", true))", nullptr, true) ==
-        "error: c.rego:2: eval_type_error: crypto.hmac.sha1: operand 2 must be string but got boolean");
+        "error: b.rego:2: eval_type_error: crypto.hmac.sha1: operand 2 must be string but got boolean");
   CHECK(Eval(R"(crypto.hmac.sha256(1, "k"))", nullptr, true) ==
-        "error: c.rego:2: eval_type_error: crypto.hmac.sha256: operand 1 must be string but got number");
+        "error: b.rego:2: eval_type_error: crypto.hmac.sha256: operand 1 must be string but got number");
   CHECK(Eval(R"(crypto.hmac.equal("a", 1))", nullptr, true) ==
-        "error: c.rego:2: eval_type_error: crypto.hmac.equal: operand 2 must be string but got number");
+        "error: b.rego:2: eval_type_error: crypto.hmac.equal: operand 2 must be string but got number");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "builtin_eval.h"
 #include "governance/policy.h"
 #include "test_util.h"
 
@@ -14,30 +15,10 @@ namespace {
 
 std::string Eval(const std::string& expr, const nlohmann::json& input = nullptr, bool strict = false,
                  int64_t now_ns = 0) {
-  auto b = CompilePolicyModules({{"j.rego", "package j\np := " + expr + "\n"}}, nullptr);
-  REQUIRE_MESSAGE(b.ok(), b.status().message());
-  QueryOptions opts;
-  opts.strict_builtin_errors = strict;
-  opts.now_ns = now_ns;
-  if (!input.is_null()) opts.input = &input;
-  auto rows = b->Query("x := data.j.p", opts);
-  if (!rows.ok()) return "error: " + rows.status().message();
-  if (rows->empty()) return "undefined";
-  return (*rows)[0].at("x").dump();
+  return testing::EvalTerm(expr, strict, input, now_ns);
 }
 
-std::string Run(const std::string& command) {
-  auto r = testing::RunCommand(command);
-  REQUIRE_MESSAGE(r.exit_code == 0, (command + ": " + r.output));
-  return r.output;
-}
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 void WriteFile(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
@@ -131,14 +112,14 @@ std::string SigningInputFor(const std::string& alg) {
 struct Keys {
   testing::TempDir dir;
   Keys() {
-    Run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " + dir / "rsa.pem");
-    Run("openssl pkey -in " + dir / "rsa.pem" + " -pubout -out " + dir / "rsa_pub.pem");
-    Run("openssl req -x509 -new -key " + dir / "rsa.pem" + " -subj /CN=jwt -days 2 -out " +
+    testing::RunOk("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " + dir / "rsa.pem");
+    testing::RunOk("openssl pkey -in " + dir / "rsa.pem" + " -pubout -out " + dir / "rsa_pub.pem");
+    testing::RunOk("openssl req -x509 -new -key " + dir / "rsa.pem" + " -subj /CN=jwt -days 2 -out " +
         dir / "rsa_cert.pem");
-    Run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + dir / "ec.pem");
-    Run("openssl pkey -in " + dir / "ec.pem" + " -pubout -out " + dir / "ec_pub.pem");
-    Run("openssl genpkey -algorithm ed25519 -out " + dir / "ed.pem");
-    Run("openssl pkey -in " + dir / "ed.pem" + " -pubout -out " + dir / "ed_pub.pem");
+    testing::RunOk("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + dir / "ec.pem");
+    testing::RunOk("openssl pkey -in " + dir / "ec.pem" + " -pubout -out " + dir / "ec_pub.pem");
+    testing::RunOk("openssl genpkey -algorithm ed25519 -out " + dir / "ed.pem");
+    testing::RunOk("openssl pkey -in " + dir / "ed.pem" + " -pubout -out " + dir / "ed_pub.pem");
   }
   // A token for `alg` over fixed claims, signed by the openssl CLI.
   std::string Token(const std::string& alg) {
@@ -146,18 +127,18 @@ struct Keys {
     WriteFile(dir / "input", input);
     std::string sig_path = dir / "sig";
     if (alg == "RS256") {
-      Run("openssl dgst -sha256 -sign " + dir / "rsa.pem" + " -out " + sig_path + " " + dir / "input");
+      testing::RunOk("openssl dgst -sha256 -sign " + dir / "rsa.pem" + " -out " + sig_path + " " + dir / "input");
     } else if (alg == "PS256") {
-      Run("openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -sign " +
+      testing::RunOk("openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -sign " +
           dir / "rsa.pem" + " -out " + sig_path + " " + dir / "input");
     } else if (alg == "ES256") {
-      Run("openssl dgst -sha256 -sign " + dir / "ec.pem" + " -out " + sig_path + " " + dir / "input");
-      WriteFile(sig_path, DerToRaw(ReadFile(sig_path), 32));
+      testing::RunOk("openssl dgst -sha256 -sign " + dir / "ec.pem" + " -out " + sig_path + " " + dir / "input");
+      WriteFile(sig_path, DerToRaw(testing::ReadText(sig_path), 32));
     } else {
-      Run("openssl pkeyutl -sign -rawin -inkey " + dir / "ed.pem" + " -in " + dir / "input" +
+      testing::RunOk("openssl pkeyutl -sign -rawin -inkey " + dir / "ed.pem" + " -in " + dir / "input" +
           " -out " + sig_path);
     }
-    return input + "." + B64Url(ReadFile(sig_path));
+    return input + "." + B64Url(testing::ReadText(sig_path));
   }
 };
 
@@ -174,7 +155,7 @@ TEST_CASE("io.jwt.verify_*: tokens signed by the openssl CLI verify, tampered on
   for (const auto& c : cases) {
     CAPTURE(c.alg);
     std::string token = keys.Token(c.alg);
-    nlohmann::json input = {{"token", token}, {"key", ReadFile(keys.dir / c.pub)}};
+    nlohmann::json input = {{"token", token}, {"key", testing::ReadText(keys.dir / c.pub)}};
     CHECK(Eval(std::string(c.builtin) + "(input.token, input.key)", input) == "true");
     // Another payload under the same signature.
     std::string forged = token.substr(0, token.find('.')) + "." + B64Url(R"({"sub":"1234567890","iss":"evil"})") +
@@ -183,7 +164,7 @@ TEST_CASE("io.jwt.verify_*: tokens signed by the openssl CLI verify, tampered on
     CHECK(Eval(std::string(c.builtin) + "(input.token, input.key)", input) == "false");
   }
   // The RSA certificate works as well as the bare key.
-  nlohmann::json input = {{"token", keys.Token("RS256")}, {"key", ReadFile(keys.dir / "rsa_cert.pem")}};
+  nlohmann::json input = {{"token", keys.Token("RS256")}, {"key", testing::ReadText(keys.dir / "rsa_cert.pem")}};
   CHECK(Eval("io.jwt.verify_rs256(input.token, input.key)", input) == "true");
   // A key of the wrong type verifies nothing.
   CHECK(Eval("io.jwt.verify_es256(input.token, input.key)", input) == "false");
@@ -191,7 +172,7 @@ TEST_CASE("io.jwt.verify_*: tokens signed by the openssl CLI verify, tampered on
 
 TEST_CASE("io.jwt.encode_sign_raw: ES256 tokens verify with the openssl CLI") {
   Keys keys;
-  std::string ec_text = Run("openssl ec -in " + keys.dir / "ec.pem" + " -text -noout 2>/dev/null");
+  std::string ec_text = testing::RunOk("openssl ec -in " + keys.dir / "ec.pem" + " -text -noout 2>/dev/null");
   std::string pub = HexBlock(ec_text, "pub");
   REQUIRE(pub.size() == 65);
   nlohmann::json jwk = {{"kty", "EC"},
@@ -228,7 +209,7 @@ TEST_CASE("io.jwt.encode_sign: HS256 matches openssl's HMAC over the sorted JSON
                       B64Url(R"({"a":"\u003c\u0026\u003e","b":1})");
   REQUIRE(token.substr(0, token.rfind('.')) == input);
   WriteFile(dir / "input", input);
-  std::string mac = Run("openssl dgst -sha256 -hmac secret -binary " + dir / "input" + " | base64 -w0");
+  std::string mac = testing::RunOk("openssl dgst -sha256 -hmac secret -binary " + dir / "input" + " | base64 -w0");
   std::string mac_url;
   for (char c : mac) {
     if (c == '+') mac_url += '-';
@@ -254,22 +235,22 @@ TEST_CASE("io.jwt.decode: malformed tokens are builtin errors with OPA's message
   auto err = [](const std::string& token) {
     return Eval("io.jwt.decode(\"" + token + "\")", nullptr, true);
   };
-  CHECK(err("abc") == "error: j.rego:2: eval_builtin_error: io.jwt.decode: encoded JWT had no period separators");
-  CHECK(err("a.b") == "error: j.rego:2: eval_builtin_error: io.jwt.decode: encoded JWT must have 3 sections, found 2");
+  CHECK(err("abc") == "error: b.rego:2: eval_builtin_error: io.jwt.decode: encoded JWT had no period separators");
+  CHECK(err("a.b") == "error: b.rego:2: eval_builtin_error: io.jwt.decode: encoded JWT must have 3 sections, found 2");
   CHECK(err("eyJhbGciOiJIU^%zI1NiJ9.e30.") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode: JWT header had invalid encoding: illegal base64 "
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode: JWT header had invalid encoding: illegal base64 "
         "data at input byte 13");
   CHECK(err("eyJhbGciOiJIUzI1NiJ9.e30x0.") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode: JWT payload had invalid encoding: illegal "
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode: JWT payload had invalid encoding: illegal "
         "base64url string: e30x0");
   CHECK(err(B64Url(R"({"alg":"RSA-OAEP","enc":"A256GCM"})") + ".e30.") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode: JWT is a JWE object, which is not supported");
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode: JWT is a JWE object, which is not supported");
   CHECK(err(B64Url("[1]") + ".e30.") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode: bad JWT header: decoded JSON type is not an Object");
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode: bad JWT header: decoded JSON type is not an Object");
   CHECK(err("e30." + B64Url("[1]") + ".") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode: decoded JSON type is not an Object");
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode: decoded JSON type is not an Object");
   CHECK(Eval("io.jwt.decode(1)", nullptr, true) ==
-        "error: j.rego:2: eval_type_error: io.jwt.decode: operand 1 must be string but got number");
+        "error: b.rego:2: eval_type_error: io.jwt.decode: operand 1 must be string but got number");
   CHECK(Eval("io.jwt.decode(\"a.b\")") == "undefined");
 }
 
@@ -317,51 +298,51 @@ TEST_CASE("io.jwt.decode_verify: iss, aud and alg constraints") {
 TEST_CASE("io.jwt.decode_verify: keys from certificates and JWK sets") {
   Keys keys;
   std::string token = keys.Token("RS256");
-  nlohmann::json input = {{"t", token}, {"cert", ReadFile(keys.dir / "rsa_cert.pem")}};
+  nlohmann::json input = {{"t", token}, {"cert", testing::ReadText(keys.dir / "rsa_cert.pem")}};
   CHECK(Eval(R"(io.jwt.decode_verify(input.t, {"cert": input.cert}))", input, true) ==
         R"([true,{"alg":"RS256","typ":"JWT"},{"iss":"opa","sub":"1234567890"}])");
-  input["cert"] = ReadFile(keys.dir / "ec_pub.pem");
+  input["cert"] = testing::ReadText(keys.dir / "ec_pub.pem");
   CHECK(Eval(R"(io.jwt.decode_verify(input.t, {"cert": input.cert}))", input, true) == "[false,{},{}]");
 }
 
 TEST_CASE("io.jwt.decode_verify: constraint errors") {
   std::string token = Hs256(R"({"iss":"opa"})");
   CHECK(DecodeVerify(token, R"({"secret": "s", "bogus": 1})") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode_verify: unknown token validation constraint: bogus");
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode_verify: unknown token validation constraint: bogus");
   CHECK(DecodeVerify(token, R"({})") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode_verify: no key constraint");
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode_verify: no key constraint");
   CHECK(DecodeVerify(token, R"({"secret": "s", "cert": `{"kty":"oct","k":"c2VjcmV0"}`})") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode_verify: duplicate key constraints");
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode_verify: duplicate key constraints");
   CHECK(DecodeVerify(token, R"({"secret": 1})") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode_verify: secret constraint: must be a string");
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode_verify: secret constraint: must be a string");
   CHECK(DecodeVerify(token, R"({"secret": "s", "time": "now"})") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode_verify: token time constraint: must be a number");
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode_verify: token time constraint: must be a number");
   CHECK(DecodeVerify(token, R"({"secret": "s", "time": -1})") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode_verify: token time constraint: must not be negative");
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode_verify: token time constraint: must not be negative");
   CHECK(DecodeVerify(token, R"("s")") ==
-        "error: j.rego:2: eval_type_error: io.jwt.decode_verify: operand 2 must be object but got string");
+        "error: b.rego:2: eval_type_error: io.jwt.decode_verify: operand 2 must be object but got string");
   CHECK(DecodeVerify(Hs256(R"({"exp":"soon"})"), R"({"secret": "secret"})") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode_verify: exp value must be a number");
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode_verify: exp value must be a number");
   CHECK(DecodeVerify(Hs256(R"({"nbf":"soon"})"), R"({"secret": "secret"})") ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.decode_verify: nbf value must be a number");
+        "error: b.rego:2: eval_builtin_error: io.jwt.decode_verify: nbf value must be a number");
 }
 
 TEST_CASE("io.jwt.verify_*: key and token errors") {
   CHECK(Eval(R"(io.jwt.verify_rs256("a.b.c", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"))",
              nullptr, true) ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.verify_rs256: failed to parse a PEM certificate: x509: "
+        "error: b.rego:2: eval_builtin_error: io.jwt.verify_rs256: failed to parse a PEM certificate: x509: "
         "malformed certificate");
   CHECK(Eval(R"(io.jwt.verify_rs256("a.b.c", "-----BEGIN THING-----\nAAAA\n-----END THING-----"))", nullptr,
              true) ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.verify_rs256: failed to extract a Key from the PEM "
+        "error: b.rego:2: eval_builtin_error: io.jwt.verify_rs256: failed to extract a Key from the PEM "
         "certificate");
   CHECK(Eval(R"(io.jwt.verify_es256("a.b.c", "not a key"))", nullptr, true)
-            .starts_with("error: j.rego:2: eval_builtin_error: io.jwt.verify_es256: failed to parse a JWK key "
+            .starts_with("error: b.rego:2: eval_builtin_error: io.jwt.verify_es256: failed to parse a JWK key "
                          "(set): "));
   CHECK(Eval(R"(io.jwt.verify_hs256("a.b", "s"))", nullptr, true) ==
-        "error: j.rego:2: eval_builtin_error: io.jwt.verify_hs256: encoded JWT must have 3 sections, found 2");
+        "error: b.rego:2: eval_builtin_error: io.jwt.verify_hs256: encoded JWT must have 3 sections, found 2");
   CHECK(Eval(R"(io.jwt.verify_hs256("a.b.c", 1))", nullptr, true) ==
-        "error: j.rego:2: eval_type_error: io.jwt.verify_hs256: operand 2 must be string but got number");
+        "error: b.rego:2: eval_type_error: io.jwt.verify_hs256: operand 2 must be string but got number");
 }
 
 TEST_CASE("io.jwt.encode_sign_raw: header and payload errors") {
@@ -369,7 +350,7 @@ TEST_CASE("io.jwt.encode_sign_raw: header and payload errors") {
   auto err = [&](const std::string& header, const std::string& payload) {
     return Eval("io.jwt.encode_sign_raw(`" + header + "`, `" + payload + "`, " + key + ")", nullptr, true);
   };
-  const std::string prefix = "error: j.rego:2: eval_builtin_error: io.jwt.encode_sign_raw: ";
+  const std::string prefix = "error: b.rego:2: eval_builtin_error: io.jwt.encode_sign_raw: ";
   CHECK(err("", "{}") == prefix + "missing or invalid 'alg' header: cannot parse JSON: cannot parse empty string");
   CHECK(err(R"({"typ:"JWT"})", "{}") == prefix + "missing or invalid 'alg' header: cannot parse JSON");
   CHECK(err("e", "{}") == prefix + "invalid character 'e' looking for beginning of value");
@@ -379,9 +360,9 @@ TEST_CASE("io.jwt.encode_sign_raw: header and payload errors") {
   // A payload of another media type need not be JSON.
   CHECK(err(R"({"alg":"HS256","typ":"text/plain"})", "e").starts_with("\""));
   CHECK(Eval("io.jwt.encode_sign_raw(1, \"\", \"\")", nullptr, true) ==
-        "error: j.rego:2: eval_type_error: io.jwt.encode_sign_raw: operand 1 must be string but got number");
+        "error: b.rego:2: eval_type_error: io.jwt.encode_sign_raw: operand 1 must be string but got number");
   CHECK(Eval("io.jwt.encode_sign({}, {}, [])", nullptr, true) ==
-        "error: j.rego:2: eval_type_error: io.jwt.encode_sign: operand 3 must be object but got array");
+        "error: b.rego:2: eval_type_error: io.jwt.encode_sign: operand 3 must be object but got array");
   // An RSA algorithm with a symmetric key cannot sign.
   CHECK(err(R"({"alg":"RS256"})", "{}") == prefix + "invalid key type for RS256 signing");
 }

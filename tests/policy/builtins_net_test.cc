@@ -4,20 +4,14 @@
 
 #include <string>
 
+#include "builtin_eval.h"
 #include "governance/policy.h"
 
 namespace governance {
 namespace {
 
 std::string Eval(const std::string& expr, bool strict = false) {
-  auto b = CompilePolicyModules({{"n.rego", "package n\np := " + expr + "\n"}}, nullptr);
-  REQUIRE_MESSAGE(b.ok(), b.status().message());
-  QueryOptions opts;
-  opts.strict_builtin_errors = strict;
-  auto rows = b->Query("x := data.n.p", opts);
-  if (!rows.ok()) return "error: " + rows.status().message();
-  if (rows->empty()) return "undefined";
-  return (*rows)[0].at("x").dump();
+  return testing::EvalTerm(expr, strict);
 }
 
 TEST_CASE("net.cidr_contains: addresses and whole networks, per family") {
@@ -35,19 +29,19 @@ TEST_CASE("net.cidr_contains: addresses and whole networks, per family") {
 TEST_CASE("net.cidr_contains: malformed operands are builtin errors") {
   CHECK(Eval(R"(net.cidr_contains("not-a-cidr", "10.0.0.1"))") == "undefined");
   CHECK(Eval(R"(net.cidr_contains("not-a-cidr", "10.0.0.1"))", true) ==
-        "error: n.rego:2: eval_builtin_error: net.cidr_contains: invalid CIDR address: not-a-cidr");
+        "error: b.rego:2: eval_builtin_error: net.cidr_contains: invalid CIDR address: not-a-cidr");
   CHECK(Eval(R"(net.cidr_contains("10.0.0.0/8", "10.0.0.300"))", true) ==
-        "error: n.rego:2: eval_builtin_error: net.cidr_contains: not a valid textual "
+        "error: b.rego:2: eval_builtin_error: net.cidr_contains: not a valid textual "
         "representation of an IP address or CIDR: 10.0.0.300");
   CHECK(Eval(R"(net.cidr_contains(1, "10.0.0.1"))", true) ==
-        "error: n.rego:2: eval_type_error: net.cidr_contains: operand 1 must be string but got number");
+        "error: b.rego:2: eval_type_error: net.cidr_contains: operand 1 must be string but got number");
 }
 
 TEST_CASE("net.cidr_intersects and net.cidr_is_valid") {
   CHECK(Eval(R"(net.cidr_intersects("192.168.0.0/16", "192.168.1.0/24"))") == "true");
   CHECK(Eval(R"(net.cidr_intersects("192.168.0.0/24", "192.168.1.0/24"))") == "false");
   CHECK(Eval(R"(net.cidr_intersects("192.168.0.0/16", "bad"))", true) ==
-        "error: n.rego:2: eval_builtin_error: net.cidr_intersects: invalid CIDR address: bad");
+        "error: b.rego:2: eval_builtin_error: net.cidr_intersects: invalid CIDR address: bad");
   CHECK(Eval(R"(net.cidr_is_valid("10.0.0.0/8"))") == "true");
   CHECK(Eval(R"(net.cidr_is_valid("::1/128"))") == "true");
   CHECK(Eval(R"(net.cidr_is_valid("10.0.0.0/33"))") == "false");
@@ -61,7 +55,7 @@ TEST_CASE("net.cidr_expand: every address, host bits of the text ignored") {
         R"(["192.168.1.0","192.168.1.1","192.168.1.2","192.168.1.3"])");
   CHECK(Eval(R"(net.cidr_expand("2001:db8::/127"))") == R"(["2001:db8::","2001:db8::1"])");
   CHECK(Eval(R"(net.cidr_expand("192.168.1.1/33"))", true) ==
-        "error: n.rego:2: eval_builtin_error: net.cidr_expand: invalid CIDR address: 192.168.1.1/33");
+        "error: b.rego:2: eval_builtin_error: net.cidr_expand: invalid CIDR address: 192.168.1.1/33");
 }
 
 TEST_CASE("net.cidr_contains_matches: keys by index, element or object key") {
@@ -70,7 +64,7 @@ TEST_CASE("net.cidr_contains_matches: keys by index, element or object key") {
   CHECK(Eval(R"(net.cidr_contains_matches({"a": ["10.0.0.0/8", "x"]}, "10.1.1.1"))") ==
         R"([["a","10.1.1.1"]])");
   CHECK(Eval(R"(net.cidr_contains_matches([[]], "10.1.1.1"))", true) ==
-        "error: n.rego:2: eval_builtin_error: net.cidr_contains_matches: operand 1: element must be "
+        "error: b.rego:2: eval_builtin_error: net.cidr_contains_matches: operand 1: element must be "
         "string or non-empty array");
 }
 
@@ -87,11 +81,11 @@ TEST_CASE("net.cidr_merge: adjacent and nested networks fold together") {
   // A bare IPv4 address takes its classful mask, as Go's DefaultMask gives.
   CHECK(Eval(R"(net.cidr_merge(["192.168.1.0"]))") == R"(["192.168.1.0/24"])");
   CHECK(Eval(R"(net.cidr_merge(["2601:600::1"]))", true) ==
-        "error: n.rego:2: eval_builtin_error: net.cidr_merge: IPv6 invalid: needs prefix length");
+        "error: b.rego:2: eval_builtin_error: net.cidr_merge: IPv6 invalid: needs prefix length");
   CHECK(Eval(R"(net.cidr_merge([1]))", true) ==
-        "error: n.rego:2: eval_builtin_error: net.cidr_merge: element must be string");
+        "error: b.rego:2: eval_builtin_error: net.cidr_merge: element must be string");
   CHECK(Eval(R"(net.cidr_merge(["x/1"]))", true) ==
-        "error: n.rego:2: eval_builtin_error: net.cidr_merge: invalid CIDR address: x/1");
+        "error: b.rego:2: eval_builtin_error: net.cidr_merge: invalid CIDR address: x/1");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "builtin_eval.h"
 #include "governance/policy.h"
 
 namespace governance {
@@ -223,14 +224,7 @@ const Case kCases[] = {
 };
 
 std::string Eval(const std::string& expr, bool strict = false) {
-  auto b = CompilePolicyModules({{"b.rego", "package b\np := " + expr + "\n"}}, nullptr);
-  REQUIRE_MESSAGE(b.ok(), b.status().message());
-  QueryOptions opts;
-  opts.strict_builtin_errors = strict;
-  auto rows = b->Query("x := data.b.p", opts);
-  if (!rows.ok()) return "error: " + rows.status().message();
-  if (rows->empty()) return "undefined";
-  return (*rows)[0].at("x").dump();
+  return testing::EvalTerm(expr, strict);
 }
 
 }  // namespace
