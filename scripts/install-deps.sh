@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libsodium-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev doctest-dev
   libssl-dev openssl libyaml-dev libcli11-dev libre2-dev libpq-dev zlib1g-dev
+  tzdata
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(postgresql clang libclang-rt-14-dev libbenchmark-dev python3 python3-scipy python3-numpy)

@@ -1,5 +1,5 @@
-// Time builtins. Times are int64 nanoseconds since the Unix epoch, UTC. Named
-// time zones other than UTC are not supported and say so.
+// Time builtins. Times are int64 nanoseconds since the Unix epoch; an
+// operand [ns, zone] or [ns, zone, layout] reads them in an IANA time zone.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "policy/builtins.h"
+#include "policy/time_zone.h"
 
 namespace governance::rego {
 namespace {
@@ -43,13 +44,15 @@ struct Civil {
   int64_t year, month, day, hour, minute, second, nanos, weekday;
 };
 
-Civil ToCivil(int64_t ns) {
+// The wall-clock reading of `ns` at `offset` seconds east of UTC.
+Civil ToCivil(int64_t ns, int32_t offset = 0) {
   int64_t secs = ns / kNsPerSec;
   int64_t nanos = ns % kNsPerSec;
   if (nanos < 0) {
     nanos += kNsPerSec;
     --secs;
   }
+  secs += offset;  // |ns / 1e9| < 9.3e9: no overflow
   int64_t days = secs / kSecPerDay;
   int64_t rem = secs % kSecPerDay;
   if (rem < 0) {
@@ -65,6 +68,13 @@ Civil ToCivil(int64_t ns) {
   c.weekday = ((days % 7) + 11) % 7;  // 1970-01-01 was a Thursday (4)
   return c;
 }
+
+constexpr const char* kMonthNames[] = {"January", "February", "March",     "April",   "May",      "June",
+                                       "July",    "August",   "September", "October", "November", "December"};
+constexpr const char* kDayNames[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                     "Thursday", "Friday", "Saturday"};
+
+int64_t FloorSeconds(int64_t ns) { return ns / kNsPerSec - (ns % kNsPerSec < 0 ? 1 : 0); }
 
 // Nanoseconds for a civil time; false when outside int64.
 bool FromCivil(int64_t days, int64_t sec_of_day, int64_t nanos, int64_t* out) {
@@ -91,8 +101,23 @@ bool FromCivil(int64_t days, int64_t sec_of_day, int64_t nanos, int64_t* out) {
   return true;
 }
 
-// Reads the timestamp operand: a number, or [ns, tz] / [ns, tz, layout].
-Status TimeArg(std::string_view fn, const Value& v, int64_t* ns, std::string* layout) {
+// A time operand: the instant and, when given, the zone to read it in and the
+// layout to format it with.
+struct TimeOperand {
+  int64_t ns = 0;
+  std::shared_ptr<const TimeZone> zone;  // null: UTC
+  std::string layout;
+
+  ZoneOffset Offset() const {
+    return zone == nullptr ? ZoneOffset{0, "UTC"} : zone->At(FloorSeconds(ns));
+  }
+  Civil Local() const { return ToCivil(ns, Offset().seconds); }
+};
+
+// Reads the timestamp operand: a number, or [ns, zone] / [ns, zone, layout].
+// The zone is an IANA name ("" and "UTC" are UTC); "Local", the host's zone,
+// is refused so that a decision does not depend on where it is evaluated.
+Status TimeArg(std::string_view fn, const Value& v, TimeOperand* out) {
   const Value* num = &v;
   if (v.is_array()) {
     if (v.items().empty() || v.items().size() > 3) {
@@ -102,22 +127,27 @@ Status TimeArg(std::string_view fn, const Value& v, int64_t* ns, std::string* la
     if (v.items().size() >= 2) {
       const Value& tz = v.items()[1];
       if (!tz.is_string()) return OperandTypeError(fn, 1, "array of [number, string]", v);
+      if (tz.str() == "Local") {
+        return BuiltinError(fn, "time zone \"Local\" is the evaluating host's and differs "
+                                "between hosts; name an IANA zone such as \"Europe/Berlin\"");
+      }
       if (!tz.str().empty() && tz.str() != "UTC") {
-        return BuiltinError(fn, fmt::format("time zone {} is not supported (only UTC)",
-                                            QuoteString(tz.str())));
+        auto zone = TimeZone::Load(tz.str());
+        if (!zone.ok()) return BuiltinError(fn, zone.status().message());
+        out->zone = *std::move(zone);
       }
     }
     if (v.items().size() == 3) {
       if (!v.items()[2].is_string()) return OperandTypeError(fn, 1, "array of [number, string, string]", v);
-      if (layout != nullptr) *layout = v.items()[2].str();
+      out->layout = v.items()[2].str();
     }
   }
   if (!num->is_number()) return OperandTypeError(fn, 1, "number", *num);
-  if (!num->ToInt(ns)) {
+  if (!num->ToInt(&out->ns)) {
     if (std::isfinite(num->as_double()) && num->as_double() == std::floor(num->as_double())) {
       return BuiltinError(fn, "timestamp too big");
     }
-    *ns = static_cast<int64_t>(num->as_double());
+    out->ns = static_cast<int64_t>(num->as_double());
   }
   return Status::Ok();
 }
@@ -263,19 +293,31 @@ Status ParseDurationNs(Ctx&, Operands a, Value* out) {
 }
 
 Status AddDate(Ctx&, Operands a, Value* out) {
-  int64_t ns, y, m, d;
-  GOV_RETURN_IF_ERROR(TimeArg("time.add_date", a[0], &ns, nullptr));
+  TimeOperand t;
+  int64_t y, m, d;
+  GOV_RETURN_IF_ERROR(TimeArg("time.add_date", a[0], &t));
   if (!a[1].ToInt(&y)) return OperandTypeError("time.add_date", 2, "integer", a[1]);
   if (!a[2].ToInt(&m)) return OperandTypeError("time.add_date", 3, "integer", a[2]);
   if (!a[3].ToInt(&d)) return OperandTypeError("time.add_date", 4, "integer", a[3]);
-  Civil c = ToCivil(ns);
+  Civil c = t.Local();
   int64_t year = c.year + y;
   int64_t month0 = c.month - 1 + m;
   year += month0 >= 0 ? month0 / 12 : (month0 - 11) / 12;
   month0 = ((month0 % 12) + 12) % 12;
   int64_t days = DaysFromCivil(year, month0 + 1, 1) + c.day - 1 + d;
+  int64_t sec_of_day = c.hour * 3600 + c.minute * 60 + c.second;
+  if (t.zone != nullptr) {
+    // The same wall-clock time on the new date, in the zone's offset there.
+    int64_t local;
+    if (__builtin_mul_overflow(days, kSecPerDay, &local) ||
+        __builtin_add_overflow(local, sec_of_day, &local) || local > (int64_t{1} << 40) ||
+        local < -(int64_t{1} << 40)) {
+      return BuiltinError("time.add_date", "time outside of valid range");
+    }
+    sec_of_day -= local - t.zone->ToUnix(local);
+  }
   int64_t result;
-  if (!FromCivil(days, c.hour * 3600 + c.minute * 60 + c.second, c.nanos, &result)) {
+  if (!FromCivil(days, sec_of_day, c.nanos, &result)) {
     return BuiltinError("time.add_date", "time outside of valid range");
   }
   *out = Value::Int(result);
@@ -283,27 +325,25 @@ Status AddDate(Ctx&, Operands a, Value* out) {
 }
 
 Status Date(Ctx&, Operands a, Value* out) {
-  int64_t ns;
-  GOV_RETURN_IF_ERROR(TimeArg("time.date", a[0], &ns, nullptr));
-  Civil c = ToCivil(ns);
+  TimeOperand t;
+  GOV_RETURN_IF_ERROR(TimeArg("time.date", a[0], &t));
+  Civil c = t.Local();
   *out = Value::Array({Value::Int(c.year), Value::Int(c.month), Value::Int(c.day)});
   return Status::Ok();
 }
 
 Status Clock(Ctx&, Operands a, Value* out) {
-  int64_t ns;
-  GOV_RETURN_IF_ERROR(TimeArg("time.clock", a[0], &ns, nullptr));
-  Civil c = ToCivil(ns);
+  TimeOperand t;
+  GOV_RETURN_IF_ERROR(TimeArg("time.clock", a[0], &t));
+  Civil c = t.Local();
   *out = Value::Array({Value::Int(c.hour), Value::Int(c.minute), Value::Int(c.second)});
   return Status::Ok();
 }
 
 Status Weekday(Ctx&, Operands a, Value* out) {
-  static const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                "Thursday", "Friday", "Saturday"};
-  int64_t ns;
-  GOV_RETURN_IF_ERROR(TimeArg("time.weekday", a[0], &ns, nullptr));
-  *out = Value::String(kDays[ToCivil(ns).weekday]);
+  TimeOperand t;
+  GOV_RETURN_IF_ERROR(TimeArg("time.weekday", a[0], &t));
+  *out = Value::String(kDayNames[t.Local().weekday]);
   return Status::Ok();
 }
 
@@ -314,11 +354,13 @@ int64_t DaysIn(int64_t year, int64_t month) {
 }
 
 Status Diff(Ctx&, Operands a, Value* out) {
-  int64_t n1, n2;
-  GOV_RETURN_IF_ERROR(TimeArg("time.diff", a[0], &n1, nullptr));
-  GOV_RETURN_IF_ERROR(TimeArg("time.diff", a[1], &n2, nullptr));
-  if (n1 > n2) std::swap(n1, n2);
-  Civil t1 = ToCivil(n1), t2 = ToCivil(n2);
+  TimeOperand first, second;
+  GOV_RETURN_IF_ERROR(TimeArg("time.diff", a[0], &first));
+  GOV_RETURN_IF_ERROR(TimeArg("time.diff", a[1], &second));
+  // As OPA: both read in the first operand's zone.
+  second.zone = first.zone;
+  if (first.ns > second.ns) std::swap(first.ns, second.ns);
+  Civil t1 = first.Local(), t2 = second.Local();
   int64_t year = t2.year - t1.year, month = t2.month - t1.month, day = t2.day - t1.day;
   int64_t hour = t2.hour - t1.hour, min = t2.minute - t1.minute, sec = t2.second - t1.second;
   if (sec < 0) {
@@ -442,10 +484,6 @@ bool GetNum(std::string_view* v, bool fixed, int64_t* out) {
 // Go's time.Parse for a layout; the result is UTC nanoseconds.
 Status ParseGoTime(std::string_view fn, std::string_view layout, std::string_view value,
                    int64_t* out) {
-  static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                                  "July",    "August",   "September", "October", "November", "December"};
-  static const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                "Thursday", "Friday", "Saturday"};
   const std::string whole_value(value), whole_layout(layout);
   auto cannot = [&](std::string_view v, std::string_view elem) {
     return BuiltinError(fn, fmt::format("parsing time {} as {}: cannot parse {} as {}",
@@ -522,7 +560,7 @@ Status ParseGoTime(std::string_view fn, std::string_view layout, std::string_vie
         break;
       case LayoutElem::kLongMonth:
       case LayoutElem::kMonth:
-        ok = lookup(&value, kMonths, 12, c.elem == LayoutElem::kMonth, &n);
+        ok = lookup(&value, kMonthNames, 12, c.elem == LayoutElem::kMonth, &n);
         month = n + 1;
         break;
       case LayoutElem::kNumMonth:
@@ -532,7 +570,7 @@ Status ParseGoTime(std::string_view fn, std::string_view layout, std::string_vie
         break;
       case LayoutElem::kLongWeekDay:
       case LayoutElem::kWeekDay:
-        ok = lookup(&value, kDays, 7, c.elem == LayoutElem::kWeekDay, &n);
+        ok = lookup(&value, kDayNames, 7, c.elem == LayoutElem::kWeekDay, &n);
         break;
       case LayoutElem::kUnderDay:
       case LayoutElem::kDay:
@@ -669,23 +707,110 @@ Status ParseNs(Ctx&, Operands a, Value* out) {
   return Status::Ok();
 }
 
+// The layouts Go's time package names, which time.format accepts by name.
+std::string_view NamedLayout(std::string_view layout) {
+  static const std::pair<std::string_view, std::string_view> kNamed[] = {
+      {"ANSIC", "Mon Jan _2 15:04:05 2006"},
+      {"UnixDate", "Mon Jan _2 15:04:05 MST 2006"},
+      {"RubyDate", "Mon Jan 02 15:04:05 -0700 2006"},
+      {"RFC822", "02 Jan 06 15:04 MST"},
+      {"RFC822Z", "02 Jan 06 15:04 -0700"},
+      {"RFC850", "Monday, 02-Jan-06 15:04:05 MST"},
+      {"RFC1123", "Mon, 02 Jan 2006 15:04:05 MST"},
+      {"RFC1123Z", "Mon, 02 Jan 2006 15:04:05 -0700"},
+      {"RFC3339", "2006-01-02T15:04:05Z07:00"},
+      {"RFC3339Nano", "2006-01-02T15:04:05.999999999Z07:00"},
+  };
+  for (const auto& [name, value] : kNamed) {
+    if (layout == name) return value;
+  }
+  return layout.empty() ? "2006-01-02T15:04:05.999999999Z07:00" : layout;
+}
+
+// Writes `c` (a wall-clock reading at `zone`) as Go's Time.Format does.
+std::string FormatGoTime(std::string_view layout, const Civil& c, const ZoneOffset& zone) {
+  std::string s;
+  auto number = [&](int64_t v, int width) {
+    if (v < 0) {
+      s += '-';
+      v = -v;
+    }
+    s += fmt::format("{:0{}}", v, width);
+  };
+  while (!layout.empty()) {
+    std::string_view rest;
+    Chunk ch = NextChunk(layout, &rest);
+    s += ch.prefix;
+    layout = rest;
+    const int64_t hour12 = c.hour % 12 == 0 ? 12 : c.hour % 12;
+    switch (ch.elem) {
+      case LayoutElem::kNone: break;
+      case LayoutElem::kYear: number(c.year % 100 < 0 ? -(c.year % 100) : c.year % 100, 2); break;
+      case LayoutElem::kLongYear: number(c.year, 4); break;
+      case LayoutElem::kMonth: s += std::string_view(kMonthNames[c.month - 1]).substr(0, 3); break;
+      case LayoutElem::kLongMonth: s += kMonthNames[c.month - 1]; break;
+      case LayoutElem::kNumMonth: number(c.month, 1); break;
+      case LayoutElem::kZeroMonth: number(c.month, 2); break;
+      case LayoutElem::kWeekDay: s += std::string_view(kDayNames[c.weekday]).substr(0, 3); break;
+      case LayoutElem::kLongWeekDay: s += kDayNames[c.weekday]; break;
+      case LayoutElem::kDay: number(c.day, 1); break;
+      case LayoutElem::kUnderDay: s += fmt::format("{:>2}", c.day); break;
+      case LayoutElem::kZeroDay: number(c.day, 2); break;
+      case LayoutElem::kHour: number(c.hour, 2); break;
+      case LayoutElem::kHour12: number(hour12, 1); break;
+      case LayoutElem::kZeroHour12: number(hour12, 2); break;
+      case LayoutElem::kMinute: number(c.minute, 1); break;
+      case LayoutElem::kZeroMinute: number(c.minute, 2); break;
+      case LayoutElem::kSecond: number(c.second, 1); break;
+      case LayoutElem::kZeroSecond: number(c.second, 2); break;
+      case LayoutElem::kPM: s += c.hour >= 12 ? "PM" : "AM"; break;
+      case LayoutElem::kpm: s += c.hour >= 12 ? "pm" : "am"; break;
+      case LayoutElem::kFracSecond0:
+        s += ch.text[0];
+        s += fmt::format("{:09}", c.nanos).substr(0, ch.digits);
+        break;
+      case LayoutElem::kFracSecond9: {
+        std::string frac = fmt::format("{:09}", c.nanos).substr(0, ch.digits);
+        while (!frac.empty() && frac.back() == '0') frac.pop_back();
+        if (!frac.empty()) s += ch.text[0] + frac;
+        break;
+      }
+      case LayoutElem::kTZ:
+        if (!zone.abbreviation.empty()) {
+          s += zone.abbreviation;
+          break;
+        }
+        [[fallthrough]];  // Go writes a nameless zone as -0700
+      case LayoutElem::kISO8601TZ:
+      case LayoutElem::kISO8601ColonTZ:
+      case LayoutElem::kISO8601ShortTZ:
+      case LayoutElem::kNumTZ:
+      case LayoutElem::kNumColonTZ:
+      case LayoutElem::kNumShortTZ: {
+        const bool iso = ch.elem == LayoutElem::kISO8601TZ || ch.elem == LayoutElem::kISO8601ColonTZ ||
+                         ch.elem == LayoutElem::kISO8601ShortTZ;
+        if (iso && zone.seconds == 0) {
+          s += 'Z';
+          break;
+        }
+        const int32_t minutes = (zone.seconds < 0 ? -zone.seconds : zone.seconds) / 60;
+        s += zone.seconds < 0 ? '-' : '+';
+        number(minutes / 60, 2);
+        if (ch.elem == LayoutElem::kISO8601ShortTZ || ch.elem == LayoutElem::kNumShortTZ) break;
+        if (ch.elem == LayoutElem::kISO8601ColonTZ || ch.elem == LayoutElem::kNumColonTZ) s += ':';
+        number(minutes % 60, 2);
+        break;
+      }
+    }
+  }
+  return s;
+}
+
 Status Format(Ctx&, Operands a, Value* out) {
-  int64_t ns;
-  std::string layout;
-  GOV_RETURN_IF_ERROR(TimeArg("time.format", a[0], &ns, &layout));
-  if (!layout.empty() && layout != "RFC3339Nano" && layout != "2006-01-02T15:04:05.999999999Z07:00") {
-    return BuiltinError("time.format", fmt::format("layout {} is not supported (only RFC3339Nano)",
-                                                   QuoteString(layout)));
-  }
-  Civil c = ToCivil(ns);
-  std::string s = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour,
-                              c.minute, c.second);
-  if (c.nanos != 0) {
-    std::string frac = fmt::format("{:09}", c.nanos);
-    while (!frac.empty() && frac.back() == '0') frac.pop_back();
-    s += "." + frac;
-  }
-  *out = Value::String(s + "Z");
+  TimeOperand t;
+  GOV_RETURN_IF_ERROR(TimeArg("time.format", a[0], &t));
+  const ZoneOffset zone = t.Offset();
+  *out = Value::String(FormatGoTime(NamedLayout(t.layout), ToCivil(t.ns, zone.seconds), zone));
   return Status::Ok();
 }
 
