@@ -77,6 +77,13 @@ struct BundleOptions {
   // A failing builtin is an evaluation error instead of making its
   // expression undefined (OPA's strict-builtin-errors). Default: false.
   bool strict_builtin_errors = false;
+  // conftest's parse_config_file and parse_combined_config_files read the
+  // files a policy names on the evaluating host. Only conftest-compatible
+  // commands (`mgov policy eval` of several inputs, `mgov policy test`) set
+  // this; anywhere else, approvals and deployment gates included, a call is
+  // an evaluation error whatever strict_builtin_errors says, so that a
+  // decision never depends on the host's files. Default: false.
+  bool read_host_files = false;
 };
 
 // One message from a deny/violation/warn rule.

@@ -229,6 +229,7 @@ std::vector<std::string> AllDirs(const PolicyTestOptions& opts) {
 StatusOr<Outcome> RunPolicyTest(const PolicyTestOptions& opts, Context& ctx) {
   BundleOptions bopts;
   bopts.v0_compatible = opts.v0_compatible;
+  bopts.read_host_files = true;  // conftest's parse_config_file, as `conftest verify`
   GOV_ASSIGN_OR_RETURN(PolicyBundle bundle,
                        opts.data.empty() && opts.more_dirs.empty()
                            ? LoadPolicyBundle(opts.policy_dir, bopts)

@@ -412,6 +412,7 @@ StatusOr<Outcome> RunConftestEval(const ConftestEvalOptions& opts, Context& ctx)
   BundleOptions bopts;
   bopts.v0_compatible = opts.v0_compatible;
   bopts.strict_builtin_errors = opts.strict;
+  bopts.read_host_files = true;  // conftest's parse_config_file
   GOV_ASSIGN_OR_RETURN(PolicyBundle bundle, LoadPolicyWithData(opts.policy_dirs, opts.data, bopts));
   GOV_ASSIGN_OR_RETURN(std::vector<std::string> paths, ExpandInputs(opts.inputs));
   if (std::count(paths.begin(), paths.end(), "-") > 1) {

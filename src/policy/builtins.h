@@ -31,14 +31,24 @@ struct BuiltinContext {
   size_t max_collection_elements = 10'000'000;
   // The longest string a builtin may build.
   size_t max_string_bytes = 256 << 20;
-  // Set by Exhausted(): the evaluation's budget is spent, which is an
-  // evaluation error even where builtin errors are not.
-  bool budget_exhausted = false;
+  // conftest's parse_config_file and parse_combined_config_files may read
+  // the evaluating host's files (EvalOptions::read_host_files).
+  bool read_host_files = false;
+  // Set by Exhausted() and Refuse(): the error ends the evaluation even
+  // where builtin errors are not errors.
+  bool abort_evaluation = false;
 
+  // The evaluation's budget is spent.
   Status Exhausted(std::string_view fn, std::string_view what) {
-    budget_exhausted = true;
+    abort_evaluation = true;
     return Status(StatusCode::kOutOfRange,
                   std::string(fn) + ": rego_budget_error: " + std::string(what));
+  }
+  // The builtin may not run in this evaluation: never undefined, which a
+  // `not` could turn into an allow.
+  Status Refuse(std::string_view fn, std::string_view why) {
+    abort_evaluation = true;
+    return Status(StatusCode::kPermissionDenied, std::string(fn) + ": " + std::string(why));
   }
 };
 

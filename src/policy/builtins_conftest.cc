@@ -2,7 +2,10 @@
 // unchanged: parse_config(parser, content), parse_config_file(path) and
 // parse_combined_config_files(paths), for the formats mgov reads (JSON and
 // YAML, a YAML text of several documents giving an array of them, as
-// conftest's YAML parser does). Files are read with ReadFile, which refuses
+// conftest's YAML parser does). Reading files is allowed only where the
+// bundle's options say so (BundleOptions::read_host_files: conftest-compatible
+// commands); elsewhere, approvals included, a call ends the evaluation with
+// an error. Files are read with ReadFile, which refuses
 // anything but a regular file: a policy naming a FIFO or a device must not
 // hang or read a device's bytes.
 #include <string>
@@ -91,8 +94,13 @@ nlohmann::json Collapse(std::vector<nlohmann::json> docs) {
   return nlohmann::json(std::move(docs));
 }
 
-StatusOr<std::vector<nlohmann::json>> ParseFileDocuments(std::string_view fn,
+StatusOr<std::vector<nlohmann::json>> ParseFileDocuments(Ctx& ctx, std::string_view fn,
                                                          const std::string& path) {
+  if (!ctx.read_host_files) {
+    return ctx.Refuse(fn, "reads files of the evaluating host, which only conftest-compatible "
+                          "commands allow (`mgov policy eval` of several inputs, `mgov policy "
+                          "test`): a governance decision must not depend on the host's files");
+  }
   Format format = FormatOfPath(path);
   if (format == Format::kUnknown) {
     return BuiltinError(fn, fmt::format("{}: unsupported file format (mgov reads .json, .yaml "
@@ -118,17 +126,17 @@ Status ParseConfig(Ctx&, Operands a, Value* out) {
   return Status::Ok();
 }
 
-Status ParseConfigFile(Ctx&, Operands a, Value* out) {
+Status ParseConfigFile(Ctx& ctx, Operands a, Value* out) {
   constexpr std::string_view fn = "parse_config_file";
   if (!a[0].is_string()) return OperandTypeError(fn, 1, "string", a[0]);
-  GOV_ASSIGN_OR_RETURN(auto docs, ParseFileDocuments(fn, std::string(a[0].str())));
+  GOV_ASSIGN_OR_RETURN(auto docs, ParseFileDocuments(ctx, fn, std::string(a[0].str())));
   *out = Value::FromJson(Collapse(std::move(docs)));
   return Status::Ok();
 }
 
 // [{"path": p, "contents": <parsed p>}, ...] in the order given, the shape
 // `conftest test --combine` gives its policies.
-Status ParseCombinedConfigFiles(Ctx&, Operands a, Value* out) {
+Status ParseCombinedConfigFiles(Ctx& ctx, Operands a, Value* out) {
   constexpr std::string_view fn = "parse_combined_config_files";
   if (!a[0].is_array() && !a[0].is_set()) {
     return OperandTypeError(fn, 1, "array or set of strings", a[0]);
@@ -137,7 +145,7 @@ Status ParseCombinedConfigFiles(Ctx&, Operands a, Value* out) {
   for (const Value& p : a[0].items()) {
     if (!p.is_string()) return TypeError(fn, "operand 1 must be array or set of strings");
     std::string path(p.str());
-    GOV_ASSIGN_OR_RETURN(auto docs, ParseFileDocuments(fn, path));
+    GOV_ASSIGN_OR_RETURN(auto docs, ParseFileDocuments(ctx, fn, path));
     // A YAML file of several documents gives an entry per document, each
     // with the file's path, as conftest's --combine does.
     for (nlohmann::json& d : docs) {

@@ -45,7 +45,7 @@ Status TemplateString(BuiltinContext& ctx, Operands a, Value* out) {
           // builtin error fatal outside strict mode only when the budget
           // flag is set, so the conflict sets it (see the report: a
           // dedicated halt flag belongs in BuiltinContext).
-          ctx.budget_exhausted = true;
+          ctx.abort_evaluation = true;
           return InvalidArgumentError(
               "eval_conflict_error: template-strings must not produce multiple outputs");
         }

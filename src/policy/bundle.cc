@@ -239,6 +239,7 @@ StatusOr<std::vector<QueryBindings>> PolicyBundle::Query(std::string_view query,
   eo.now_ns = options.now_ns;
   eo.print = options.print;
   eo.budget = options.budget;
+  eo.read_host_files = impl_->options.read_host_files;
   rego::Evaluator ev(*impl_->program, eo);
   std::vector<QueryBindings> rows;
   GOV_RETURN_IF_ERROR(ev.Run(q, input, [&](const rego::Value* const* f) {

@@ -207,6 +207,7 @@ StatusOr<PolicyDecision> PolicyBundle::Evaluate(const nlohmann::json& input,
   eo.budget = options.budget;
   eo.print = options.print;
   eo.now_ns = options.now_unix_seconds * 1'000'000'000;  // 0: the wall clock
+  eo.read_host_files = impl_->options.read_host_files;
   rego::Evaluator ev(*impl_->program, eo);
   rego::Value in = rego::ConvertInput(input, &impl_->program->strings, &decision.input_digest);
   std::vector<PolicyMessage> denials;

@@ -179,6 +179,7 @@ Evaluator::Evaluator(const Program& program, const EvalOptions& options)
     : program_(program), options_(options) {
   builtin_ctx_.now_ns = options.now_ns != 0 ? options.now_ns : WallClockNs();
   builtin_ctx_.print = options.print ? &options.print : nullptr;
+  builtin_ctx_.read_host_files = options.read_host_files;
   builtin_ctx_.max_collection_elements =
       std::max<size_t>(1, options.budget.max_memory_bytes / (4 * sizeof(Value)));
   builtin_ctx_.max_string_bytes = std::max<size_t>(1, options.budget.max_memory_bytes / 4);
@@ -1309,7 +1310,7 @@ bool Evaluator::CallBuiltin(const Term& call, const Builtin* builtin, Operands a
     return true;
   }
   *out = Value();
-  if (options_.strict_builtin_errors || builtin_ctx_.budget_exhausted) return FailStatus(call, s);
+  if (options_.strict_builtin_errors || builtin_ctx_.abort_evaluation) return FailStatus(call, s);
   return true;
 }
 

@@ -46,6 +46,8 @@ struct EvalOptions {
   // Receives print() output; null discards it.
   std::function<void(const std::string&)> print;
   PolicyBudget budget;
+  // BundleOptions::read_host_files.
+  bool read_host_files = false;
 };
 
 class Evaluator {

@@ -39,6 +39,7 @@ StatusOr<std::vector<PolicyTestResult>> RunPolicyTests(const PolicyBundle& bundl
     r.name = node->path.back();
     rego::EvalOptions eo;
     eo.strict_builtin_errors = bundle.impl_->options.strict_builtin_errors;
+    eo.read_host_files = bundle.impl_->options.read_host_files;
     eo.print = [&r](const std::string& line) { r.output += line + "\n"; };
     rego::Evaluator ev(program, eo);
     auto start = std::chrono::steady_clock::now();

@@ -17,8 +17,10 @@
 namespace governance::testing {
 
 inline std::string EvalTerm(const std::string& expr, bool strict = false,
-                            const nlohmann::json& input = nullptr, int64_t now_ns = 0) {
-  auto b = CompilePolicyModules({{"b.rego", "package b\np := " + expr + "\n"}}, nullptr);
+                            const nlohmann::json& input = nullptr, int64_t now_ns = 0,
+                            const BundleOptions& bundle_options = {}) {
+  auto b = CompilePolicyModules({{"b.rego", "package b\np := " + expr + "\n"}}, nullptr,
+                                bundle_options);
   REQUIRE_MESSAGE(b.ok(), b.status().message());
   QueryOptions opts;
   opts.strict_builtin_errors = strict;

@@ -1,6 +1,6 @@
 // conftest's builtins (builtins_conftest.cc): parse_config, parse_config_file
 // and parse_combined_config_files, from conftest's documented behaviour, and
-// each error path.
+// each error path; the file readers only where the bundle allows host reads.
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
@@ -15,9 +15,12 @@
 namespace governance {
 namespace {
 
-// x := <expr>, strict: the JSON of x, "undefined", or "error: <message>".
+// x := <expr>, strict, in a bundle that may read host files (as conftest-
+// compatible commands load it): the JSON of x, "undefined", or "error: <message>".
 std::string Eval(const std::string& expr, bool strict = true) {
-  return testing::EvalTerm(expr, strict);
+  BundleOptions host_files;
+  host_files.read_host_files = true;
+  return testing::EvalTerm(expr, strict, nullptr, 0, host_files);
 }
 
 std::string Quote(const std::string& s) { return nlohmann::json(s).dump(); }
@@ -100,6 +103,35 @@ TEST_CASE("parse_config_file: refuses what is not a regular JSON or YAML file") 
   Write(dir / "broken.json", "{\"a\": ");
   CHECK(Eval("parse_config_file(" + Quote(dir / "broken.json") + ")")
             .find("parse_config_file: " + (dir / "broken.json") + ":1:") != std::string::npos);
+}
+
+TEST_CASE("parse_config_file: a bundle loaded without host reads refuses, even when not strict") {
+  testing::TempDir dir;
+  Write(dir / "a.yaml", "allowed: true\n");
+  const std::string refused =
+      "error: b.rego:2: parse_config_file: reads files of the evaluating host, which only "
+      "conftest-compatible commands allow";
+  for (bool strict : {true, false}) {
+    CAPTURE(strict);
+    CHECK(testing::EvalTerm("parse_config_file(" + Quote(dir / "a.yaml") + ")", strict)
+              .rfind(refused, 0) == 0);
+    CHECK(testing::EvalTerm("parse_combined_config_files([" + Quote(dir / "a.yaml") + "])", strict)
+              .find("parse_combined_config_files: reads files of the evaluating host") !=
+          std::string::npos);
+  }
+  // A `not` cannot turn the refusal into an allow: the decision is an error.
+  auto b = CompilePolicyModules(
+      {{"p.rego", "package model.governance\nimport rego.v1\n"
+                  "deny contains \"not allowed\" if not parse_config_file(input.path).allowed\n"}},
+      nullptr);
+  REQUIRE(b.ok());
+  nlohmann::json input = {{"path", dir / "a.yaml"}};
+  EvaluateOptions eo;
+  auto decision = b->Evaluate(input, eo);
+  REQUIRE_FALSE(decision.ok());
+  CHECK(decision.status().message().find("reads files of the evaluating host") != std::string::npos);
+  // parse_config reads no file and stays available everywhere.
+  CHECK(testing::EvalTerm(R"(parse_config("yaml", "a: 1"))", true) == R"({"a":1})");
 }
 
 TEST_CASE("parse_combined_config_files: operand and element errors") {

@@ -215,7 +215,11 @@ const Case kCases[] = {
     {"json.unmarshal", "json.unmarshal(\"{\\\"a\\\": [1, null]}\")", "{\"a\":[1,null]}"},
     {"json.is_valid", "json.is_valid(\"{\")", "false"},
     {"parse_config", "parse_config(\"yaml\", \"a: [1, 2]\")", "{\"a\":[1,2]}"},
-    {"parse_config_file", "parse_config_file(\"/nonexistent/c.yaml\")", "undefined"},
+    // Refused outside conftest-compatible commands, even when not strict.
+    {"parse_config_file", "parse_config_file(\"/nonexistent/c.yaml\")",
+     "error: b.rego:2: parse_config_file: reads files of the evaluating host, which only "
+     "conftest-compatible commands allow (`mgov policy eval` of several inputs, `mgov policy "
+     "test`): a governance decision must not depend on the host's files"},
     {"parse_combined_config_files", "parse_combined_config_files([])", "[]"},
     {"base64.encode", "base64.encode(\"hi\")", "\"aGk=\""},
     {"base64.decode", "base64.decode(\"aGk=\")", "\"hi\""},
