@@ -45,40 +45,6 @@ struct ParsedFile {
   bool multi = false;
 };
 
-// Splits YAML text at its `---` (and `...`) lines. Each document is padded
-// with the newlines before it, and the marker blanked, so that a parse error
-// names the line and column of the file rather than of the document.
-std::vector<std::pair<int, std::string>> SplitYamlDocuments(std::string_view text) {
-  std::vector<std::pair<int, std::string>> docs;
-  std::string current;
-  int start_line = 1;
-  int line = 1;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    std::string_view l = text.substr(pos, end == std::string_view::npos ? end : end - pos + 1);
-    auto marker = [&](std::string_view m) {
-      return l.substr(0, 3) == m &&
-             (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\n' || l[3] == '\r');
-    };
-    if (marker("---") || marker("...")) {
-      if (!current.empty()) docs.emplace_back(start_line, std::move(current));
-      current = std::string(static_cast<size_t>(line - 1), '\n');
-      current += "   ";
-      current.append(l.substr(3));
-      start_line = line;
-    } else {
-      if (current.empty() && line > 1) current = std::string(static_cast<size_t>(line - 1), '\n');
-      current.append(l);
-    }
-    ++line;
-    if (end == std::string_view::npos) break;
-    pos = end + 1;
-  }
-  if (!current.empty()) docs.emplace_back(start_line, std::move(current));
-  return docs;
-}
-
 // The first line of `padded` at or after `from` holding more than blanks
 // and comments: where a document's content starts.
 int FirstContentLine(const std::string& padded, int from) {
@@ -117,10 +83,10 @@ StatusOr<ParsedFile> ParseInputFile(const std::string& path) {
     file.documents.emplace_back(0, std::move(doc));
     return file;
   }
-  for (auto& [start, chunk] : SplitYamlDocuments(text)) {
-    GOV_ASSIGN_OR_RETURN(nlohmann::json doc, ParseYaml(chunk, path));
+  for (const YamlDocumentText& chunk : SplitYamlDocuments(text)) {
+    GOV_ASSIGN_OR_RETURN(nlohmann::json doc, ParseYaml(chunk.padded, path));
     if (doc.is_null()) continue;  // an empty document, as before a leading ---
-    file.documents.emplace_back(FirstContentLine(chunk, start), std::move(doc));
+    file.documents.emplace_back(FirstContentLine(chunk.padded, chunk.start_line), std::move(doc));
   }
   file.multi = file.documents.size() > 1;
   if (!file.multi) {

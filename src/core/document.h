@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,19 @@ StatusOr<nlohmann::json> ParseJson(std::string_view text, std::string_view origi
 // Parses YAML (a superset of JSON) text. Scalars keep YAML 1.2 core schema
 // types: integers, floats (.nan/.inf included), booleans, null, strings.
 StatusOr<nlohmann::json> ParseYaml(std::string_view text, std::string_view origin);
+
+// One document of a multi-document YAML text: the line its `---` marker is
+// on (or 1), and its text padded with the newlines before it and the marker
+// blanked, so that ParseYaml's errors name the line and column in the whole
+// text rather than in the document.
+struct YamlDocumentText {
+  int start_line = 1;
+  std::string padded;
+};
+
+// Splits YAML text at its `---` and `...` lines, as a YAML stream reader
+// does. Text before the first marker is a document when it is not empty.
+std::vector<YamlDocumentText> SplitYamlDocuments(std::string_view text);
 
 // Reads `path` and parses it as JSON when it ends in .json, else as YAML.
 // NotFound when the file is missing, PermissionDenied when unreadable.

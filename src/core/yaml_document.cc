@@ -215,4 +215,35 @@ StatusOr<nlohmann::json> ParseYaml(std::string_view text, std::string_view origi
   return reader.Document();
 }
 
+std::vector<YamlDocumentText> SplitYamlDocuments(std::string_view text) {
+  std::vector<YamlDocumentText> docs;
+  std::string current;
+  int start_line = 1;
+  int line = 1;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    std::string_view l = text.substr(pos, end == std::string_view::npos ? end : end - pos + 1);
+    auto marker = [&](std::string_view m) {
+      return l.substr(0, 3) == m &&
+             (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\n' || l[3] == '\r');
+    };
+    if (marker("---") || marker("...")) {
+      if (!current.empty()) docs.push_back({start_line, std::move(current)});
+      current = std::string(static_cast<size_t>(line - 1), '\n');
+      current += "   ";
+      current.append(l.substr(3));
+      start_line = line;
+    } else {
+      if (current.empty() && line > 1) current = std::string(static_cast<size_t>(line - 1), '\n');
+      current.append(l);
+    }
+    ++line;
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  if (!current.empty()) docs.push_back({start_line, std::move(current)});
+  return docs;
+}
+
 }  // namespace governance

@@ -41,33 +41,6 @@ Format FormatOfPath(std::string_view path) {
   return FormatOfParser(path.substr(dot + 1));
 }
 
-// YAML text split at its `---` lines, each document padded with the
-// newlines before it so that errors name the line in the whole text.
-std::vector<std::string> YamlDocuments(std::string_view text) {
-  std::vector<std::string> docs;
-  std::string current;
-  size_t line = 0;
-  for (size_t pos = 0; pos < text.size();) {
-    size_t end = text.find('\n', pos);
-    std::string_view l = text.substr(pos, end == std::string_view::npos ? end : end - pos + 1);
-    bool marker = l.substr(0, 3) == "---" &&
-                  (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\n' || l[3] == '\r');
-    if (marker) {
-      if (!current.empty()) docs.push_back(std::move(current));
-      current = std::string(line, '\n') + "   ";
-      current.append(l.substr(3));
-    } else {
-      if (current.empty()) current = std::string(line, '\n');
-      current.append(l);
-    }
-    ++line;
-    if (end == std::string_view::npos) break;
-    pos = end + 1;
-  }
-  if (!current.empty()) docs.push_back(std::move(current));
-  return docs;
-}
-
 // The documents of `text`: one for JSON, each non-empty one for YAML.
 StatusOr<std::vector<nlohmann::json>> ParseDocuments(std::string_view fn, Format format,
                                                      std::string_view text,
@@ -79,8 +52,8 @@ StatusOr<std::vector<nlohmann::json>> ParseDocuments(std::string_view fn, Format
     docs.push_back(std::move(*doc));
     return docs;
   }
-  for (const std::string& chunk : YamlDocuments(text)) {
-    auto doc = ParseYaml(chunk, origin);
+  for (const YamlDocumentText& chunk : SplitYamlDocuments(text)) {
+    auto doc = ParseYaml(chunk.padded, origin);
     if (!doc.ok()) return BuiltinError(fn, doc.status().message());
     if (!doc->is_null()) docs.push_back(std::move(*doc));
   }

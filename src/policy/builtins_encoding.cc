@@ -7,6 +7,7 @@
 #include "core/document.h"
 #include "core/encoding.h"
 #include "policy/builtins.h"
+#include "policy/openssl_util.h"
 
 namespace governance::rego {
 namespace {
@@ -46,135 +47,30 @@ Status Base64Dec(Ctx&, Operands a, Value* out) {
   return Status::Ok();
 }
 
-constexpr std::string_view kStdAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view kUrlAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string EncodeBase64(std::string_view in, std::string_view alphabet, bool pad) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = static_cast<uint32_t>(static_cast<unsigned char>(in[i])) << 16 |
-                 static_cast<uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8 |
-                 static_cast<unsigned char>(in[i + 2]);
-    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(alphabet[(v >> shift) & 63]);
-  }
-  size_t rest = in.size() - i;
-  if (rest > 0) {
-    uint32_t v = static_cast<uint32_t>(static_cast<unsigned char>(in[i])) << 16;
-    if (rest == 2) v |= static_cast<uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
-    out.push_back(alphabet[(v >> 18) & 63]);
-    out.push_back(alphabet[(v >> 12) & 63]);
-    if (rest == 2) out.push_back(alphabet[(v >> 6) & 63]);
-    if (pad) out.append(rest == 1 ? "==" : "=");
-  }
-  return out;
-}
-
-// Go's padded base64 decoding; false with *bad_byte set to the input offset
-// Go reports ("illegal base64 data at input byte N").
-bool DecodeBase64(std::string_view in, std::string_view alphabet, std::string* out,
-                  size_t* bad_byte) {
-  out->clear();
-  size_t si = 0;
-  auto skip_newlines = [&] {
-    while (si < in.size() && (in[si] == '\n' || in[si] == '\r')) ++si;
-  };
-  while (true) {
-    uint32_t quantum[4] = {0, 0, 0, 0};
-    size_t j = 0;
-    size_t dlen = 3;
-    bool done = false;
-    for (; j < 4; ++j) {
-      skip_newlines();
-      if (si == in.size()) {
-        if (j == 0) return true;
-        *bad_byte = si - j;
-        return false;
-      }
-      char c = in[si++];
-      size_t idx = alphabet.find(c);
-      if (c != '=' && idx != std::string_view::npos) {
-        quantum[j] = static_cast<uint32_t>(idx);
-        continue;
-      }
-      if (c != '=') {
-        *bad_byte = si - 1;
-        return false;
-      }
-      // Padding: only after two or three symbols, and "==" after two.
-      if (j < 2) {
-        *bad_byte = si - 1;
-        return false;
-      }
-      if (j == 2) {
-        skip_newlines();
-        if (si == in.size() || in[si] != '=') {
-          *bad_byte = si == in.size() ? in.size() : si - 1;
-          return false;
-        }
-        ++si;
-      }
-      skip_newlines();
-      if (si < in.size()) {
-        *bad_byte = si;
-        return false;
-      }
-      dlen = j - 1;
-      done = true;
-      break;
-    }
-    uint32_t v = quantum[0] << 18 | quantum[1] << 12 | quantum[2] << 6 | quantum[3];
-    for (size_t k = 0; k < dlen; ++k) out->push_back(static_cast<char>((v >> (16 - 8 * k)) & 0xFF));
-    if (done) return true;
-  }
-}
-
 Status Base64IsValid(Ctx&, Operands a, Value* out) {
-  std::string decoded;
-  size_t bad;
-  *out = Value::Bool(a[0].is_string() && DecodeBase64(a[0].str(), kStdAlphabet, &decoded, &bad));
+  std::string decoded, err;
+  *out = Value::Bool(a[0].is_string() && GoBase64Decode(a[0].str(), false, &decoded, &err));
   return Status::Ok();
 }
 
 Status Base64UrlEncode(Ctx&, Operands a, Value* out) {
   if (!a[0].is_string()) return OperandTypeError("base64url.encode", 1, "string", a[0]);
-  *out = Value::String(EncodeBase64(a[0].str(), kUrlAlphabet, true));
+  *out = Value::String(GoBase64Encode(a[0].str(), true, true));
   return Status::Ok();
 }
 
 Status Base64UrlEncodeNoPad(Ctx&, Operands a, Value* out) {
   if (!a[0].is_string()) return OperandTypeError("base64url.encode_no_pad", 1, "string", a[0]);
-  *out = Value::String(EncodeBase64(a[0].str(), kUrlAlphabet, false));
+  *out = Value::String(GoBase64Encode(a[0].str(), true, false));
   return Status::Ok();
 }
 
 Status Base64UrlDecode(Ctx&, Operands a, Value* out) {
   constexpr std::string_view kFn = "base64url.decode";
   if (!a[0].is_string()) return OperandTypeError(kFn, 1, "string", a[0]);
-  std::string s = a[0].str();
-  // Encoders often drop the padding; restore it (RFC 7515 appendix C).
-  if (s.empty() || s.back() != '=') {
-    switch (s.size() % 4) {
-      case 2:
-        s += "==";
-        break;
-      case 3:
-        s += "=";
-        break;
-      case 1:
-        return BuiltinError(kFn, "illegal base64url string: " + s);
-      default:
-        break;
-    }
-  }
-  std::string decoded;
-  size_t bad;
-  if (!DecodeBase64(s, kUrlAlphabet, &decoded, &bad)) {
-    return BuiltinError(kFn, fmt::format("illegal base64 data at input byte {}", bad));
-  }
+  // Encoders often drop the padding; it is restored (RFC 7515 appendix C).
+  std::string decoded, err;
+  if (!Base64UrlDecodeLenient(a[0].str(), &decoded, &err)) return BuiltinError(kFn, err);
   *out = Value::String(std::move(decoded));
   return Status::Ok();
 }

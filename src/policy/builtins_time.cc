@@ -399,6 +399,18 @@ enum class LayoutElem {
   kNumShortTZ, kFracSecond0, kFracSecond9
 };
 
+// Zone offsets: "Z…" writes Z for UTC; ":" separates minutes; "07" has none.
+bool IsIsoZone(LayoutElem e) {
+  return e == LayoutElem::kISO8601TZ || e == LayoutElem::kISO8601ColonTZ ||
+         e == LayoutElem::kISO8601ShortTZ;
+}
+bool IsColonZone(LayoutElem e) {
+  return e == LayoutElem::kISO8601ColonTZ || e == LayoutElem::kNumColonTZ;
+}
+bool IsShortZone(LayoutElem e) {
+  return e == LayoutElem::kISO8601ShortTZ || e == LayoutElem::kNumShortTZ;
+}
+
 struct Chunk {
   std::string_view prefix;  // literal text before the element
   LayoutElem elem = LayoutElem::kNone;
@@ -642,15 +654,12 @@ Status ParseGoTime(std::string_view fn, std::string_view layout, std::string_vie
       case LayoutElem::kNumTZ:
       case LayoutElem::kNumColonTZ:
       case LayoutElem::kNumShortTZ: {
-        bool iso = c.elem == LayoutElem::kISO8601TZ || c.elem == LayoutElem::kISO8601ColonTZ ||
-                   c.elem == LayoutElem::kISO8601ShortTZ;
-        if (iso && !value.empty() && value[0] == 'Z') {
+        if (IsIsoZone(c.elem) && !value.empty() && value[0] == 'Z') {
           value.remove_prefix(1);
           offset = 0;
           break;
         }
-        bool colon = c.elem == LayoutElem::kISO8601ColonTZ || c.elem == LayoutElem::kNumColonTZ;
-        bool short_tz = c.elem == LayoutElem::kISO8601ShortTZ || c.elem == LayoutElem::kNumShortTZ;
+        const bool colon = IsColonZone(c.elem), short_tz = IsShortZone(c.elem);
         if (value.empty() || (value[0] != '+' && value[0] != '-')) {
           ok = false;
           break;
@@ -787,17 +796,15 @@ std::string FormatGoTime(std::string_view layout, const Civil& c, const ZoneOffs
       case LayoutElem::kNumTZ:
       case LayoutElem::kNumColonTZ:
       case LayoutElem::kNumShortTZ: {
-        const bool iso = ch.elem == LayoutElem::kISO8601TZ || ch.elem == LayoutElem::kISO8601ColonTZ ||
-                         ch.elem == LayoutElem::kISO8601ShortTZ;
-        if (iso && zone.seconds == 0) {
+        if (IsIsoZone(ch.elem) && zone.seconds == 0) {
           s += 'Z';
           break;
         }
         const int32_t minutes = (zone.seconds < 0 ? -zone.seconds : zone.seconds) / 60;
         s += zone.seconds < 0 ? '-' : '+';
         number(minutes / 60, 2);
-        if (ch.elem == LayoutElem::kISO8601ShortTZ || ch.elem == LayoutElem::kNumShortTZ) break;
-        if (ch.elem == LayoutElem::kISO8601ColonTZ || ch.elem == LayoutElem::kNumColonTZ) s += ':';
+        if (IsShortZone(ch.elem)) break;
+        if (IsColonZone(ch.elem)) s += ':';
         number(minutes % 60, 2);
         break;
       }

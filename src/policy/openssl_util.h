@@ -38,6 +38,10 @@ bool GoBase64Decode(std::string_view text, bool url, std::string* out, std::stri
 // appendix C); a length of 1 mod 4 is "illegal base64url string: <text>".
 bool Base64UrlDecodeLenient(std::string_view text, std::string* out, std::string* err);
 
+// Go's base64 encoding: the standard or URL-safe (`url`) alphabet, with or
+// without `=` padding.
+std::string GoBase64Encode(std::string_view bytes, bool url, bool pad);
+
 // Unpadded base64url (RFC 7515 §2).
 std::string Base64UrlEncode(std::string_view bytes);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <map>
 #include <mutex>
 
@@ -15,24 +16,18 @@ namespace {
 constexpr int64_t kSecPerDay = 86'400;
 constexpr const char* kZoneDirectory = "/usr/share/zoneinfo/";
 
+// Days since 1970-01-01 of a date in the proleptic Gregorian calendar.
 int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  using namespace std::chrono;
+  return sys_days{year_month_day{year{static_cast<int>(y)}, month{static_cast<unsigned>(m)},
+                                 day{static_cast<unsigned>(d)}}}
+      .time_since_epoch()
+      .count();
 }
 
 int64_t YearOf(int64_t unix_seconds) {
-  int64_t days = unix_seconds / kSecPerDay - (unix_seconds % kSecPerDay < 0 ? 1 : 0);
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
+  using namespace std::chrono;
+  return static_cast<int>(year_month_day{floor<days>(sys_seconds{seconds{unix_seconds}})}.year());
 }
 
 bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -138,7 +133,8 @@ int64_t TransitionSecondsInYear(const PosixZoneRule::Transition& t, int64_t year
       const int64_t first = DaysFromCivil(year, t.month, 1);
       const int64_t next = t.month == 12 ? DaysFromCivil(year + 1, 1, 1)
                                          : DaysFromCivil(year, t.month + 1, 1);
-      const int64_t first_weekday = ((first % 7) + 11) % 7;  // 1970-01-01 was a Thursday
+      const int64_t first_weekday =
+          std::chrono::weekday{std::chrono::sys_days{std::chrono::days{first}}}.c_encoding();
       int64_t dom = (t.day - first_weekday + 7) % 7 + (t.week - 1) * 7;
       while (first + dom >= next) dom -= 7;
       day = first + dom - DaysFromCivil(year, 1, 1);
