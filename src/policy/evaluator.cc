@@ -184,6 +184,9 @@ Evaluator::Evaluator(const Program& program, const EvalOptions& options)
       std::max<size_t>(1, options.budget.max_memory_bytes / (4 * sizeof(Value)));
   builtin_ctx_.max_string_bytes = std::max<size_t>(1, options.budget.max_memory_bytes / 4);
   deadline_ns_ = WallClockNs() + options.budget.max_wall_ms * 1'000'000;
+  // No memory sample in the first steps: reading /proc/self/statm costs more
+  // than a whole short evaluation.
+  next_memory_check_ = kStepsPerMemoryCheck;
   st_.data = program.data;
   st_.cache = RuleCache(static_cast<size_t>(program.num_nodes));
   file_ = &kQueryFile;
