@@ -87,12 +87,14 @@ size_t RuneWidth(std::string_view s, size_t pos) {
 }
 
 // Go's Regexp.allMatches: up to n (all when n < 0) successive matches, each
-// as its group spans (group 0 first; an unset group has a null data()). An
-// empty match right after the previous match is skipped.
+// as its group spans (group 0 first; an unset group has a null data()), or
+// only group 0 when `with_groups` is false, which lets RE2 answer with its
+// DFA instead of tracking submatches. An empty match right after the
+// previous match is skipped.
 std::vector<std::vector<re2::StringPiece>> AllMatches(const RE2& re, std::string_view s,
-                                                      int64_t n) {
+                                                      int64_t n, bool with_groups) {
   std::vector<std::vector<re2::StringPiece>> out;
-  const int groups = re.NumberOfCapturingGroups() + 1;
+  const int groups = with_groups ? re.NumberOfCapturingGroups() + 1 : 1;
   std::vector<re2::StringPiece> m(static_cast<size_t>(groups));
   re2::StringPiece input(s.data(), s.size());
   size_t pos = 0;
@@ -151,7 +153,7 @@ Status RegexFindN(Ctx&, Operands a, Value* out) {
   const RE2* re;
   GOV_RETURN_IF_ERROR(Compile("regex.find_n", a[0], &re));
   ValueVector found;
-  for (const auto& m : AllMatches(*re, a[1].str(), n)) {
+  for (const auto& m : AllMatches(*re, a[1].str(), n, false)) {
     found.push_back(Value::String(std::string(m[0])));
   }
   *out = Value::Array(std::move(found));
@@ -167,7 +169,7 @@ Status RegexFindAllStringSubmatchN(Ctx&, Operands a, Value* out) {
   const RE2* re;
   GOV_RETURN_IF_ERROR(Compile(kFn, a[0], &re));
   ValueVector found;
-  for (const auto& m : AllMatches(*re, a[1].str(), n)) {
+  for (const auto& m : AllMatches(*re, a[1].str(), n, true)) {
     ValueVector groups;
     for (const re2::StringPiece& g : m) groups.push_back(Value::String(std::string(g)));
     found.push_back(Value::Array(std::move(groups)));
@@ -189,7 +191,7 @@ Status RegexSplit(Ctx&, Operands a, Value* out) {
   }
   ValueVector parts;
   size_t begin = 0, end = 0;
-  for (const auto& m : AllMatches(*re, s, -1)) {
+  for (const auto& m : AllMatches(*re, s, -1, false)) {
     size_t match_begin = static_cast<size_t>(m[0].data() - s.data());
     end = match_begin;
     size_t match_end = match_begin + m[0].size();
