@@ -1,10 +1,13 @@
 // A SQLite database as text, the way `sqlite3 FILE .dump` shows it: every
 // schema object's SQL, then every row of every table with each value's type.
 // Tests compare two dumps to show that a refused command stored nothing.
+// Also SQL run on the file behind mgov's back, as an attacker would.
 #ifndef GOVERNANCE_TESTS_SQLITE_DUMP_H_
 #define GOVERNANCE_TESTS_SQLITE_DUMP_H_
 
 #include <sqlite3.h>
+
+#include <doctest/doctest.h>
 
 #include <string>
 #include <utility>
@@ -71,6 +74,19 @@ inline std::string DumpSqlite(const std::string& path) {
   }
   sqlite3_close(db);
   return out;
+}
+
+// Runs `sql` on the database at `path` directly, as anyone with write
+// access to the file could; the test fails when SQLite refuses it.
+inline void ExecSqlite(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  INFO((err ? err : ""));
+  sqlite3_free(err);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
 }
 
 }  // namespace governance::testing

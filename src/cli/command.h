@@ -132,6 +132,9 @@ void AddPolicyCommand(CLI::App& app, Context& ctx);
 // Adds `reevaluate` under the `policy` subcommand.
 void AddPolicyReevaluateCommand(CLI::App& policy, Context& ctx);
 void AddStatusCommand(CLI::App& app, Context& ctx);
+// mgov approval (approval_command.cc) and mgov history (history_command.cc).
+void AddApprovalCommand(CLI::App& app, Context& ctx);
+void AddHistoryCommand(CLI::App& app, Context& ctx);
 // mgov admin (admin_command.cc), mgov root (root_command.cc), mgov snapshot.
 void AddAdminCommand(CLI::App& app, Context& ctx);
 void AddRootCommand(CLI::App& app, Context& ctx);

@@ -22,35 +22,44 @@ QuorumCount CountQuorum(const GovernanceState& state, const Envelope& envelope,
   for (size_t i = 0; i < envelope.signatures.size(); ++i) {
     const EnvelopeSignature& sig = envelope.signatures[i];
     const std::string short_id = sig.keyid.substr(0, 16);
+    QuorumCount::Signature& verdict = q.signatures.emplace_back();
+    verdict.keyid = sig.keyid;
+    auto refuse = [&](std::vector<std::string>& list, std::string why) {
+      verdict.note = why;
+      list.push_back(std::move(why));
+    };
     if (!seen_keys.insert(sig.keyid).second) {
+      verdict.note = "key " + short_id + " signs more than once";
       q.duplicate_keyids.push_back(short_id);
       continue;
     }
     const KeyRecord* key = state.FindKey(sig.keyid);
     if (!key) {
-      q.bad_signatures.push_back("signature " + std::to_string(i + 1) + " is by unknown key " +
-                                 short_id);
+      refuse(q.bad_signatures,
+             "signature " + std::to_string(i + 1) + " is by unknown key " + short_id);
       continue;
     }
+    verdict.identity = key->identity;
     auto pub = PublicKey::FromEnrolledPem(key->public_key_pem, "enrolled key " + short_id);
     if (!pub.ok() || !VerifySignature(envelope, sig, *pub)) {
-      q.bad_signatures.push_back("signature " + std::to_string(i + 1) + " (key " + short_id +
-                                 ", " + key->identity + ") does not verify");
+      refuse(q.bad_signatures, "signature " + std::to_string(i + 1) + " (key " + short_id + ", " +
+                                   key->identity + ") does not verify");
       continue;
     }
     if (key->revoked) {
-      q.revoked_keys.push_back("key " + short_id + " (" + key->identity + ") was revoked: " +
-                               key->revocation_reason);
+      refuse(q.revoked_keys, "key " + short_id + " (" + key->identity +
+                                 ") was revoked: " + key->revocation_reason);
       continue;
     }
     if (!key->HasRole(Role::kApprover)) {
-      q.not_counted.push_back(key->identity + " (key " + short_id + ") lacks the approver role");
+      refuse(q.not_counted, key->identity + " (key " + short_id + ") lacks the approver role");
     } else if (key->identity == trainer) {
-      q.not_counted.push_back(key->identity + " trained this model and cannot approve it");
+      refuse(q.not_counted, key->identity + " trained this model and cannot approve it");
     } else if (!counted.insert(key->identity).second) {
-      q.not_counted.push_back(key->identity + " already counted (key " + short_id +
-                              " is a second key of the same identity)");
+      refuse(q.not_counted, key->identity + " already counted (key " + short_id +
+                                " is a second key of the same identity)");
     } else {
+      verdict.counts = true;
       q.approvers.push_back(key->identity);
     }
   }

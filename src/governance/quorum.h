@@ -14,6 +14,15 @@
 namespace governance {
 
 struct QuorumCount {
+  // Each signature, in envelope order: its key, the key's identity ("" when
+  // not enrolled), whether it counts, and why not (the same text as below).
+  struct Signature {
+    std::string keyid;
+    std::string identity;
+    bool counts = false;
+    std::string note;
+  };
+  std::vector<Signature> signatures;
   // Identities that count, in signature order.
   std::vector<std::string> approvers;
   // Signatures that do not verify, or whose key is not enrolled: the

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "sqlite_dump.h"
 #include "test_util.h"
 
 namespace governance::testing {
@@ -27,6 +28,23 @@ class CliSession {
     CHECK(r.exit_code == code);
     return r.output;
   }
+
+  // `mgov init INIT_ARGS` with admin/admin.key, then keys in keys/ for a
+  // trainer, two approvers (alice, bob) and a deployer.
+  void InitWithTeam(const std::string& init_args = "") {
+    Expect(0, "init --admin-key admin/admin.key " + init_args);
+    for (const char* who : {"trainer:trainer", "alice:approver", "bob:approver",
+                            "deployer:deployer"}) {
+      std::string spec = who;
+      auto colon = spec.find(':');
+      Expect(0, "key generate --identity " + spec.substr(0, colon) + " --role " +
+                    spec.substr(colon + 1) + " --out keys --admin-key admin/admin.key");
+    }
+  }
+
+  // Runs SQL on the SQLite store behind mgov's back, as anyone who can write
+  // the database file could.
+  void Sql(const std::string& sql) { ExecSqlite(dir_ / ".mgov/governance.db", sql); }
 
   TempDir dir_;
 };

@@ -21,14 +21,7 @@ using testing::CommandResult;
 class Cli : public testing::CliSession {
  public:
   Cli() {
-    Expect(0, "init --no-policy --admin-key admin/admin.key");
-    for (const char* who : {"trainer:trainer", "alice:approver", "bob:approver",
-                            "deployer:deployer"}) {
-      std::string spec = who;
-      auto colon = spec.find(':');
-      Expect(0, "key generate --identity " + spec.substr(0, colon) + " --role " +
-                    spec.substr(colon + 1) + " --out keys --admin-key admin/admin.key");
-    }
+    InitWithTeam("--no-policy");
     REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights").ok());
   }
 

@@ -2,8 +2,6 @@
 // threshold (exit 1, nothing changed, without it), identities are one
 // spelling, a tampered store fails the gate and `mgov ledger verify`, roots
 // are pinned and rotated, and a serving host verifies a bundle with no store.
-#include <sqlite3.h>
-
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -22,14 +20,7 @@ using testing::CommandResult;
 class TrustCli : public testing::CliSession {
  public:
   TrustCli() {
-    Expect(0, "init --admin-key admin/admin.key");
-    for (const char* who : {"trainer:trainer", "alice:approver", "bob:approver",
-                            "deployer:deployer"}) {
-      std::string spec = who;
-      auto colon = spec.find(':');
-      Expect(0, "key generate --identity " + spec.substr(0, colon) + " --role " +
-                    spec.substr(colon + 1) + " --out keys" + admin_);
-    }
+    InitWithTeam();
     // Real safetensors bytes: the default bundle judges them, not the manifest's claim.
     REQUIRE(WriteFileAtomic(dir_ / "model.bin", testing::Safetensors("weights")).ok());
     Expect(0, "train --model fraud --version 1 --artifact model.bin --key keys/trainer.key "
@@ -43,17 +34,6 @@ class TrustCli : public testing::CliSession {
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
     return r.output.substr(0, r.output.find('\n'));
-  }
-
-  void Sql(const std::string& sql) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open((dir_ / ".mgov/governance.db").c_str(), &db) == SQLITE_OK);
-    char* err = nullptr;
-    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    INFO((err ? err : ""));
-    sqlite3_free(err);
-    sqlite3_close(db);
-    REQUIRE(rc == SQLITE_OK);
   }
 
   const std::string admin_ = " --admin-key admin/admin.key";

@@ -1,6 +1,5 @@
 // Each attack on the approval and the evidence must be refused, naming the
 // gate (or check) that caught it.
-#include <sqlite3.h>
 
 #include <doctest/doctest.h>
 
@@ -10,6 +9,7 @@
 #include "core/encoding.h"
 #include "governance/quorum.h"
 #include "planes_fixture.h"
+#include "sqlite_dump.h"
 
 namespace governance {
 namespace {
@@ -22,16 +22,7 @@ class Attack : public testing::PlanesFixture {
  public:
   // Runs `sql` directly on the store's SQLite file, as an attacker with
   // write access to the database would.
-  void Tamper(const std::string& sql) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(db_path_.c_str(), &db) == SQLITE_OK);
-    char* err = nullptr;
-    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    INFO((err ? err : ""));
-    sqlite3_free(err);
-    sqlite3_close(db);
-    REQUIRE(rc == SQLITE_OK);
-  }
+  void Tamper(const std::string& sql) { testing::ExecSqlite(db_path_, sql); }
 
   LedgerVerification VerifyStoredLedger() {
     return VerifyLedger(Ledger(), {ledger_key_.public_key()});

@@ -1,0 +1,118 @@
+// Answers for people and auditors, read from a store whose governance state
+// verifies: the approvals and where each stands, and a model's history from
+// the evidence ledger.
+//
+//   auto views = ListApprovalViews(*store, planes, {.model_id = "fraud"}, now);
+//   for (const ApprovalView& v : *views) std::cout << ApprovalStateName(v.state);
+//   auto history = ModelHistory(*store, planes, "fraud", {.environment = "production"});
+//
+// Nothing here trusts a row alone: the state is read with ReadTrustedState
+// (PermissionDenied when it does not verify), every approval's signatures
+// are counted against the effective keyring, and the ledger is verified
+// entry by entry before a history is read from it.
+#ifndef GOVERNANCE_AUDIT_H_
+#define GOVERNANCE_AUDIT_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "governance/coordinator.h"
+#include "governance/status.h"
+#include "governance/store.h"
+#include "governance/types.h"
+
+namespace governance {
+
+// Where an approval stands at one instant, in the order a reader checks:
+//   invalid     its signatures do not verify, or no approver signed it (a
+//               forged or tampered row): it satisfies nothing
+//   revoked     it, its model or its artifact was revoked
+//   expired     past expires_at
+//   pending     fewer distinct approvers than its environments require, or
+//               not valid before not_before
+//   superseded  every environment it names has a newer approval of the same
+//               model that is not revoked, expired or invalid
+//   expiring    active, and expires within the window asked for
+//   active      valid now
+enum class ApprovalState { kInvalid, kRevoked, kExpired, kPending, kSuperseded, kExpiring, kActive };
+
+std::string_view ApprovalStateName(ApprovalState state);
+// InvalidArgument naming the states for anything else.
+StatusOr<ApprovalState> ParseApprovalState(std::string_view name);
+
+struct ApprovalSigner {
+  std::string keyid;
+  std::string identity;  // "" when the key is not enrolled
+  bool counts = false;   // towards the quorum
+  std::string note;      // why it does not count: revoked key, bad signature, trainer...
+};
+
+struct ApprovalView {
+  ModelApproval approval;
+  int64_t stored_at = 0;
+  ApprovalState state = ApprovalState::kInvalid;
+  std::string state_reason;  // one line: why this state
+  std::vector<ApprovalSigner> signers;
+  int distinct_approvers = 0;
+  // The approvers each environment requires of it (the strictest of the
+  // approval's own floor and the environment's).
+  std::map<std::string, int> required_approvers;
+  std::optional<Revocation> revocation;  // the one that revoked it
+  std::string superseded_by;             // the newest approval that did
+};
+
+struct ApprovalFilter {
+  std::optional<std::string> model_id;
+  std::optional<std::string> environment;
+  std::optional<ApprovalState> state;
+  // An active approval that expires within this many seconds is "expiring".
+  int64_t expiring_within_seconds = 14 * 86400;
+};
+
+// Every approval matching `filter`, in the order they were issued (the
+// ledger's), judged at `now`.
+StatusOr<std::vector<ApprovalView>> ListApprovalViews(Store& store, const PlaneOptions& options,
+                                                      const ApprovalFilter& filter, int64_t now);
+
+// One approval; NotFound for an unknown id.
+StatusOr<ApprovalView> GetApprovalView(Store& store, const PlaneOptions& options,
+                                       std::string_view approval_id, int64_t now,
+                                       int64_t expiring_within_seconds = 14 * 86400);
+
+// One line of a model's history: a verified ledger entry about it.
+struct HistoryEvent {
+  int64_t sequence = 0;
+  int64_t timestamp = 0;
+  std::string type;         // "training.recorded", "deploy.allowed", ...
+  std::string actor;
+  std::string subject;
+  std::string environment;  // "" when the entry names none
+  std::string summary;      // one line for people
+  nlohmann::json details;
+};
+
+struct HistoryFilter {
+  std::string environment;  // "": every environment
+  int64_t since = 0;        // Unix seconds; entries at or after it
+};
+
+// The ledger entries about `model_id`, in ledger order: training records,
+// policy decisions (denials included), approvals and co-signatures,
+// deployments and rollbacks, monitoring checks, re-evaluations that judged
+// it, revocations of it, its approvals or its artifacts. An entry is about
+// the model when it names it, one of its approvals, or one of its
+// artifacts. PermissionDenied when the state or the ledger does not verify
+// (naming the first bad entry); NotFound when no entry is about the model.
+StatusOr<std::vector<HistoryEvent>> ModelHistory(Store& store, const PlaneOptions& options,
+                                                 std::string_view model_id,
+                                                 const HistoryFilter& filter = {});
+
+}  // namespace governance
+
+#endif  // GOVERNANCE_AUDIT_H_
