@@ -113,6 +113,31 @@ StatusOr<std::vector<HistoryEvent>> ModelHistory(Store& store, const PlaneOption
                                                  std::string_view model_id,
                                                  const HistoryFilter& filter = {});
 
+// One difference between two approvals' releases. `section` is "approval"
+// (version, artifact, environments, signers), "metrics", "manifest",
+// "decision_stack" or "policy"; `path` a JSON pointer within it; null
+// `before` or `after` for something added or removed.
+struct ReleaseChange {
+  std::string section;
+  std::string path;
+  nlohmann::json before;
+  nlohmann::json after;
+};
+
+struct ApprovalDiff {
+  ApprovalView from, to;
+  std::vector<ReleaseChange> changes;  // by section, then path
+};
+
+// What changed from approval `from_id` to `to_id`: the approvals' own
+// fields, and the metrics, manifest and decision stack of the training
+// outputs they approved (read from the store and checked against the digest
+// each approval signed: DataLoss when one does not match), and the policy
+// record. NotFound for an unknown id.
+StatusOr<ApprovalDiff> DiffApprovals(Store& store, const PlaneOptions& options,
+                                     std::string_view from_id, std::string_view to_id,
+                                     int64_t now);
+
 }  // namespace governance
 
 #endif  // GOVERNANCE_AUDIT_H_

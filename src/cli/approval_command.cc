@@ -6,6 +6,7 @@
 #include "core/decision_stack.h"
 #include "core/time.h"
 #include "governance/audit.h"
+#include "governance/authority.h"
 
 namespace governance::cli {
 namespace {
@@ -63,8 +64,6 @@ nlohmann::json ViewJson(const ApprovalView& v) {
           {"superseded_by", v.superseded_by}};
 }
 
-int64_t Now(const PlaneOptions& planes) { return planes.clock ? planes.clock() : NowSeconds(); }
-
 StatusOr<int64_t> ExpiringWindow(const ApprovalOptions& o) {
   auto window = ParseDurationSeconds(o.expiring_within);
   if (!window.ok()) return InvalidArgumentError("--expiring-within: " + window.status().message());
@@ -83,7 +82,7 @@ StatusOr<Outcome> RunList(const ApprovalOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
   GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
   GOV_ASSIGN_OR_RETURN(std::vector<ApprovalView> views,
-                       ListApprovalViews(*store, planes, filter, Now(planes)));
+                       ListApprovalViews(*store, planes, filter, NowUnder(planes.clock)));
   if (ctx.global.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const ApprovalView& v : views) list.push_back(ViewJson(v));
@@ -116,7 +115,7 @@ StatusOr<Outcome> RunShow(const ApprovalOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
   GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
   GOV_ASSIGN_OR_RETURN(ApprovalView v,
-                       GetApprovalView(*store, planes, o.id, Now(planes), window));
+                       GetApprovalView(*store, planes, o.id, NowUnder(planes.clock), window));
   // Whether each environment's gate would pass now (nothing is recorded).
   ServingPlane serving(*store, planes);
   nlohmann::json gates = nlohmann::json::object();

@@ -132,9 +132,11 @@ void AddPolicyCommand(CLI::App& app, Context& ctx);
 // Adds `reevaluate` under the `policy` subcommand.
 void AddPolicyReevaluateCommand(CLI::App& policy, Context& ctx);
 void AddStatusCommand(CLI::App& app, Context& ctx);
-// mgov approval (approval_command.cc) and mgov history (history_command.cc).
+// mgov approval (approval_command.cc), mgov history (history_command.cc) and
+// mgov diff (diff_command.cc).
 void AddApprovalCommand(CLI::App& app, Context& ctx);
 void AddHistoryCommand(CLI::App& app, Context& ctx);
+void AddDiffCommand(CLI::App& app, Context& ctx);
 // mgov admin (admin_command.cc), mgov root (root_command.cc), mgov snapshot.
 void AddAdminCommand(CLI::App& app, Context& ctx);
 void AddRootCommand(CLI::App& app, Context& ctx);

@@ -4,7 +4,9 @@
 // refused rather than described.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -22,13 +24,14 @@ class AuditCli : public testing::CliSession {
     REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights v1").ok());
   }
 
-  // Trains `version` of fraud from model.bin holding `weights` and has alice
-  // approve it for `envs`; returns the approval id.
+  // Trains `version` of fraud from model.bin holding `weights` (with more
+  // `train` options) and has alice approve it for `envs`; returns the
+  // approval id.
   std::string Release(const std::string& version, const std::string& weights,
-                      const std::string& envs) {
+                      const std::string& envs, const std::string& train_options = "") {
     REQUIRE(WriteFileAtomic(dir_ / "model.bin", weights).ok());
     Expect(0, "train --model fraud --version " + version +
-                  " --artifact model.bin --key keys/trainer.key --out to.json");
+                  " --artifact model.bin --key keys/trainer.key --out to.json " + train_options);
     std::string out = Expect(0, "approve to.json --key keys/alice.key --env " + envs);
     return out.substr(0, out.find('\n'));
   }
@@ -200,6 +203,47 @@ TEST_CASE_FIXTURE(AuditCli, "a store written behind mgov's back is refused or sh
   // The newest ledger entry rewritten: the signed snapshot no longer matches.
   Sql("UPDATE ledger SET actor = 'mallory' WHERE sequence = (SELECT MAX(sequence) FROM ledger)");
   CHECK(Expect(1, "approval list").find("snapshot") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(AuditCli, "diff: what changed between two approved releases") {
+  REQUIRE(WriteFileAtomic(dir_ / "m1.yaml", "accuracy: 0.91\nf1_score: 0.80\n").ok());
+  REQUIRE(WriteFileAtomic(dir_ / "m2.yaml", "accuracy: 0.93\nlatency_ms: 40\n").ok());
+  REQUIRE(WriteFileAtomic(dir_ / "man1.yaml", "spec:\n  owner: risk\n  data: s3://a\n").ok());
+  REQUIRE(WriteFileAtomic(dir_ / "man2.yaml", "spec:\n  owner: risk\n  data: s3://b\n").ok());
+  const std::string a = Release("1", "weights v1", "staging",
+                                "--metrics m1.yaml --manifest man1.yaml --dataset-version d1");
+  const std::string b = Release("2", "weights v2", "staging,production",
+                                "--metrics m2.yaml --manifest man2.yaml --dataset-version d2");
+  Expect(0, "cosign " + b + " --key keys/bob.key");
+  auto j = Json(0, "diff " + a + " " + b);
+  CHECK(j["from"]["approval_id"] == a);
+  CHECK(j["to"]["model_version"] == "2");
+  std::map<std::string, std::pair<nlohmann::json, nlohmann::json>> got;
+  for (const auto& c : j["changes"]) {
+    got[c["section"].get<std::string>() + c["path"].get<std::string>()] = {c["before"], c["after"]};
+  }
+  using P = std::pair<nlohmann::json, nlohmann::json>;
+  CHECK(got["metrics/accuracy"] == P(0.91, 0.93));
+  CHECK(got["metrics/f1_score"] == P(0.80, nullptr));
+  CHECK(got["metrics/latency_ms"] == P(nullptr, 40));
+  CHECK(got["manifest/spec/data"] == P("s3://a", "s3://b"));
+  CHECK(got.count("manifest/spec/owner") == 0);  // unchanged
+  CHECK(got["decision_stack/dataset_version"] == P("d1", "d2"));
+  CHECK(got["approval/model_version"] == P("1", "2"));
+  CHECK(got["approval/environments"] ==
+        P(nlohmann::json{"staging"}, nlohmann::json{"staging", "production"}));
+  CHECK(got["approval/approvers"] ==
+        P(nlohmann::json{"alice"}, nlohmann::json{"alice", "bob"}));
+  CHECK(got.count("approval/artifact_digest") == 1);
+  // The same approval twice: nothing changed.
+  CHECK(Expect(0, "diff " + a + " " + a).find("no changes") != std::string::npos);
+  std::string table = Expect(0, "diff " + a + " " + b);
+  CHECK(table.find("metrics         /accuracy") != std::string::npos);
+  CHECK(Expect(2, "diff " + a + " apv-nope").find("no approval apv-nope") != std::string::npos);
+  // A stored training output swapped for another: refused, not compared.
+  Sql("UPDATE training_outputs SET envelope = (SELECT envelope FROM training_outputs "
+      "WHERE model_version = '2') WHERE model_version = '1'");
+  CHECK(Expect(2, "diff " + a + " " + b).find("is not the one it approved") != std::string::npos);
 }
 
 }  // namespace
