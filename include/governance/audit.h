@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "governance/coordinator.h"
+#include "governance/ledger.h"
 #include "governance/status.h"
 #include "governance/store.h"
 #include "governance/types.h"
@@ -137,6 +138,57 @@ struct ApprovalDiff {
 StatusOr<ApprovalDiff> DiffApprovals(Store& store, const PlaneOptions& options,
                                      std::string_view from_id, std::string_view to_id,
                                      int64_t now);
+
+// One ledger entry an audit answer rests on, with its RFC 6962 inclusion
+// proof in the tree the checkpoint signed (the whole ledger without one).
+struct AuditCitation {
+  int64_t sequence = 0;
+  std::string type;
+  std::string leaf_hash;                // hex
+  std::vector<std::string> audit_path;  // hex, leaf to root
+  bool verified = false;                // the path leads to the root
+  std::string note;                     // why not, when not verified
+};
+
+// What was deployed to an environment at one instant, and why it was allowed.
+struct DeploymentAudit {
+  std::string model_id;
+  std::string environment;
+  int64_t at = 0;
+  bool deployed = false;  // false: nothing of the model was deployed there then
+
+  // 1. What was deployed: the deploy or rollback entry in force at `at`.
+  HistoryEvent deployment;
+  std::string model_version, artifact_digest, approval_id, deployed_by;
+  int64_t deployed_at = 0;
+  // 2. The approval, its policy record (bundle digest, input digest,
+  //    warnings, exceptions), who approved (its signers) and the bundle's
+  //    base documents, the thresholds (null when no bundle was required or
+  //    the store does not hold it).
+  ApprovalView approval;
+  nlohmann::json policy_data;
+  // 3. The training record it was approved from.
+  HistoryEvent training;
+  // 4. What changed from the approval deployed there before it.
+  std::optional<ApprovalDiff> changes;
+  // 5. Monitoring after launch, up to `at`: checks and policy re-evaluations.
+  std::vector<HistoryEvent> monitoring;
+
+  // The entries each answer rests on, and the tree their proofs verify in.
+  std::vector<AuditCitation> citations;
+  int64_t tree_size = 0;
+  std::string root_hash;  // hex
+};
+
+// Answers for model `model_id` in `environment` at `at` (Unix seconds),
+// from the verified ledger. With `checkpoint` (a tree head saved earlier,
+// mgov ledger checkpoint), the ledger must extend it (PermissionDenied
+// otherwise) and every citation carries a proof against its root; a cited
+// entry after the checkpoint is unverified, with a note.
+StatusOr<DeploymentAudit> AuditDeployment(Store& store, const PlaneOptions& options,
+                                          std::string_view model_id,
+                                          std::string_view environment, int64_t at,
+                                          const std::optional<LedgerCheckpoint>& checkpoint);
 
 }  // namespace governance
 

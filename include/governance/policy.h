@@ -182,6 +182,9 @@ class PolicyBundle {
   // ({"files": [{"path", "content" (base64)}], "v0_compatible"}): the form the
   // governance store keeps a required bundle in.
   std::string Serialize() const;
+  // The base documents (data.json, data.yaml) as policy reads them under
+  // `data`: the thresholds a decision was made with.
+  nlohmann::json BaseData() const;
 
   // Evaluates `input` (the manifest) against the package `policy_namespace`.
   // InvalidArgument on an evaluation error (e.g. a conflict), naming the file

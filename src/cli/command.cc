@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/digest.h"
+#include "core/document.h"
 #include "core/file.h"
 
 namespace governance::cli {
@@ -161,6 +162,13 @@ StatusOr<PrivateKey> LoadSigningKey(const std::string& path, const char* option)
   auto key = LoadPrivateKey(path);
   if (!key.ok()) return key.status().WithContext(option);
   return key;
+}
+
+StatusOr<std::optional<LedgerCheckpoint>> LoadCheckpoint(const std::string& path) {
+  if (path.empty()) return std::optional<LedgerCheckpoint>();
+  GOV_ASSIGN_OR_RETURN(nlohmann::json j, LoadDocument(path));
+  GOV_ASSIGN_OR_RETURN(LedgerCheckpoint checkpoint, LedgerCheckpointFromJson(j, path));
+  return std::optional<LedgerCheckpoint>(std::move(checkpoint));
 }
 
 }  // namespace governance::cli

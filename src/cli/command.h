@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "governance/keys.h"
+#include "governance/ledger.h"
 #include "governance/status.h"
 #include "governance/administration.h"
 #include "governance/coordinator.h"
@@ -108,6 +109,9 @@ StatusOr<Outcome> ReportChange(const Context& ctx, const ChangeOutcome& change);
 StatusOr<GovernanceConfig> LoadConfigKeepingPolicy(const std::string& path,
                                                    const GovernanceConfig& current);
 
+// The checkpoint saved in `path` (mgov ledger checkpoint --out); none when
+// `path` is empty.
+StatusOr<std::optional<LedgerCheckpoint>> LoadCheckpoint(const std::string& path);
 // Reads a private key file, naming the option in errors.
 StatusOr<PrivateKey> LoadSigningKey(const std::string& path, const char* option = "--key");
 
@@ -132,11 +136,12 @@ void AddPolicyCommand(CLI::App& app, Context& ctx);
 // Adds `reevaluate` under the `policy` subcommand.
 void AddPolicyReevaluateCommand(CLI::App& policy, Context& ctx);
 void AddStatusCommand(CLI::App& app, Context& ctx);
-// mgov approval (approval_command.cc), mgov history (history_command.cc) and
-// mgov diff (diff_command.cc).
+// mgov approval (approval_command.cc), mgov history (history_command.cc),
+// mgov diff (diff_command.cc) and mgov audit (audit_command.cc).
 void AddApprovalCommand(CLI::App& app, Context& ctx);
 void AddHistoryCommand(CLI::App& app, Context& ctx);
 void AddDiffCommand(CLI::App& app, Context& ctx);
+void AddAuditCommand(CLI::App& app, Context& ctx);
 // mgov admin (admin_command.cc), mgov root (root_command.cc), mgov snapshot.
 void AddAdminCommand(CLI::App& app, Context& ctx);
 void AddRootCommand(CLI::App& app, Context& ctx);

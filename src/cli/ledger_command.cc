@@ -61,11 +61,7 @@ StatusOr<Outcome> RunList(const LedgerOptions& o, Context& ctx) {
 }
 
 StatusOr<Outcome> RunVerify(const LedgerOptions& o, Context& ctx) {
-  std::optional<LedgerCheckpoint> checkpoint;
-  if (!o.checkpoint.empty()) {
-    GOV_ASSIGN_OR_RETURN(nlohmann::json j, LoadDocument(o.checkpoint));
-    GOV_ASSIGN_OR_RETURN(checkpoint, LedgerCheckpointFromJson(j, o.checkpoint));
-  }
+  GOV_ASSIGN_OR_RETURN(std::optional<LedgerCheckpoint> checkpoint, LoadCheckpoint(o.checkpoint));
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
   GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
   IntegrityReport r;

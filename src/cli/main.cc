@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
       {"fairness", cli::AddFairnessCommand}, {"admin", cli::AddAdminCommand},
       {"root", cli::AddRootCommand},         {"snapshot", cli::AddSnapshotCommand},
       {"approval", cli::AddApprovalCommand}, {"history", cli::AddHistoryCommand},
-      {"diff", cli::AddDiffCommand},
+      {"diff", cli::AddDiffCommand},         {"audit", cli::AddAuditCommand},
   };
   if (argc > 1 && argv[1][0] != '-') {
     auto named = std::find_if(std::begin(kCommands), std::end(kCommands),

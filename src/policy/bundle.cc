@@ -160,6 +160,8 @@ StatusOr<PolicyBundle> LoadPolicyBundle(const std::string& dir, const BundleOpti
   return CompileBundleFiles(std::move(files), base, dir, options);
 }
 
+nlohmann::json PolicyBundle::BaseData() const { return impl_->program->data.ToJson(); }
+
 std::string PolicyBundle::Serialize() const {
   nlohmann::json files = nlohmann::json::array();
   for (const auto& [path, content] : impl_->sources) {

@@ -246,5 +246,41 @@ TEST_CASE_FIXTURE(AuditCli, "diff: what changed between two approved releases") 
   CHECK(Expect(2, "diff " + a + " " + b).find("is not the one it approved") != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(AuditCli, "audit --at: the five answers with proofs against a checkpoint") {
+  const std::string id = Release("1", "weights v1", "staging", "--dataset-version d1");
+  Expect(0, "cosign " + id + " --key keys/bob.key");
+  Expect(0, "ledger checkpoint --out before.json");
+  Expect(0, "deploy " + id + " --env staging --artifact model.bin --key keys/deployer.key");
+  Expect(0, "ledger checkpoint --out after.json");
+  const std::string later = "2999-01-01T00:00:00Z";
+
+  auto j = Json(0, "audit fraud --env staging --at " + later + " --checkpoint after.json");
+  CHECK(j["deployed"] == true);
+  CHECK(j["deployment"]["approval_id"] == id);
+  CHECK(j["deployment"]["model_version"] == "1");
+  CHECK(j["deployment"]["kind"] == "deploy.allowed");
+  CHECK(j["deployment"]["deployed_by"] == "deployer");
+  CHECK(j["approval"]["approvers"] == nlohmann::json{"alice", "bob"});
+  CHECK(j["policy"]["evaluated"] == false);
+  CHECK(j["training"]["type"] == "training.recorded");
+  CHECK(j["changes"].is_null());
+  CHECK(j["monitoring"].empty());
+  Expect(0, "ledger verify --checkpoint after.json");
+  const auto& proofs = j["proofs"];
+  CHECK(proofs["citations"].size() == 4);
+  for (const auto& c : proofs["citations"]) CHECK(c["verified"] == true);
+  std::string text = Expect(0, "audit fraud --env staging --at " + later + " --checkpoint after.json");
+  CHECK(text.find("deployed      version 1") != std::string::npos);
+  CHECK(text.find("proofs        4 of 4 cited entries included") != std::string::npos);
+
+  // A checkpoint from before the deployment cannot prove it: exit 1, and why.
+  std::string early = Expect(1, "audit fraud --env staging --at " + later + " --checkpoint before.json");
+  CHECK(early.find("is after the checkpoint's") != std::string::npos);
+  // Before anything was deployed: the answer is that nothing was.
+  CHECK(Json(0, "audit fraud --env staging --at 2000-01-01T00:00:00Z")["deployed"] == false);
+  CHECK(Expect(2, "audit fraud --env staging --at yesterday").find("--at") != std::string::npos);
+  CHECK(Expect(2, "audit fraud --at " + later).find("--env") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace governance
