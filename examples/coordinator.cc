@@ -160,7 +160,19 @@ int main(int argc, char** argv) {
   req.model_version = "1.4.0";
   req.artifact_path = model_dir;
   req.metrics = {{"accuracy", 0.93}, {"f1_score", 0.88}, {"loss", 0.21}};
-  req.decision_stack = {"transactions-2026-10", "git:4f2c1a9", ""};
+  req.decision_stack = {"transactions-2026-10", "git:4f2c1a9", "",
+                        {{"features", "merchant_features_v3"}, {"tokenizer", "bpe-32k@2"}}};
+  // The release record production requires: who answers for it, and when
+  // it is rolled back, written before it ships.
+  req.release_notes = gov::ReleaseNotes{
+      .what_changed = "Retrained on October transactions with merchant features v3.",
+      .why = "Recall on card-not-present fraud fell four points since June.",
+      .data = {"transactions-2026-10"},
+      .channels_tested = {"web", "android"},
+      .expected_benefits = {"+3 points recall at the same precision"},
+      .known_risks = {"Fewer labels for merchants onboarded in October"},
+      .rollback_trigger = "precision below 0.90 over 24 h, or drift score above 0.30",
+      .owners = {"risk-ml@example.com"}};
   req.manifest = nlohmann::json::parse(kManifest);
   auto out = Must(training.Record(req, trainer), "train");
   std::cout << "    artifact " << out.output.artifact.digest << " (" << out.output.artifact.files.size()

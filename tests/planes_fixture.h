@@ -96,6 +96,9 @@ class PlanesFixture {
     req.artifact_path = dir_ / "model.bin";
     req.metrics = {{"accuracy", 0.93}};
     req.manifest = {{"spec", {{"metrics", req.metrics}}}};
+    req.release_notes.emplace();
+    req.release_notes->rollback_trigger = "accuracy below 0.90";
+    req.release_notes->owners = {"ml@example.com"};
     auto out = training.Record(req, trainer_);
     REQUIRE_MESSAGE(out.ok(), out.status().ToString());
     return *out;

@@ -86,6 +86,20 @@ StatusOr<ApprovalView> GetApprovalView(Store& store, const PlaneOptions& options
                                        std::string_view approval_id, int64_t now,
                                        int64_t expiring_within_seconds = 14 * 86400);
 
+// The JSON of an approval view, as `mgov approval show --json` prints it
+// (docs/audit.md); of a revocation; of exceptions (expiry in RFC 3339).
+nlohmann::json ToJson(const ApprovalView& view);
+nlohmann::json ToJson(const Revocation& revocation);
+nlohmann::json ToJson(const std::vector<PolicyException>& exceptions);
+
+// The identities whose signatures count towards the view's quorum.
+std::vector<std::string> CountedApprovers(const ApprovalView& view);
+
+// The training output `approval` was issued for, read from the store and
+// checked against the digest the approval signed: DataLoss when the stored
+// one does not hash to it or does not parse; NotFound when it is missing.
+StatusOr<TrainingOutput> ApprovedTrainingOutput(Store& store, const ModelApproval& approval);
+
 // One line of a model's history: a verified ledger entry about it.
 struct HistoryEvent {
   int64_t sequence = 0;
@@ -116,7 +130,7 @@ StatusOr<std::vector<HistoryEvent>> ModelHistory(Store& store, const PlaneOption
 
 // One difference between two approvals' releases. `section` is "approval"
 // (version, artifact, environments, signers), "metrics", "manifest",
-// "decision_stack" or "policy"; `path` a JSON pointer within it; null
+// "decision_stack" (components included), "release_notes" or "policy"; `path` a JSON pointer within it; null
 // `before` or `after` for something added or removed.
 struct ReleaseChange {
   std::string section;
@@ -167,8 +181,11 @@ struct DeploymentAudit {
   //    the store does not hold it).
   ApprovalView approval;
   nlohmann::json policy_data;
-  // 3. The training record it was approved from.
+  // 3. The training record it was approved from, and the release record
+  //    and decision stack that output signed.
   HistoryEvent training;
+  std::optional<ReleaseNotes> release_notes;
+  DecisionStack decision_stack;
   // 4. What changed from the approval deployed there before it.
   std::optional<ApprovalDiff> changes;
   // 5. Monitoring after launch, up to `at`: checks and policy re-evaluations.

@@ -78,6 +78,8 @@ struct TrainingRequest {
   nlohmann::json metrics = nlohmann::json::object();
   std::string correlation_id;  // generated when empty
   DecisionStack decision_stack;
+  // Signed into the output as it is (release_notes.h); policy reads it.
+  std::optional<ReleaseNotes> release_notes;
   HashOptions hash_options;
   // Bounds on inspecting the artifact's bytes (artifact_inspection.h).
   InspectOptions inspect_options;

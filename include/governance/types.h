@@ -11,6 +11,7 @@
 #define GOVERNANCE_TYPES_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 
 #include "governance/artifact_facts.h"
 #include "governance/dsse.h"
+#include "governance/release_notes.h"
 #include "governance/status.h"
 
 namespace governance {
@@ -45,12 +47,20 @@ struct ArtifactDigest {
   std::vector<FileDigest> files;  // sorted by path
 };
 
-// Where a model came from: the decisions it was built from.
+// Where a model came from: everything its behaviour depends on.
 struct DecisionStack {
   std::string dataset_version;
   std::string code_revision;
   std::string evaluation_report_digest;  // "sha256:<hex>" or empty
+  // Named parts released with it (`--component sdk=android_sdk_2.3.0`):
+  // name ([a-z0-9][a-z0-9._-]*, at most 64) → version or digest (printable,
+  // at most 256 characters). CheckDecisionStack enforces both.
+  std::map<std::string, std::string> components;
 };
+
+// InvalidArgument naming the first component whose name or value breaks the
+// rules above.
+Status CheckDecisionStack(const DecisionStack& stack);
 
 struct TrainingOutput {
   std::string model_id;
@@ -67,6 +77,9 @@ struct TrainingOutput {
   // for policy to judge beside the manifest. Absent only in training outputs
   // recorded before mgov inspected artifacts; the default bundle denies those.
   std::optional<ArtifactFacts> artifact_facts;
+  // What the release changes and who answers for it (release_notes.h);
+  // absent when the trainer wrote none.
+  std::optional<ReleaseNotes> release_notes;
 };
 
 nlohmann::json ToJson(const TrainingOutput& out);

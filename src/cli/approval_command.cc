@@ -15,55 +15,6 @@ struct ApprovalOptions {
   std::string model, environment, state, expiring_within = "14d", id;
 };
 
-nlohmann::json RevocationJson(const Revocation& r) {
-  return {{"kind", r.kind == Revocation::Kind::kModel ? "model" : "approval"},
-          {"target", r.target},
-          {"reason", r.reason},
-          {"revoked_by", r.revoked_by},
-          {"revoked_at", FormatRfc3339(r.revoked_at)}};
-}
-
-nlohmann::json ViewJson(const ApprovalView& v) {
-  const ModelApproval& a = v.approval;
-  nlohmann::json signers = nlohmann::json::array();
-  for (const ApprovalSigner& s : v.signers) {
-    signers.push_back(
-        {{"keyid", s.keyid}, {"identity", s.identity}, {"counts", s.counts}, {"note", s.note}});
-  }
-  nlohmann::json exceptions = nlohmann::json::array();
-  for (const PolicyException& e : a.policy.exceptions) {
-    exceptions.push_back({{"rule", e.rule},
-                          {"reason", e.reason},
-                          {"approver", e.approver},
-                          {"expires_at", FormatRfc3339(e.expires_at)}});
-  }
-  return {{"approval_id", a.approval_id},
-          {"model_id", a.model_id},
-          {"model_version", a.model_version},
-          {"artifact_digest", a.artifact_digest},
-          {"environments", a.environments},
-          {"scopes", a.scopes},
-          {"issued_at", FormatRfc3339(a.issued_at)},
-          {"not_before", FormatRfc3339(a.not_before)},
-          {"expires_at", FormatRfc3339(a.expires_at)},
-          {"state", ApprovalStateName(v.state)},
-          {"state_reason", v.state_reason},
-          {"distinct_approvers", v.distinct_approvers},
-          {"required_approvers", v.required_approvers},
-          {"signers", signers},
-          {"trainer", a.trainer},
-          {"training_output_digest", a.training_output_digest},
-          {"decision_stack", ToJson(a.decision_stack)},
-          {"policy",
-           {{"evaluated", a.policy.evaluated},
-            {"bundle_digest", a.policy.bundle_digest},
-            {"input_digest", a.policy.input_digest},
-            {"warnings", a.policy.warnings},
-            {"exceptions", exceptions}}},
-          {"revocation", v.revocation ? RevocationJson(*v.revocation) : nlohmann::json()},
-          {"superseded_by", v.superseded_by}};
-}
-
 StatusOr<int64_t> ExpiringWindow(const ApprovalOptions& o) {
   auto window = ParseDurationSeconds(o.expiring_within);
   if (!window.ok()) return InvalidArgumentError("--expiring-within: " + window.status().message());
@@ -85,7 +36,7 @@ StatusOr<Outcome> RunList(const ApprovalOptions& o, Context& ctx) {
                        ListApprovalViews(*store, planes, filter, NowUnder(planes.clock)));
   if (ctx.global.json) {
     nlohmann::json list = nlohmann::json::array();
-    for (const ApprovalView& v : views) list.push_back(ViewJson(v));
+    for (const ApprovalView& v : views) list.push_back(ToJson(v));
     ctx.PrintJson({{"approvals", list}});
     return Outcome::kYes;
   }
@@ -131,7 +82,10 @@ StatusOr<Outcome> RunShow(const ApprovalOptions& o, Context& ctx) {
     }
     gates[env] = {{"passes", r.promoted}, {"failed", failed}};
   }
-  nlohmann::json j = ViewJson(v);
+  // The release record the approved training output signed.
+  GOV_ASSIGN_OR_RETURN(TrainingOutput trained, ApprovedTrainingOutput(*store, v.approval));
+  nlohmann::json j = ToJson(v);
+  j["release_notes"] = trained.release_notes ? ToJson(*trained.release_notes) : nlohmann::json();
   j["gates"] = gates;
   if (ctx.global.json) {
     ctx.PrintJson(j);
@@ -147,11 +101,8 @@ StatusOr<Outcome> RunShow(const ApprovalOptions& o, Context& ctx) {
                      FormatRfc3339(a.expires_at), FormatRfc3339(a.issued_at));
   out << fmt::format("  trainer      {} (training output {})\n", a.trainer,
                      a.training_output_digest);
-  const nlohmann::json stack = ToJson(a.decision_stack);
-  for (const auto& [k, val] : stack.items()) {
-    if (val.is_string() && val.get<std::string>().empty()) continue;
-    out << fmt::format("  {:<12} {}\n", k, val.is_string() ? val.get<std::string>() : val.dump());
-  }
+  PrintDecisionStack(a.decision_stack, out);
+  PrintReleaseNotes(trained.release_notes, out);
   out << "signers\n";
   for (const ApprovalSigner& s : v.signers) {
     out << fmt::format("  {:<16} key {}  {}\n", s.identity.empty() ? "(unknown)" : s.identity,

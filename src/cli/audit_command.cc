@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "core/decision_stack.h"
 #include "core/document.h"
 #include "core/time.h"
 #include "governance/audit.h"
@@ -40,17 +41,6 @@ nlohmann::json AuditJson(const DeploymentAudit& a) {
   j["proofs"] = {{"tree_size", a.tree_size}, {"root_hash", a.root_hash}, {"citations", citations}};
   if (!a.deployed) return j;
   const ModelApproval& ap = a.approval.approval;
-  nlohmann::json approvers = nlohmann::json::array();
-  for (const ApprovalSigner& s : a.approval.signers) {
-    if (s.counts) approvers.push_back(s.identity);
-  }
-  nlohmann::json exceptions = nlohmann::json::array();
-  for (const PolicyException& e : ap.policy.exceptions) {
-    exceptions.push_back({{"rule", e.rule},
-                          {"reason", e.reason},
-                          {"approver", e.approver},
-                          {"expires_at", FormatRfc3339(e.expires_at)}});
-  }
   j["deployment"] = {{"model_version", a.model_version},
                      {"artifact_digest", a.artifact_digest},
                      {"approval_id", a.approval_id},
@@ -61,7 +51,7 @@ nlohmann::json AuditJson(const DeploymentAudit& a) {
   j["approval"] = {{"approval_id", ap.approval_id},
                    {"state_at", ApprovalStateName(a.approval.state)},
                    {"state_reason", a.approval.state_reason},
-                   {"approvers", approvers},
+                   {"approvers", CountedApprovers(a.approval)},
                    {"issued_at", FormatRfc3339(ap.issued_at)},
                    {"expires_at", FormatRfc3339(ap.expires_at)}};
   j["policy"] = {{"evaluated", ap.policy.evaluated},
@@ -70,8 +60,10 @@ nlohmann::json AuditJson(const DeploymentAudit& a) {
                  {"input_digest", ap.policy.input_digest},
                  {"evaluation_report_digest", ap.decision_stack.evaluation_report_digest},
                  {"warnings", ap.policy.warnings},
-                 {"exceptions", exceptions}};
+                 {"exceptions", ToJson(ap.policy.exceptions)}};
   j["training"] = EventJson(a.training);
+  j["decision_stack"] = ToJson(a.decision_stack);
+  j["release_notes"] = a.release_notes ? ToJson(*a.release_notes) : nlohmann::json();
   nlohmann::json changes = nullptr;
   if (a.changes) {
     nlohmann::json list = nlohmann::json::array();
@@ -119,6 +111,8 @@ void PrintAudit(const DeploymentAudit& a, const nlohmann::json& j, std::ostream&
   } else {
     out << "policy        approved without a policy bundle\n";
   }
+  PrintDecisionStack(a.decision_stack, out);
+  PrintReleaseNotes(a.release_notes, out);
   if (a.changes) {
     out << fmt::format("changed from  version {} ({})\n", a.changes->from.approval.model_version,
                        a.changes->from.approval.approval_id);

@@ -95,6 +95,11 @@ Outcome PrintPromotion(const Context& ctx, const std::string& action, const Prom
 // unpadded).
 void PrintTable(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
 
+// A release's decision stack and release record for people, one "  field
+// value" line each, empty fields left out (release_text.cc).
+void PrintDecisionStack(const DecisionStack& stack, std::ostream& out);
+void PrintReleaseNotes(const std::optional<ReleaseNotes>& notes, std::ostream& out);
+
 // A number for tables: 4 significant digits, or scientific below 1e-3.
 std::string ShortNumber(double value);
 

@@ -37,6 +37,8 @@ struct PolicyEvalOptions {
   bool fail_on_warn = false;
   std::string output;
   std::string artifact_path;  // judged as approvals judge it: input.mgov.artifact
+  std::string release_notes;  // input.mgov.release_notes, with --artifact
+  std::vector<std::string> environments;  // input.mgov.environments, with --artifact
   std::string policy_namespace = "model.governance";
   std::string format = "table";
   bool v0_compatible = false;
@@ -193,7 +195,12 @@ StatusOr<Outcome> RunPolicyEval(const PolicyEvalOptions& opts, Context& ctx) {
   } else {
     *ctx.err << "note: no --artifact, so rules on the artifact's bytes (input.mgov) judged nothing\n";
   }
-  GOV_ASSIGN_OR_RETURN(input, PolicyInput(input, opts.artifact_path.empty() ? nullptr : &facts));
+  std::optional<ReleaseNotes> notes;
+  if (!opts.release_notes.empty()) {
+    GOV_ASSIGN_OR_RETURN(notes, LoadReleaseNotes(opts.release_notes));
+  }
+  GOV_ASSIGN_OR_RETURN(input, PolicyInput(input, opts.artifact_path.empty() ? nullptr : &facts,
+                                          notes ? &*notes : nullptr, opts.environments));
   EvaluateOptions eopts;
   eopts.policy_namespace = opts.policy_namespace;
   eopts.strict_builtin_errors = opts.strict;
@@ -316,6 +323,12 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
   eval->add_option("--artifact,-a", eval_opts->artifact_path,
                    "Model file or directory whose bytes policy judges too (input.mgov.artifact), "
                    "as approvals do");
+  eval->add_option("--release-notes", eval_opts->release_notes,
+                   "Release record (YAML/JSON) judged as input.mgov.release_notes; with --artifact");
+  eval->add_option("--environment,-e", eval_opts->environments,
+                   "Environment the decision is for, as an approval names it "
+                   "(input.mgov.environments; repeatable; with --artifact)")
+      ->allow_extra_args(false);
   CLI::Option* ns_opt = eval->add_option(
       "--namespace,-n", eval_opts->namespaces,
       "Rego package to evaluate (repeatable; default model.governance for one manifest, main "
@@ -365,8 +378,10 @@ void AddPolicyCommand(CLI::App& app, Context& ctx) {
       return;
     }
     ctx.Finish("policy eval", [&]() -> StatusOr<Outcome> {
-      if (!o.artifact_path.empty()) {
-        return InvalidArgumentError("--artifact judges one manifest; give a single --input");
+      if (!o.artifact_path.empty() || !o.release_notes.empty() || !o.environments.empty()) {
+        return InvalidArgumentError(
+            "--artifact, --release-notes and --environment judge one manifest; give a single "
+            "--input");
       }
       ConftestEvalOptions c;
       c.policy_dirs = o.policy_dirs;

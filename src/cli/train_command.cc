@@ -12,6 +12,8 @@ namespace {
 struct TrainOptions {
   std::string model, version, artifact, key, manifest, metrics, out;
   std::string dataset_version, code_revision, evaluation_report, correlation_id;
+  std::string release_notes;
+  std::vector<std::string> components;  // name=value
   bool allow_empty_artifact = false;
 };
 
@@ -24,6 +26,18 @@ StatusOr<Outcome> RunTrain(const TrainOptions& o, Context& ctx) {
   req.correlation_id = o.correlation_id;
   req.decision_stack.dataset_version = o.dataset_version;
   req.decision_stack.code_revision = o.code_revision;
+  for (const std::string& c : o.components) {
+    const size_t eq = c.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgumentError("--component " + c + ": expected NAME=VALUE, e.g. sdk=android_sdk_2.3.0");
+    }
+    if (!req.decision_stack.components.emplace(c.substr(0, eq), c.substr(eq + 1)).second) {
+      return InvalidArgumentError("--component " + c.substr(0, eq) + " is given twice");
+    }
+  }
+  if (!o.release_notes.empty()) {
+    GOV_ASSIGN_OR_RETURN(req.release_notes, LoadReleaseNotes(o.release_notes));
+  }
   if (!o.manifest.empty()) {
     GOV_ASSIGN_OR_RETURN(req.manifest, LoadDocument(o.manifest));
     if (!req.manifest.is_object()) {
@@ -91,6 +105,14 @@ void AddTrainCommand(CLI::App& app, Context& ctx) {
   sub->add_option("--code-revision", o->code_revision, "Decision stack: code revision");
   sub->add_option("--evaluation-report", o->evaluation_report,
                   "Decision stack: evaluation report file (its digest is recorded)");
+  sub->add_option("--component", o->components,
+                  "Decision stack: a named component NAME=VALUE (repeatable), e.g. "
+                  "sdk=android_sdk_2.3.0")
+      ->allow_extra_args(false);
+  sub->add_option("--release-notes", o->release_notes,
+                  "Release record (YAML/JSON: what_changed, why, data, channels_tested, "
+                  "expected_benefits, known_risks, rollback_trigger, owners), signed into the "
+                  "output; production requires owners and a rollback trigger by default");
   sub->add_flag("--allow-empty-artifact", o->allow_empty_artifact,
                "Record an empty file or a directory without files (refused by default)");
   sub->add_option("--correlation-id", o->correlation_id, "Correlation id (generated if absent)");

@@ -105,6 +105,10 @@ StatusOr<DeploymentAudit> AuditDeployment(Store& store, const PlaneOptions& opti
     GOV_ASSIGN_OR_RETURN(audit.policy_data,
                          PolicyData(store, audit.approval.approval.policy.bundle_digest));
     const std::string& training_digest = audit.approval.approval.training_output_digest;
+    GOV_ASSIGN_OR_RETURN(TrainingOutput trained,
+                         ApprovedTrainingOutput(store, audit.approval.approval));
+    audit.release_notes = std::move(trained.release_notes);
+    audit.decision_stack = std::move(trained.decision_stack);
     for (const HistoryEvent& e : ledger.events) {
       if (e.timestamp > at) break;
       const bool approval_entry = e.subject == audit.approval_id &&

@@ -81,7 +81,7 @@ StatusOr<std::optional<PolicyValidator::Decision>> EvaluateRequired(
   if (digest.empty()) return std::optional<PolicyValidator::Decision>();
   GOV_ASSIGN_OR_RETURN(PolicyBundle bundle, LoadRequiredBundle(txn, digest));
   PolicyValidator validator(std::move(bundle));
-  auto decision = validator.Validate(out, now);
+  auto decision = validator.Validate(out, envs, now);
   if (decision.ok()) return std::optional<PolicyValidator::Decision>(std::move(*decision));
   PolicyValidator::Decision denied;
   denied.denials.push_back("the policy could not be evaluated: " + decision.status().message());
@@ -434,7 +434,8 @@ StatusOr<std::vector<GovernancePlane::Reevaluation>> GovernancePlane::Reevaluate
   std::vector<std::optional<StatusOr<PolicyValidator::Decision>>> decisions(targets.size());
   ParallelFor(targets.size(), 0, [&](size_t i) {
     if (targets[i].digest.empty()) return;
-    decisions[i] = validators.at(targets[i].digest).Validate(targets[i].output, now);
+    decisions[i] = validators.at(targets[i].digest)
+                       .Validate(targets[i].output, {targets[i].deployment.environment}, now);
   });
   std::vector<Reevaluation> results;
   for (size_t i = 0; i < targets.size(); ++i) {

@@ -4,34 +4,49 @@
 
 namespace governance {
 
-nlohmann::json PolicyInput(const TrainingOutput& output) {
+nlohmann::json PolicyInput(const TrainingOutput& output,
+                           const std::vector<std::string>& environments) {
   nlohmann::json input = output.manifest.is_object() ? output.manifest : nlohmann::json::object();
   input[kPolicyFactsKey] = {
-      {"artifact", output.artifact_facts ? ToJson(*output.artifact_facts) : nlohmann::json()}};
+      {"artifact", output.artifact_facts ? ToJson(*output.artifact_facts) : nlohmann::json()},
+      {"release_notes", output.release_notes ? ToJson(*output.release_notes) : nlohmann::json()},
+      {"environments", environments}};
   return input;
 }
 
-StatusOr<nlohmann::json> PolicyInput(const nlohmann::json& manifest, const ArtifactFacts* facts) {
+StatusOr<nlohmann::json> PolicyInput(const nlohmann::json& manifest, const ArtifactFacts* facts,
+                                     const ReleaseNotes* release_notes,
+                                     const std::vector<std::string>& environments) {
   if (manifest.is_object() && manifest.contains(kPolicyFactsKey)) {
     return InvalidArgumentError(
         "the manifest holds a top-level \"mgov\" key, which is reserved for the facts mgov "
         "records about the artifact (input.mgov.artifact); rename it");
   }
-  if (facts == nullptr) return manifest;
+  if (facts == nullptr) {
+    if (release_notes != nullptr || !environments.empty()) {
+      return InvalidArgumentError(
+          "release notes and environments are judged with the artifact's facts, as an approval "
+          "judges them; give the artifact too");
+    }
+    return manifest;
+  }
   if (!manifest.is_object()) {
     return InvalidArgumentError("the manifest must be a mapping to be judged with artifact facts");
   }
-  nlohmann::json input = manifest;
-  input[kPolicyFactsKey] = {{"artifact", ToJson(*facts)}};
-  return input;
+  TrainingOutput output;
+  output.manifest = manifest;
+  output.artifact_facts = *facts;
+  if (release_notes != nullptr) output.release_notes = *release_notes;
+  return PolicyInput(output, environments);
 }
 
-StatusOr<PolicyValidator::Decision> PolicyValidator::Validate(const TrainingOutput& output,
-                                                              int64_t now) const {
+StatusOr<PolicyValidator::Decision> PolicyValidator::Validate(
+    const TrainingOutput& output, const std::vector<std::string>& environments,
+    int64_t now) const {
   EvaluateOptions options;
   options.policy_namespace = namespace_;
   options.now_unix_seconds = now;
-  GOV_ASSIGN_OR_RETURN(PolicyDecision d, bundle_.Evaluate(PolicyInput(output), options));
+  GOV_ASSIGN_OR_RETURN(PolicyDecision d, bundle_.Evaluate(PolicyInput(output, environments), options));
   Decision out;
   out.allowed = d.allowed();
   for (const auto& m : d.denials) out.denials.push_back(m.message);

@@ -18,10 +18,6 @@ namespace {
 StatusOr<std::map<std::string, nlohmann::json>> ReleaseSections(Store& store,
                                                                 const ApprovalView& v) {
   const ModelApproval& a = v.approval;
-  nlohmann::json signers = nlohmann::json::array();
-  for (const ApprovalSigner& s : v.signers) {
-    if (s.counts) signers.push_back(s.identity);
-  }
   nlohmann::json exceptions = nlohmann::json::object();
   for (const PolicyException& e : a.policy.exceptions) {
     exceptions[e.rule] = {{"reason", e.reason},
@@ -34,32 +30,17 @@ StatusOr<std::map<std::string, nlohmann::json>> ReleaseSections(Store& store,
                           {"environments", a.environments},
                           {"scopes", a.scopes},
                           {"required_approvers", a.required_approvers},
-                          {"approvers", signers},
+                          {"approvers", CountedApprovers(v)},
                           {"trainer", a.trainer}};
   sections["policy"] = {{"evaluated", a.policy.evaluated},
                         {"bundle_digest", a.policy.bundle_digest},
                         {"warnings", a.policy.warnings},
                         {"exceptions", exceptions}};
-  if (a.training_output_digest.empty()) {
-    return DataLossError("approval " + a.approval_id + " names no training output");
-  }
-  TrainingOutputRecord record;
-  GOV_RETURN_IF_ERROR(store.Read([&](StoreTransaction& txn) -> Status {
-    GOV_ASSIGN_OR_RETURN(record, txn.GetTrainingOutput(a.training_output_digest));
-    return Status();
-  }));
-  if (Sha256DigestOf(record.envelope.payload) != a.training_output_digest) {
-    return DataLossError(fmt::format(
-        "the stored training output of approval {} is not the one it approved ({})",
-        a.approval_id, a.training_output_digest));
-  }
-  auto parsed = nlohmann::json::parse(record.envelope.payload, nullptr, false);
-  if (parsed.is_discarded()) return DataLossError("training output " + record.digest + " is not JSON");
-  GOV_ASSIGN_OR_RETURN(TrainingOutput out,
-                       TrainingOutputFromJson(parsed, "training output " + record.digest));
+  GOV_ASSIGN_OR_RETURN(TrainingOutput out, ApprovedTrainingOutput(store, a));
   sections["metrics"] = out.metrics;
   sections["manifest"] = out.manifest;
   sections["decision_stack"] = ToJson(out.decision_stack);
+  sections["release_notes"] = out.release_notes ? ToJson(*out.release_notes) : nlohmann::json();
   return sections;
 }
 

@@ -51,17 +51,20 @@ StatusOr<PolicyBundle> LoadRequiredBundle(StoreTransaction& txn, const std::stri
 
 StatusOr<PolicyValidator::Decision> JudgeAgain(const PolicyBundle& bundle,
                                                const TrainingOutput& output,
-                                               const std::string& output_digest, int64_t at) {
+                                               const std::string& output_digest,
+                                               const std::vector<std::string>& environments,
+                                               int64_t at) {
   static std::mutex mu;
   static std::map<std::string, PolicyValidator::Decision>* judged =
       new std::map<std::string, PolicyValidator::Decision>();
-  const std::string key = bundle.digest() + " " + output_digest + " " + std::to_string(at);
+  std::string key = bundle.digest() + " " + output_digest + " " + std::to_string(at);
+  for (const std::string& e : environments) key += " " + e;
   {
     std::lock_guard<std::mutex> lock(mu);
     auto it = judged->find(key);
     if (it != judged->end()) return it->second;
   }
-  GOV_ASSIGN_OR_RETURN(PolicyValidator::Decision d, PolicyValidator(bundle).Validate(output, at));
+  GOV_ASSIGN_OR_RETURN(PolicyValidator::Decision d, PolicyValidator(bundle).Validate(output, environments, at));
   std::lock_guard<std::mutex> lock(mu);
   if (judged->size() >= 1024) judged->clear();
   judged->emplace(key, d);

@@ -24,13 +24,16 @@ StatusOr<std::string> RequiredBundleDigest(const GovernanceConfig& config,
 StatusOr<PolicyBundle> LoadRequiredBundle(StoreTransaction& txn, const std::string& digest);
 
 // What `bundle` decides on `output` (whose envelope hashes to
-// `output_digest`) at `at`, the approval's issue time: the evaluation an
-// approval claims, run again. Deterministic for the same three, so the
-// decision is kept per process (bundle, output, time) and repeated checks of
-// one approval evaluate once. An error means it cannot be evaluated.
+// `output_digest`) for `environments` at `at`, the approval's environments
+// and issue time: the evaluation an approval claims, run again.
+// Deterministic for the same four, so the decision is kept per process and
+// repeated checks of one approval evaluate once. An error means it cannot
+// be evaluated.
 StatusOr<PolicyValidator::Decision> JudgeAgain(const PolicyBundle& bundle,
                                                const TrainingOutput& output,
-                                               const std::string& output_digest, int64_t at);
+                                               const std::string& output_digest,
+                                               const std::vector<std::string>& environments,
+                                               int64_t at);
 
 }  // namespace governance
 

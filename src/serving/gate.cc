@@ -432,7 +432,8 @@ StatusOr<PromotionResult> EvaluateGate(const StateVerdict& verdict, GateFacts& f
     } else if (!verified_output) {
       gate.Fail("policy", "cannot evaluate the policy again: " + training_problem);
     } else {
-      auto again = JudgeAgain(*bundle, *verified_output, a.training_output_digest, a.issued_at);
+      auto again = JudgeAgain(*bundle, *verified_output, a.training_output_digest,
+                              a.environments, a.issued_at);
       if (!again.ok()) {
         gate.Fail("policy", "evaluated again, the required bundle " + short_bundle +
                                 " cannot decide: " + again.status().message());

@@ -28,6 +28,7 @@ nlohmann::json ToJson(const TrainingOutput& t) {
       {"decision_stack", ToJson(t.decision_stack)},
   };
   if (t.artifact_facts) out["artifact_facts"] = ToJson(*t.artifact_facts);
+  if (t.release_notes) out["release_notes"] = ToJson(*t.release_notes);
   return out;
 }
 
@@ -102,6 +103,10 @@ StatusOr<TrainingOutput> TrainingOutputFromJson(const nlohmann::json& j, std::st
                            " (path, size and sha256 must match /artifact/files)");
       }
     }
+  }
+  GOV_ASSIGN_OR_RETURN(const nlohmann::json* notes, r.Member("release_notes", false));
+  if (!notes->is_null()) {
+    GOV_ASSIGN_OR_RETURN(t.release_notes, ReleaseNotesFromJson(*notes, origin, "/release_notes"));
   }
   return t;
 }

@@ -49,6 +49,13 @@ StatusOr<SignedTrainingOutput> TrainingPlane::Record(const TrainingRequest& requ
         "there (input.mgov.artifact), and a manifest may not supply them; rename the key");
   }
 
+  GOV_RETURN_IF_ERROR(CheckDecisionStack(request.decision_stack));
+  if (request.release_notes) {
+    // The same rules as a release record read back from a signed output.
+    GOV_RETURN_IF_ERROR(
+        ReleaseNotesFromJson(ToJson(*request.release_notes), "release notes").status());
+  }
+
   // Hash and inspect before the transaction: it is the slow part and
   // touches no state.
   GOV_ASSIGN_OR_RETURN(InspectedArtifact inspected,
@@ -75,6 +82,7 @@ StatusOr<SignedTrainingOutput> TrainingPlane::Record(const TrainingRequest& requ
         request.correlation_id.empty() ? RandomId("corr-") : request.correlation_id;
     out.created_at = now;
     out.decision_stack = request.decision_stack;
+    out.release_notes = request.release_notes;
     result.envelope = {std::string(kTrainingOutputPayloadType), CanonicalJson(ToJson(out)), {}};
     AddSignature(result.envelope, trainer);
     result.digest = Sha256DigestOf(result.envelope.payload);

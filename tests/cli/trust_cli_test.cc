@@ -25,7 +25,8 @@ class TrustCli : public testing::CliSession {
     REQUIRE(WriteFileAtomic(dir_ / "model.bin", testing::Safetensors("weights")).ok());
     Expect(0, "train --model fraud --version 1 --artifact model.bin --key keys/trainer.key "
               "--out to.json --manifest " + std::string(GOV_SOURCE_DIR) +
-              "/examples/manifests/valid.yaml");
+              "/examples/manifests/valid.yaml --release-notes " + std::string(GOV_SOURCE_DIR) +
+              "/examples/release_notes.yaml");
   }
 
 

@@ -166,7 +166,7 @@ TEST_CASE_FIXTURE(PolicyFlow, "re-evaluating a fleet on all cores gives the one-
     const TrainingOutput* out = nullptr;
     for (const auto& o : outputs) out = o.model_id == p.deployment.model_id ? &o : out;
     REQUIRE(out != nullptr);
-    auto one = validator_->Validate(*out, now_);
+    auto one = validator_->Validate(*out, {"staging"}, now_);
     REQUIRE(one.ok());
     CHECK(p.compliant == one->allowed);
     CHECK(p.denials == one->denials);

@@ -68,6 +68,9 @@ class Fleet {
       req.model_version = "1";
       req.artifact_path = dir_ / (model + ".bin");
       req.manifest = *manifest;
+      req.release_notes.emplace();
+      req.release_notes->rollback_trigger = "accuracy below 0.90";
+      req.release_notes->owners = {"ml@example.com"};
       auto out = training.Record(req, trainer);
       REQUIRE_MESSAGE(out.ok(), out.status().ToString());
       ApprovalRequest a;

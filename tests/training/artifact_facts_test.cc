@@ -441,11 +441,13 @@ TEST_CASE_FIXTURE(Training, "training records the facts in the signed output; a 
   // Policy reads the recorded facts, whatever the stored manifest says.
   TrainingOutput old = out->output;
   old.manifest["mgov"] = forged["mgov"];
-  nlohmann::json input = PolicyInput(old);
+  nlohmann::json input = PolicyInput(old, {"staging"});
   CHECK(input["mgov"]["artifact"] == ToJson(*out->output.artifact_facts));
   CHECK(input["spec"] == old.manifest["spec"]);
   old.artifact_facts.reset();
-  CHECK(PolicyInput(old)["mgov"] == nlohmann::json{{"artifact", nullptr}});
+  CHECK(input["mgov"]["environments"] == nlohmann::json{"staging"});
+  CHECK(input["mgov"]["release_notes"].is_null());
+  CHECK(PolicyInput(old, {})["mgov"]["artifact"].is_null());
   CHECK(PolicyInput(forged, nullptr).status().message() ==
         "the manifest holds a top-level \"mgov\" key, which is reserved for the facts mgov records "
         "about the artifact (input.mgov.artifact); rename it");

@@ -103,7 +103,7 @@ policy_cli_test(conftest_missing_data "mgov policy eval: .*nodata: --data: no su
 policy_cli_test(conftest_no_msg "mgov policy eval: .*service.json: data.main.deny: rule missing msg field"
   ${mgov} policy eval -p ${ct}/nomsg --output json ${ct}/inputs/service.json)
 policy_cli_exit(conftest_no_msg_exit 2 policy eval -p ${ct}/nomsg --output json ${ct}/inputs/service.json)
-policy_cli_test(conftest_artifact "--artifact judges one manifest"
+policy_cli_test(conftest_artifact "--artifact, --release-notes and --environment judge one manifest"
   ${mgov} policy eval -p ${ct}/policy -a ${ct}/bad.yaml ${ct}/inputs/service.json ${ct}/inputs/deployment.yaml)
 # policy test --data, as conftest verify -d.
 policy_cli_test(test_data "PASS: 1/1"
