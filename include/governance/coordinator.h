@@ -203,11 +203,15 @@ class GovernancePlane {
     bool revoked = false;  // this run revoked its approval
   };
 
-  // Re-evaluates every current deployment's manifest with the bundle its
-  // environment requires now (policy changed, or a waiver expired) and
-  // records a "policy.reevaluated" ledger entry. With `revoker`, the
-  // approval of every deployment that no longer complies is revoked. Results
-  // are in deployment order; evaluation runs on all cores.
+  // Judges every current deployment's manifest with the bundle its
+  // environment requires now (policy changed, or a waiver expired), on a
+  // read-only view: records and revokes nothing (what `mgov report` shows).
+  // Results are in deployment order; evaluation runs on all cores.
+  StatusOr<std::vector<Reevaluation>> AssessDeployed();
+
+  // As AssessDeployed, then records a "policy.reevaluated" ledger entry.
+  // With `revoker`, the approval of every deployment that no longer complies
+  // is revoked.
   StatusOr<std::vector<Reevaluation>> ReevaluateDeployed(const PrivateKey* revoker);
 
   // Records a monitoring check as "<kind>.checked" evidence. With

@@ -395,8 +395,7 @@ StatusOr<int64_t> GovernancePlane::RevokeModel(const std::string& model_id,
   return Revoke(store_, options_, Revocation::Kind::kModel, model_id, reason, actor);
 }
 
-StatusOr<std::vector<GovernancePlane::Reevaluation>> GovernancePlane::ReevaluateDeployed(
-    const PrivateKey* revoker) {
+StatusOr<std::vector<GovernancePlane::Reevaluation>> GovernancePlane::AssessDeployed() {
   const int64_t now = NowUnder(options_.clock);
   struct Target {
     Deployment deployment;
@@ -405,15 +404,10 @@ StatusOr<std::vector<GovernancePlane::Reevaluation>> GovernancePlane::Reevaluate
   };
   std::vector<Target> targets;
   std::map<std::string, PolicyValidator> validators;
-  std::string actor = kUnsignedActor;
   GOV_RETURN_IF_ERROR(store_.Read([&](StoreTransaction& txn) -> Status {
     targets.clear();
     validators.clear();
     GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options_, now));
-    if (revoker) {
-      Authority who = CheckAuthority(state, revoker->keyid(), Role::kApprover);
-      actor = ActorName(who, *revoker);
-    }
     GOV_ASSIGN_OR_RETURN(auto deployments, txn.CurrentDeployments());
     for (auto& d : deployments) {
       GOV_ASSIGN_OR_RETURN(ApprovalRecord record, txn.GetApproval(d.approval_id));
@@ -452,6 +446,12 @@ StatusOr<std::vector<GovernancePlane::Reevaluation>> GovernancePlane::Reevaluate
     }
     results.push_back(std::move(r));
   }
+  return results;
+}
+
+StatusOr<std::vector<GovernancePlane::Reevaluation>> GovernancePlane::ReevaluateDeployed(
+    const PrivateKey* revoker) {
+  GOV_ASSIGN_OR_RETURN(std::vector<Reevaluation> results, AssessDeployed());
   nlohmann::json findings = nlohmann::json::array();
   for (auto& r : results) {
     if (r.compliant) continue;
@@ -472,11 +472,16 @@ StatusOr<std::vector<GovernancePlane::Reevaluation>> GovernancePlane::Reevaluate
                         {"denials", r.denials},
                         {"revoked", r.revoked}});
   }
+  const int64_t now = NowUnder(options_.clock);
   GOV_RETURN_IF_ERROR(store_.Transact([&](StoreTransaction& txn) -> Status {
-    GOV_RETURN_IF_ERROR(LoadTrustedState(txn, options_, now).status());
+    GOV_ASSIGN_OR_RETURN(GovernanceState state, LoadTrustedState(txn, options_, now));
+    std::string actor = kUnsignedActor;
+    if (revoker) {
+      actor = ActorName(CheckAuthority(state, revoker->keyid(), Role::kApprover), *revoker);
+    }
     return txn
         .AppendLedger({"policy.reevaluated", actor, "deployments",
-                       {{"deployments", targets.size()}, {"non_compliant", findings}}})
+                       {{"deployments", results.size()}, {"non_compliant", findings}}})
         .status();
   }));
   return results;
