@@ -86,8 +86,13 @@ StatusOr<ApprovalView> GetApprovalView(Store& store, const PlaneOptions& options
                                        std::string_view approval_id, int64_t now,
                                        int64_t expiring_within_seconds = 14 * 86400);
 
-// The JSON of an approval view, as `mgov approval show --json` prints it
-// (docs/audit.md); of a revocation; of exceptions (expiry in RFC 3339).
+// An approval as `mgov approval show --json` prints it (docs/audit.md): the
+// predicate's fields, "state", "state_reason", "distinct_approvers",
+// "required_approvers", "signers" [{keyid, identity, counts, note}],
+// "policy" {evaluated, bundle_digest, input_digest, warnings, exceptions},
+// "revocation" (null or ToJson(Revocation)) and "superseded_by"; RFC 3339
+// times. Exceptions are [{rule, reason, approver, expires_at}]; a
+// revocation {kind, target, reason, revoked_by, revoked_at}.
 nlohmann::json ToJson(const ApprovalView& view);
 nlohmann::json ToJson(const Revocation& revocation);
 nlohmann::json ToJson(const std::vector<PolicyException>& exceptions);
@@ -111,6 +116,10 @@ struct HistoryEvent {
   std::string summary;      // one line for people
   nlohmann::json details;
 };
+
+// {"sequence", "time" (RFC 3339), "type", "actor", "subject",
+// "environment", "summary", "details"}: a line of `mgov history --json`.
+nlohmann::json ToJson(const HistoryEvent& event);
 
 struct HistoryFilter {
   std::string environment;  // "": every environment

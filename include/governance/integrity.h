@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "governance/ledger.h"
 #include "governance/store.h"
 #include "governance/trust.h"
@@ -43,6 +45,11 @@ struct IntegrityReport {
     return ledger.ok && trust_problem.empty() && snapshot_problem.empty() && problems.empty();
   }
 };
+
+// {"ok", "entries", "first_bad_sequence", "reason", "root_hash",
+// "trust_problem", "snapshot_problem", "snapshot_stale", "rows_checked",
+// "table_problems": [{"table", "problem"}]}: `mgov ledger verify --json`.
+nlohmann::json ToJson(const IntegrityReport& report);
 
 // Audits the store `txn` sees. Errors are for a store that cannot be read.
 StatusOr<IntegrityReport> AuditStoreIntegrity(StoreTransaction& txn, TrustStore& trust,

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/time_option.h"
 #include "core/time.h"
 #include "governance/audit.h"
 
@@ -15,27 +16,14 @@ struct HistoryOptions {
 StatusOr<Outcome> RunHistory(const HistoryOptions& o, Context& ctx) {
   HistoryFilter filter;
   filter.environment = o.environment;
-  if (!o.since.empty()) {
-    auto since = ParseRfc3339(o.since);
-    if (!since.ok()) return InvalidArgumentError("--since: " + since.status().message());
-    filter.since = *since;
-  }
+  GOV_ASSIGN_OR_RETURN(filter.since, ParseTimeOption("--since", o.since));
   GOV_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
   GOV_ASSIGN_OR_RETURN(PlaneOptions planes, ctx.Planes());
   GOV_ASSIGN_OR_RETURN(std::vector<HistoryEvent> events,
                        ModelHistory(*store, planes, o.model, filter));
   if (ctx.global.json) {
     nlohmann::json list = nlohmann::json::array();
-    for (const HistoryEvent& e : events) {
-      list.push_back({{"sequence", e.sequence},
-                      {"time", FormatRfc3339(e.timestamp)},
-                      {"type", e.type},
-                      {"actor", e.actor},
-                      {"subject", e.subject},
-                      {"environment", e.environment},
-                      {"summary", e.summary},
-                      {"details", e.details}});
-    }
+    for (const HistoryEvent& e : events) list.push_back(ToJson(e));
     ctx.PrintJson({{"model_id", o.model}, {"events", list}});
     return Outcome::kYes;
   }

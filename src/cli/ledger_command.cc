@@ -70,18 +70,7 @@ StatusOr<Outcome> RunVerify(const LedgerOptions& o, Context& ctx) {
     return Status();
   }));
   if (ctx.global.json) {
-    nlohmann::json problems = nlohmann::json::array();
-    for (const auto& p : r.problems) problems.push_back({{"table", p.table}, {"problem", p.what}});
-    ctx.PrintJson({{"ok", r.ok()},
-                   {"entries", r.ledger.entries},
-                   {"first_bad_sequence", r.ledger.first_bad_sequence},
-                   {"reason", r.ledger.reason},
-                   {"root_hash", r.ledger.root_hash},
-                   {"trust_problem", r.trust_problem},
-                   {"snapshot_problem", r.snapshot_problem},
-                   {"snapshot_stale", r.snapshot_stale},
-                   {"rows_checked", r.rows_checked},
-                   {"table_problems", problems}});
+    ctx.PrintJson(ToJson(r));
     return r.ok() ? Outcome::kYes : Outcome::kNo;
   }
   if (r.ledger.ok) {

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "cli/policy_conftest.h"
+#include "core/markup.h"
 
 namespace governance::cli {
 namespace {
@@ -202,26 +203,6 @@ void PrintGithub(const std::vector<CheckResult>& results, std::ostream& out) {
   out << Summary(Count(results)) << "\n";
 }
 
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\n': out += "&#10;"; break;
-      case '\r': out += "&#13;"; break;
-      case '\t': out += "&#9;"; break;
-      default:
-        // XML 1.0 allows no other control characters, not even escaped.
-        if (static_cast<unsigned char>(c) >= 0x20) out.push_back(c);
-    }
-  }
-  return out;
-}
-
 // One test case per file and rule, named "data.<namespace>.<rule>": each
 // message of that rule in that file is part of its one failure.
 void PrintJunit(const std::vector<CheckResult>& results, std::ostream& out) {
@@ -258,10 +239,10 @@ void PrintJunit(const std::vector<CheckResult>& results, std::ostream& out) {
     }
     out << fmt::format("\t<testsuite name=\"conftest.{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
                        "skipped=\"{}\">\n",
-                       XmlEscape(ns), cases.size(), failures, skipped);
+                       EscapeMarkup(ns), cases.size(), failures, skipped);
     for (const Case& c : cases) {
-      out << fmt::format("\t\t<testcase classname=\"{}\" name=\"data.{}.{}\"", XmlEscape(c.file),
-                         XmlEscape(ns), XmlEscape(c.rule));
+      out << fmt::format("\t\t<testcase classname=\"{}\" name=\"data.{}.{}\"", EscapeMarkup(c.file),
+                         EscapeMarkup(ns), EscapeMarkup(c.rule));
       if (c.failures.empty() && c.warnings.empty() && c.exceptions.empty()) {
         out << "/>\n";
         continue;
@@ -270,16 +251,16 @@ void PrintJunit(const std::vector<CheckResult>& results, std::ostream& out) {
       auto body = [](const std::vector<std::string>& msgs) {
         std::string text;
         for (const std::string& m : msgs) text += (text.empty() ? "" : "\n") + m;
-        return XmlEscape(text);
+        return EscapeMarkup(text);
       };
       if (!c.failures.empty()) {
         out << fmt::format("\t\t\t<failure message=\"{}\" type=\"failure\">{}</failure>\n",
-                           XmlEscape(c.failures[0]), body(c.failures));
+                           EscapeMarkup(c.failures[0]), body(c.failures));
       } else if (!c.warnings.empty()) {
         out << fmt::format("\t\t\t<failure message=\"{}\" type=\"warning\">{}</failure>\n",
-                           XmlEscape(c.warnings[0]), body(c.warnings));
+                           EscapeMarkup(c.warnings[0]), body(c.warnings));
       } else {
-        out << fmt::format("\t\t\t<skipped message=\"{}\"/>\n", XmlEscape(c.exceptions[0]));
+        out << fmt::format("\t\t\t<skipped message=\"{}\"/>\n", EscapeMarkup(c.exceptions[0]));
       }
       out << "\t\t</testcase>\n";
     }

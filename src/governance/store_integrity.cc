@@ -408,4 +408,19 @@ StatusOr<IntegrityReport> AuditStoreIntegrity(StoreTransaction& txn, TrustStore&
   return report;
 }
 
+nlohmann::json ToJson(const IntegrityReport& r) {
+  nlohmann::json problems = nlohmann::json::array();
+  for (const auto& p : r.problems) problems.push_back({{"table", p.table}, {"problem", p.what}});
+  return {{"ok", r.ok()},
+          {"entries", r.ledger.entries},
+          {"first_bad_sequence", r.ledger.first_bad_sequence},
+          {"reason", r.ledger.reason},
+          {"root_hash", r.ledger.root_hash},
+          {"trust_problem", r.trust_problem},
+          {"snapshot_problem", r.snapshot_problem},
+          {"snapshot_stale", r.snapshot_stale},
+          {"rows_checked", r.rows_checked},
+          {"table_problems", problems}};
+}
+
 }  // namespace governance

@@ -1,4 +1,4 @@
-// The JSON people and tools read of approvals and their releases (audit.h),
+// The JSON people and tools read of approvals, history and releases (audit.h),
 // one shape for `mgov approval`, `mgov audit` and the compliance report.
 #include <fmt/format.h>
 
@@ -69,6 +69,13 @@ nlohmann::json ToJson(const ApprovalView& v) {
             {"exceptions", ToJson(a.policy.exceptions)}}},
           {"revocation", v.revocation ? ToJson(*v.revocation) : nlohmann::json()},
           {"superseded_by", v.superseded_by}};
+}
+
+nlohmann::json ToJson(const HistoryEvent& e) {
+  return {{"sequence", e.sequence}, {"time", FormatRfc3339(e.timestamp)},
+          {"type", e.type},         {"actor", e.actor},
+          {"subject", e.subject},   {"environment", e.environment},
+          {"summary", e.summary},   {"details", e.details}};
 }
 
 StatusOr<TrainingOutput> ApprovedTrainingOutput(Store& store, const ModelApproval& approval) {
