@@ -147,6 +147,8 @@ void AddApprovalCommand(CLI::App& app, Context& ctx);
 void AddHistoryCommand(CLI::App& app, Context& ctx);
 void AddDiffCommand(CLI::App& app, Context& ctx);
 void AddAuditCommand(CLI::App& app, Context& ctx);
+// mgov report (report_command.cc): the compliance report.
+void AddReportCommand(CLI::App& app, Context& ctx);
 // mgov admin (admin_command.cc), mgov root (root_command.cc), mgov snapshot.
 void AddAdminCommand(CLI::App& app, Context& ctx);
 void AddRootCommand(CLI::App& app, Context& ctx);

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
       {"root", cli::AddRootCommand},         {"snapshot", cli::AddSnapshotCommand},
       {"approval", cli::AddApprovalCommand}, {"history", cli::AddHistoryCommand},
       {"diff", cli::AddDiffCommand},         {"audit", cli::AddAuditCommand},
+      {"report", cli::AddReportCommand},
   };
   if (argc > 1 && argv[1][0] != '-') {
     auto named = std::find_if(std::begin(kCommands), std::end(kCommands),
