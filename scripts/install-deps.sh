@@ -9,7 +9,8 @@ packages=(
   tzdata
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(postgresql clang libclang-rt-14-dev libbenchmark-dev python3 python3-scipy python3-numpy)
+  packages+=(postgresql clang libclang-rt-14-dev libbenchmark-dev python3 python3-scipy python3-numpy
+             chromium fonts-dejavu-core)
 fi
 missing=()
 for p in "${packages[@]}"; do
