@@ -287,14 +287,15 @@ std::string RenderReleaseRecord(const nlohmann::json& training_output) {
     return it == t.end() ? std::string() : RenderJsonValue(*it);
   };
   std::string out = "<table class=\"release\">\n";
-  out += Row({"<b>Version</b>", field("model_version")});
+  if (auto m = t.find("model"); m != t.end() && m->is_object()) {
+    out += Row({"<b>Model</b>",
+                Text(m->value("id", "")) + " version " + Text(m->value("version", ""))});
+  }
   if (auto a = t.find("artifact"); a != t.end() && a->is_object()) {
     out += Row({"<b>Artifact</b>", Mono(a->value("digest", ""))});
   }
   out += Row({"<b>Trainer</b>", field("trainer")});
-  if (auto c = t.find("created_at"); c != t.end() && c->is_number_integer()) {
-    out += Row({"<b>Trained</b>", Time(c->get<int64_t>())});
-  }
+  out += Row({"<b>Trained</b>", field("created_at")});
   out += Row({"<b>Correlation id</b>", field("correlation_id")});
   if (t.contains("release_notes")) out += Row({"<b>Release notes</b>", field("release_notes")});
   out += Row({"<b>Metrics</b>", field("metrics")});

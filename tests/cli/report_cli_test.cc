@@ -86,7 +86,7 @@ TEST_CASE_FIXTURE(ReportCli, "report --format json: the fleet, each model, expir
   const auto& fraud = Model(r, "fraud");
   REQUIRE(fraud["releases"].size() == 2);
   const auto& v1 = fraud["releases"][0];
-  CHECK(v1["training_output"]["model_version"] == "1");
+  CHECK(v1["training_output"]["model"]["version"] == "1");
   CHECK(v1["training_output"]["decision_stack"]["dataset_version"] == "ds-1");
   CHECK(v1["training_output"]["manifest"]["spec"]["metrics"]["accuracy"] == 0.91);
   CHECK(v1["approval"]["policy"]["warnings"].size() == 1);

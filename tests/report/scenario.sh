@@ -8,7 +8,7 @@
 # Usage: scenario.sh MGOV DIR (DIR is created; the store is DIR/.mgov,
 # trusted roots DIR/home; run mgov with cwd DIR and MGOV_HOME=DIR/home).
 set -eu
-MGOV=$1
+MGOV=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 DIR=$2
 DATA=$(cd "$(dirname "$0")/../monitoring/data" && pwd)
 mkdir -p "$DIR"
