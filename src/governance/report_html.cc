@@ -277,9 +277,8 @@ std::string RenderFairness(const std::vector<FairnessPoint>& points) {
 
 // The release record of one approved training output, from its JSON
 // (ToJson(TrainingOutput)): what was released, by whom, its metrics, its
-// manifest and its decision stack. Fields are rendered generically, so a
-// release_notes object or named decision-stack components appear as they are
-// added to TrainingOutput.
+// release notes, its manifest and its decision stack (named components
+// included), each rendered as the JSON it is.
 std::string RenderReleaseRecord(const nlohmann::json& training_output) {
   const nlohmann::json& t = training_output;
   auto field = [&](const char* key) {
@@ -297,7 +296,9 @@ std::string RenderReleaseRecord(const nlohmann::json& training_output) {
   out += Row({"<b>Trainer</b>", field("trainer")});
   out += Row({"<b>Trained</b>", field("created_at")});
   out += Row({"<b>Correlation id</b>", field("correlation_id")});
-  if (t.contains("release_notes")) out += Row({"<b>Release notes</b>", field("release_notes")});
+  out += Row({"<b>Release notes</b>", t.contains("release_notes")
+                                         ? field("release_notes")
+                                         : "<span class=\"empty\">none recorded</span>"});
   out += Row({"<b>Metrics</b>", field("metrics")});
   out += Row({"<b>Decision stack</b>", field("decision_stack")});
   out += Row({"<b>Manifest</b>", field("manifest")});

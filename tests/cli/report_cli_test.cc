@@ -88,6 +88,8 @@ TEST_CASE_FIXTURE(ReportCli, "report --format json: the fleet, each model, expir
   const auto& v1 = fraud["releases"][0];
   CHECK(v1["training_output"]["model"]["version"] == "1");
   CHECK(v1["training_output"]["decision_stack"]["dataset_version"] == "ds-1");
+  CHECK(v1["training_output"]["decision_stack"]["components"]["sdk"] == "android_sdk_2.1.0");
+  CHECK(v1["training_output"]["release_notes"]["owners"] == nlohmann::json{"risk-ml@example.com"});
   CHECK(v1["training_output"]["manifest"]["spec"]["metrics"]["accuracy"] == 0.91);
   CHECK(v1["approval"]["policy"]["warnings"].size() == 1);
   CHECK(v1["approval"]["distinct_approvers"] == 2);

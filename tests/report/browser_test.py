@@ -195,6 +195,11 @@ def main():
                   "model %r: %r chart points, %d drift checks" %
                   (m["model_id"], dom.circles.get(m["model_id"]), want))
         check(dom.circles.get("fraud") == 3, "fraud has 3 drift checks")
+        # The release record and the decision stack's components, escaped.
+        page = dumped.stdout.decode("utf-8")
+        for text in ("risk-ml@example.com", "android_sdk_2.2.0",
+                     "Retrained with merchant features &lt;v3&gt; &amp; new labels."):
+            check(text in page, "the release record lacks %r" % text)
         expected_rows = [(f["model_id"], f["environment"], "true" if f["compliant"] else "false")
                          for f in data["fleet"]]
         check(dom.fleet_rows == expected_rows,

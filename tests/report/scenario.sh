@@ -64,14 +64,22 @@ for who in trainer:trainer alice:approver bob:approver deployer:deployer; do
     --admin-key admin/admin.key
 done
 
+cat > release.yaml <<'YAML'
+what_changed: Retrained with merchant features <v3> & new labels.
+rollback_trigger: precision below 0.90 over 24 h
+owners: [risk-ml@example.com]
+YAML
+
 # release MODEL VERSION MANIFEST ENVS [approve options...]: trains a new
-# artifact and has alice and bob approve it; the approval id is in $ID.
+# artifact, with the release record and an SDK component, and has alice and
+# bob approve it; the approval id is in $ID.
 release() {
   model=$1; version=$2; man=$3; envs=$4; shift 4
   printf 'weights of %s %s' "$model" "$version" > model.bin
   mgov 0 train --model "$model" --version "$version" --artifact model.bin --manifest "$man" \
     --key keys/trainer.key --out to.json --dataset-version "ds-$version" \
-    --code-revision "rev-$version"
+    --code-revision "rev-$version" --release-notes release.yaml \
+    --component "sdk=android_sdk_2.$version.0"
   mgov 0 approve to.json --key keys/alice.key --env "$envs" "$@"
   ID=$(echo "$OUT" | head -n 1)
   mgov 0 cosign "$ID" --key keys/bob.key
