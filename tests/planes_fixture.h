@@ -88,14 +88,18 @@ class PlanesFixture {
     REQUIRE_MESSAGE(refreshed.ok(), refreshed.status().ToString());
   }
 
-  SignedTrainingOutput Train(const std::string& model = "fraud", const std::string& version = "1") {
+  // Records `model` `version` from model.bin with `manifest` (default:
+  // accuracy 0.93 and nothing else); its metrics are the manifest's.
+  SignedTrainingOutput Train(const std::string& model = "fraud", const std::string& version = "1",
+                             nlohmann::json manifest = nullptr) {
     TrainingPlane training(*store_, plane_options_);
     TrainingRequest req;
     req.model_id = model;
     req.model_version = version;
     req.artifact_path = dir_ / "model.bin";
-    req.metrics = {{"accuracy", 0.93}};
-    req.manifest = {{"spec", {{"metrics", req.metrics}}}};
+    if (manifest.is_null()) manifest = {{"spec", {{"metrics", {{"accuracy", 0.93}}}}}};
+    req.manifest = manifest;
+    req.metrics = manifest["spec"]["metrics"];
     req.release_notes.emplace();
     req.release_notes->rollback_trigger = "accuracy below 0.90";
     req.release_notes->owners = {"ml@example.com"};

@@ -1,6 +1,7 @@
 // A scripted history on a pinned clock, then audits of it: two versions of a
-// model, a drift check that alerts, a rollback, a policy change with its
-// re-evaluation. AuditDeployment at several instants must give, field by
+// model, a drift check that alerts, the second version released under a
+// policy exception that expires while it is live, a rollback, a policy
+// change with its re-evaluation. AuditDeployment at several instants must give, field by
 // field, what was deployed, the approval and policy thresholds, what changed,
 // who approved and deployed, and the monitoring after launch, with every
 // cited entry proven against a checkpoint taken before the audit.
@@ -11,7 +12,9 @@
 #include <vector>
 
 #include "core/encoding.h"
+#include "core/time.h"
 #include "governance/audit.h"
+#include "governance/compliance_report.h"
 #include "planes_fixture.h"
 
 namespace governance {
@@ -24,7 +27,7 @@ constexpr int64_t kHour = 3600;
 
 constexpr char kAccuracyPolicy[] = R"(package model.governance
 import rego.v1
-deny contains "accuracy too low" if input.spec.metrics.accuracy < data.governance.min_accuracy
+deny_accuracy contains "accuracy too low" if input.spec.metrics.accuracy < data.governance.min_accuracy
 )";
 
 class AuditScenario : public testing::PlanesFixture {
@@ -42,11 +45,26 @@ class AuditScenario : public testing::PlanesFixture {
     drift.result = {{"psi", 0.31}, {"alert", true}};
     drift.severity = 0.9;
     REQUIRE(gov.RecordCheck(drift).ok());
-    Advance(kDay);  // T0+2d+1h: v2 approved and deployed
+    Advance(kDay);  // T0+2d+1h: v2, below the threshold, approved under an
+                    // exception bob signs for 45 minutes, and deployed
     REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights v2").ok());
-    v2_ = ApproveVersion("2");
+    v2_ = ApproveVersion("2", kWaivedManifest);
     REQUIRE(Deploy(v2_, "staging")->promoted);
-    Advance(kHour);  // T0+2d+2h: back to v1
+    Advance(kHour);  // T0+2d+2h: the exception has expired; v2 would no longer
+                     // pass the gate, and staging goes back to v1
+    {
+      ServingPlane serving(*store_, plane_options_);
+      GateRequest again;
+      again.approval_id = v2_;
+      again.environment = "staging";
+      again.artifact_path = dir_ / "model.bin";
+      auto assessed = serving.Assess(again);
+      REQUIRE(assessed.ok());
+      REQUIRE_FALSE(assessed->promoted);
+      REQUIRE(assessed->FirstFailure()->name == "exceptions");
+      REQUIRE(assessed->FirstFailure()->reason.find("expired at " + FormatRfc3339(kWaiverExpires)) !=
+              std::string::npos);
+    }
     ServingPlane serving(*store_, plane_options_);
     REQUIRE(WriteFileAtomic(dir_ / "model.bin", "weights v1").ok());
     auto back = serving.Rollback("fraud", "staging", "v2 misbehaves", deployer_);
@@ -61,11 +79,11 @@ class AuditScenario : public testing::PlanesFixture {
     Advance(kHour);
   }
 
-  std::string ApproveVersion(const std::string& version) {
+  std::string ApproveVersion(const std::string& version, nlohmann::json manifest = nullptr) {
     GovernancePlane gov(*store_, plane_options_);
     ApprovalRequest req;
     req.environments = {"staging"};
-    auto outcome = gov.Approve(Train("fraud", version).envelope, req, alice_);
+    auto outcome = gov.Approve(Train("fraud", version, manifest).envelope, req, alice_);
     REQUIRE(outcome.ok());
     REQUIRE(outcome->approved);
     REQUIRE(gov.Cosign(outcome->approval.approval_id, bob_).ok());
@@ -100,6 +118,18 @@ class AuditScenario : public testing::PlanesFixture {
     for (const AuditCitation& c : a.citations) out.push_back(c.type);
     return out;
   }
+
+  // v2's manifest: accuracy 0.85, below the 0.9 floor, waived until
+  // T0+2d+1h45 with bob's name on the waiver.
+  static inline const int64_t kWaiverExpires = kT0 + 2 * kDay + kHour + 45 * 60;
+  static inline const nlohmann::json kWaivedManifest = {
+      {"metadata",
+       {{"annotations",
+         {{"policy.mgov.dev/exception", "accuracy"},
+          {"policy.mgov.dev/exception-reason", "interim model while the retrain completes"},
+          {"policy.mgov.dev/exception-approver", "bob"},
+          {"policy.mgov.dev/exception-expires", FormatRfc3339(kWaiverExpires)}}}}},
+      {"spec", {{"metrics", {{"accuracy", 0.85}}}}}};
 
   std::string lenient_, strict_, v1_, v2_;
 };
@@ -177,6 +207,21 @@ TEST_CASE_FIXTURE(AuditScenario, "audit --at: before anything, v1 live, v1 monit
   REQUIRE(artifact != nullptr);
   CHECK(artifact->after == b.artifact_digest);
   CHECK(Change(b, "policy", "/bundle_digest") == nullptr);  // the same bundle
+  // It was released under the exception, still in force at this instant.
+  REQUIRE(b.approval.approval.policy.exceptions.size() == 1);
+  const PolicyException& waiver = b.approval.approval.policy.exceptions[0];
+  CHECK(waiver.rule == "deny_accuracy");
+  CHECK(waiver.approver == "bob");
+  CHECK(waiver.expires_at == kWaiverExpires);
+  CHECK(waiver.expires_at > kT0 + 2 * kDay + kHour + 1800);
+  const ReleaseChange* accuracy = Change(b, "metrics", "/accuracy");
+  REQUIRE(accuracy != nullptr);
+  CHECK(accuracy->before == 0.93);
+  CHECK(accuracy->after == 0.85);
+  const ReleaseChange* waived = Change(b, "policy", "/exceptions/deny_accuracy/approver");
+  REQUIRE(waived != nullptr);
+  CHECK(waived->before.is_null());
+  CHECK(waived->after == "bob");
   CheckAllProven(b, cp);
 
   // T0+3d+3h: rolled back to v1, and the stricter policy's re-evaluation
@@ -188,10 +233,35 @@ TEST_CASE_FIXTURE(AuditScenario, "audit --at: before anything, v1 live, v1 monit
   REQUIRE(c.changes.has_value());
   CHECK(c.changes->from.approval.approval_id == v2_);
   CHECK(Change(c, "approval", "/model_version")->after == "1");
+  // The expired waiver went with v2.
+  CHECK(c.approval.approval.policy.exceptions.empty());
+  const ReleaseChange* dropped = Change(c, "policy", "/exceptions/deny_accuracy/expires_at");
+  REQUIRE(dropped != nullptr);
+  CHECK(dropped->before == FormatRfc3339(kWaiverExpires));
+  CHECK(dropped->after.is_null());
   REQUIRE(c.monitoring.size() == 1);
   CHECK(c.monitoring[0].type == "policy.reevaluated");
   CHECK(c.monitoring[0].summary.find("NOT COMPLIANT") != std::string::npos);
   CheckAllProven(c, cp);
+}
+
+TEST_CASE_FIXTURE(AuditScenario, "the compliance report lists the waiver as expired, v1 as non-compliant") {
+  ComplianceReportOptions options;
+  auto report = BuildComplianceReport(*store_, plane_options_, options, now_);
+  REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  REQUIRE(report->exceptions.size() == 1);
+  CHECK(report->exceptions[0].approval_id == v2_);
+  CHECK(report->exceptions[0].exception.expires_at == kWaiverExpires);
+  CHECK(report->exceptions[0].expired);
+  // Judged just before it ran out, the same waiver is open.
+  auto earlier = BuildComplianceReport(*store_, plane_options_, options, kWaiverExpires - 1);
+  REQUIRE_MESSAGE(earlier.ok(), earlier.status().ToString());
+  REQUIRE(earlier->exceptions.size() == 1);
+  CHECK_FALSE(earlier->exceptions[0].expired);
+  // v1, live in staging again, fails the stricter policy of today.
+  REQUIRE(report->fleet.size() == 1);
+  CHECK(report->fleet[0].deployment.approval_id == v1_);
+  CHECK_FALSE(report->fleet[0].compliant);
 }
 
 TEST_CASE_FIXTURE(AuditScenario, "audit: entries after the checkpoint are cited but not proven") {
