@@ -231,7 +231,9 @@ class Store {
   // Runs `fn` on a consistent read-only view; writes fail.
   virtual Status Read(const std::function<Status(StoreTransaction&)>& fn) = 0;
 
-  // The URL the store was opened with, e.g. "sqlite:/x/governance.db".
+  // The URL the store was opened with, e.g. "sqlite:/x/governance.db", as
+  // it may be shown: a PostgreSQL password (user info or password=) reads
+  // "***". Errors and reports name the store by it.
   virtual std::string url() const = 0;
 
   // Creates or migrates the schema to the current version. Idempotent.

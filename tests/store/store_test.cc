@@ -251,6 +251,29 @@ TEST_CASE("store suite") {
   }
 }
 
+TEST_CASE("PostgreSQL: the store's URL, as errors and reports show it, carries no password") {
+  auto base = testing::PostgresTestUrl();
+  if (!base) return;
+  // The test server trusts its socket, so libpq never sends these passwords.
+  std::string url = testing::NewPostgresSchema(*base);
+  const size_t at = url.find('@');
+  REQUIRE(at != std::string::npos);
+  url.insert(at, ":s3cret-in-userinfo");
+  url += std::string(url.find('?') == std::string::npos ? "?" : "&") +
+         "password=s3cret-in-query&application_name=mgov-test";
+  auto store = OpenStore(url);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  const std::string shown = (*store)->url();
+  CHECK(shown.find("s3cret") == std::string::npos);
+  CHECK(shown.find(":***@") != std::string::npos);
+  CHECK(shown.find("password=***&application_name=mgov-test") != std::string::npos);
+  // An error that names the store (here: no schema yet) names it the same way.
+  Status unmigrated = (*store)->Read([](StoreTransaction&) { return Status(); });
+  CHECK(unmigrated.code() == StatusCode::kFailedPrecondition);
+  CHECK(unmigrated.message().find(":***@") != std::string::npos);
+  CHECK(unmigrated.message().find("s3cret") == std::string::npos);
+}
+
 TEST_CASE("SQLite: schema is required, migration is idempotent, data survives reopening") {
   testing::TempDir dir;
   const std::string url = "sqlite:" + dir / "g.db";
