@@ -10,6 +10,7 @@ packages=(
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(postgresql clang libclang-rt-14-dev libbenchmark-dev python3 python3-scipy python3-numpy
+             python3-pandas
              chromium fonts-dejavu-core)
 fi
 missing=()

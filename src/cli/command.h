@@ -157,6 +157,8 @@ void AddSnapshotCommand(CLI::App& app, Context& ctx);
 // mgov drift (drift_command.cc) and mgov fairness (fairness_command.cc).
 void AddDriftCommand(CLI::App& app, Context& ctx);
 void AddFairnessCommand(CLI::App& app, Context& ctx);
+// mgov data check (data_command.cc): data-quality expectations.
+void AddDataCommand(CLI::App& app, Context& ctx);
 
 }  // namespace governance::cli
 

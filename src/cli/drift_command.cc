@@ -139,7 +139,6 @@ StatusOr<Outcome> RunDrift(const DriftCommandOptions& o, Context& ctx) {
         "--serving-metrics");
   }
   GOV_ASSIGN_OR_RETURN(std::optional<PrivateKey> key, PrepareEvidence(o.evidence));
-  std::optional<Evidence> evidence;
   if (data) {
     if (!o.max_increase.empty() || !o.min_ratio.empty()) {
       return InvalidArgumentError(
@@ -148,12 +147,9 @@ StatusOr<Outcome> RunDrift(const DriftCommandOptions& o, Context& ctx) {
     GOV_ASSIGN_OR_RETURN(DriftOptions options, DatasetOptions(o));
     GOV_ASSIGN_OR_RETURN(DatasetDriftResult result,
                          CheckDatasetDrift(o.reference, o.current, options));
-    nlohmann::json j = ToJson(result);
-    if (!o.evidence.model.empty()) {
-      GOV_ASSIGN_OR_RETURN(evidence,
-                           RecordEvidence(o.evidence, ctx, "drift", j, result.severity, key));
-    }
-    Report(ctx, std::move(j), evidence, [&](std::ostream& out) { PrintDataset(out, result); });
+    GOV_RETURN_IF_ERROR(RecordAndReport(o.evidence, ctx, "drift", ToJson(result), result.severity,
+                                        key,
+                                        [&](std::ostream& out) { PrintDataset(out, result); }));
     return result.drifted ? Outcome::kNo : Outcome::kYes;
   }
   if (!o.columns.empty() || !o.tests.empty() || !o.thresholds.empty()) {
@@ -164,12 +160,8 @@ StatusOr<Outcome> RunDrift(const DriftCommandOptions& o, Context& ctx) {
   GOV_ASSIGN_OR_RETURN(
       MetricDriftResult result,
       CheckMetricDriftFiles(o.training_metrics, o.serving_metrics, options));
-  nlohmann::json j = ToJson(result);
-  if (!o.evidence.model.empty()) {
-    GOV_ASSIGN_OR_RETURN(evidence,
-                         RecordEvidence(o.evidence, ctx, "drift", j, result.severity, key));
-  }
-  Report(ctx, std::move(j), evidence, [&](std::ostream& out) { PrintMetrics(out, result); });
+  GOV_RETURN_IF_ERROR(RecordAndReport(o.evidence, ctx, "drift", ToJson(result), result.severity,
+                                      key, [&](std::ostream& out) { PrintMetrics(out, result); }));
   return result.drifted ? Outcome::kNo : Outcome::kYes;
 }
 

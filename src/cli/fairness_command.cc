@@ -66,13 +66,8 @@ StatusOr<Outcome> RunFairness(FairnessCommandOptions o, Context& ctx) {
   o.fairness.revoke_severity = o.evidence.revoke_severity;
   GOV_ASSIGN_OR_RETURN(std::optional<PrivateKey> key, PrepareEvidence(o.evidence));
   GOV_ASSIGN_OR_RETURN(FairnessResult result, CheckFairness(o.predictions, o.fairness));
-  nlohmann::json j = ToJson(result);
-  std::optional<Evidence> evidence;
-  if (!o.evidence.model.empty()) {
-    GOV_ASSIGN_OR_RETURN(evidence,
-                         RecordEvidence(o.evidence, ctx, "fairness", j, result.severity, key));
-  }
-  Report(ctx, std::move(j), evidence, [&](std::ostream& out) { Print(out, result); });
+  GOV_RETURN_IF_ERROR(RecordAndReport(o.evidence, ctx, "fairness", ToJson(result), result.severity,
+                                      key, [&](std::ostream& out) { Print(out, result); }));
   return result.fair ? Outcome::kYes : Outcome::kNo;
 }
 

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
       {"root", cli::AddRootCommand},         {"snapshot", cli::AddSnapshotCommand},
       {"approval", cli::AddApprovalCommand}, {"history", cli::AddHistoryCommand},
       {"diff", cli::AddDiffCommand},         {"audit", cli::AddAuditCommand},
-      {"report", cli::AddReportCommand},
+      {"report", cli::AddReportCommand},     {"data", cli::AddDataCommand},
   };
   if (argc > 1 && argv[1][0] != '-') {
     auto named = std::find_if(std::begin(kCommands), std::end(kCommands),

@@ -32,6 +32,15 @@ StatusOr<std::optional<PrivateKey>> PrepareEvidence(const EvidenceOptions& o) {
   return std::optional<PrivateKey>(std::move(key));
 }
 
+namespace {
+
+struct Evidence {
+  std::string model;
+  int64_t ledger_sequence = 0;
+  std::optional<int64_t> revocation_sequence;
+  std::string note;  // why nothing was revoked, when revocation was asked for
+};
+
 StatusOr<Evidence> RecordEvidence(const EvidenceOptions& o, Context& ctx, std::string_view check,
                                   const nlohmann::json& result, double severity,
                                   const std::optional<PrivateKey>& key) {
@@ -49,7 +58,6 @@ StatusOr<Evidence> RecordEvidence(const EvidenceOptions& o, Context& ctx, std::s
   return evidence;
 }
 
-namespace {
 
 nlohmann::json EvidenceJson(const Evidence& e) {
   nlohmann::json j = {{"model", e.model},
@@ -73,8 +81,14 @@ void PrintEvidence(std::ostream& out, const Evidence& e) {
 
 }  // namespace
 
-void Report(Context& ctx, nlohmann::json result, const std::optional<Evidence>& evidence,
-            const std::function<void(std::ostream&)>& print_table) {
+Status RecordAndReport(const EvidenceOptions& o, Context& ctx, std::string_view check,
+                       nlohmann::json result, double severity,
+                       const std::optional<PrivateKey>& key,
+                       const std::function<void(std::ostream&)>& print_table) {
+  std::optional<Evidence> evidence;
+  if (!o.model.empty()) {
+    GOV_ASSIGN_OR_RETURN(evidence, RecordEvidence(o, ctx, check, result, severity, key));
+  }
   if (ctx.global.json) {
     if (evidence) result["evidence"] = EvidenceJson(*evidence);
     *ctx.out << result.dump(2) << "\n";
@@ -82,6 +96,7 @@ void Report(Context& ctx, nlohmann::json result, const std::optional<Evidence>& 
     print_table(*ctx.out);
     if (evidence) PrintEvidence(*ctx.out, *evidence);
   }
+  return Status();
 }
 
 }  // namespace governance::cli

@@ -1,4 +1,4 @@
-// What `mgov drift` and `mgov fairness` leave behind about a model: with
+// What `mgov drift`, `mgov fairness` and `mgov data check` leave behind about a model: with
 // --model, a "<check>.checked" ledger entry holding the result; with
 // --auto-revoke as well, a revocation of every approval of the model once the
 // result's severity reaches --revoke-severity, signed with --key.
@@ -37,27 +37,19 @@ void AddEvidenceOptions(CLI::App* cmd, EvidenceOptions* options);
 // --auto-revoke.
 StatusOr<std::optional<PrivateKey>> PrepareEvidence(const EvidenceOptions& options);
 
-struct Evidence {
-  std::string model;
-  int64_t ledger_sequence = 0;
-  std::optional<int64_t> revocation_sequence;
-  std::string note;  // why nothing was revoked, when revocation was asked for
-};
-
-// Records `result` of `check` ("drift", "fairness") for options.model and,
-// with --auto-revoke, revokes the model's approvals when `severity` reaches
-// the revoke severity. REQUIRES: !options.model.empty(); `key` as
-// PrepareEvidence returned it.
-StatusOr<Evidence> RecordEvidence(const EvidenceOptions& options, Context& ctx,
-                                  std::string_view check, const nlohmann::json& result,
-                                  double severity, const std::optional<PrivateKey>& key);
-
-// Prints a check's result: with --json, `result` with the evidence under
-// "evidence" ({"model", "ledger_sequence", "revoked",
-// ["revocation_ledger_sequence"], ["note"]}); else `print_table`'s output
-// followed by what was recorded and revoked.
-void Report(Context& ctx, nlohmann::json result, const std::optional<Evidence>& evidence,
-            const std::function<void(std::ostream&)>& print_table);
+// Reports a check's result and, with --model, records it first: a
+// "<check>.checked" ledger entry ("drift", "fairness", "data-quality") holding
+// `result` for options.model, and with --auto-revoke a revocation of the
+// model's approvals when `severity` reaches the revoke severity. Prints, with
+// --json, `result` with the evidence under "evidence" ({"model",
+// "ledger_sequence", "revoked", ["revocation_ledger_sequence"], ["note"]});
+// else `print_table`'s output followed by what was recorded and revoked.
+// Prints nothing when recording fails. REQUIRES: `key` as PrepareEvidence
+// returned it.
+Status RecordAndReport(const EvidenceOptions& options, Context& ctx, std::string_view check,
+                       nlohmann::json result, double severity,
+                       const std::optional<PrivateKey>& key,
+                       const std::function<void(std::ostream&)>& print_table);
 
 }  // namespace governance::cli
 

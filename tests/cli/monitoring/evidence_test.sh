@@ -6,20 +6,7 @@
 set -eu
 MGOV=$1
 DATA=$2
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-export MGOV_STORE="$WORK/governance.db"
-export MGOV_HOME="$WORK/home"
-unset MGOV_LEDGER_KEY MGOV_TRUST || true
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect EXIT CMD...: runs CMD, checks its exit code, keeps its output in $OUT.
-expect() {
-  want=$1; shift
-  set +e; OUT=$("$@" 2>&1); got=$?; set -e
-  [ "$got" = "$want" ] || fail "exit $got (expected $want): $*
-$OUT"
-}
+. "$(dirname "$0")/store_harness.sh"
 
 expect 0 "$MGOV" init --no-policy --admin-key "$WORK/admin.key"
 expect 0 "$MGOV" key generate --identity trainer@example.com --role trainer --out "$WORK/keys" \
