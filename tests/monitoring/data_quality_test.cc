@@ -206,6 +206,25 @@ TEST_CASE("examples stop at five; the result and its JSON add up") {
       "checked": 1, "failing": 1, "examples": []})"));
 }
 
+TEST_CASE("a dataset without rows is checked, not refused") {
+  StatusOr<monitoring::CsvTable> table = monitoring::ParseCsv("v\n", "d.csv");
+  REQUIRE(table.ok());
+  StatusOr<DataQualityRules> rules = Rules(
+      "data_quality:\n"
+      "  - {column: v, expectation: max_null_fraction, value: 0}\n"
+      "  - {column: v, expectation: not_null}\n"
+      "  - {expectation: row_count, min: 1}\n");
+  REQUIRE(rules.ok());
+  StatusOr<DataQualityResult> r = monitoring::CheckDataQuality(*rules, *table);
+  REQUIRE(r.ok());
+  CHECK(r->rows == 0);
+  CHECK(r->expectations[0].passed);
+  CHECK(r->expectations[0].checked == 0);
+  CHECK(r->expectations[1].passed);
+  CHECK_FALSE(r->expectations[2].passed);
+  CHECK(r->failed_expectations == 1);
+}
+
 TEST_CASE(
     "a rule naming a column the data lacks is an error naming both files") {
   StatusOr<DataQualityRules> rules = Rules(

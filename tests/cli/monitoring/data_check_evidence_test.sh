@@ -1,7 +1,7 @@
 #!/bin/sh
 # End to end: `mgov data check --model` appends data-quality.checked to the
 # ledger on a pass (exit 0) and a failure (exit 1), and an error (exit 2)
-# leaves the ledger exactly as it was.
+# leaves the ledger exactly as it was; a policy gates on the JSON.
 # Usage: data_check_evidence_test.sh MGOV DATA_DIR
 set -eu
 MGOV=$1
@@ -35,4 +35,28 @@ expect 2 "$MGOV" data check --rules "$DATA/dq_rules_fail.yaml" --data "$DATA/dq_
 [ "$(entries)" = "$AFTER" ] || fail "an error changed the ledger"
 
 expect 0 "$MGOV" ledger verify
+
+# The JSON is a manifest section a policy can gate on (docs/monitoring.md).
+mkdir "$WORK/policy"
+cat > "$WORK/policy/data_quality.rego" <<'REGO'
+package model.governance
+
+import rego.v1
+
+deny contains msg if {
+	some e in input.spec.data_quality.expectations
+	not e.passed
+	msg := sprintf("data quality: %s %s failed on %d rows", [e.expectation, object.get(e, "column", "-"), e.failing])
+}
+REGO
+for rules in pass fail; do
+  set +e
+  "$MGOV" --json data check --rules "$DATA/dq_rules_$rules.yaml" --data "$DATA/dq_loans.csv" \
+    > "$WORK/$rules.json"
+  set -e
+done
+expect 0 "$MGOV" policy eval -p "$WORK/policy" -i "$WORK/pass.json"
+expect 1 "$MGOV" policy eval -p "$WORK/policy" -i "$WORK/fail.json"
+echo "$OUT" | grep -q "data quality: between age failed on 2 rows" || fail "no denial: $OUT"
+echo "$OUT" | grep -q "FAIL: 3 denied" || fail "expected three denials: $OUT"
 echo "data-quality evidence recorded, nothing stored on error"
