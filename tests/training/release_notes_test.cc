@@ -49,7 +49,9 @@ TEST_CASE("what is not a release record is refused, naming the path") {
       {{{"why", "\xff"}}, "r: /why is not UTF-8"},
       {{{"whatchanged", "x"}}, "r: /whatchanged is not a known field"},
   };
-  for (const auto& [j, message] : cases) {
+  for (const auto& c : cases) {
+    const nlohmann::json& j = c.first;
+    const std::string& message = c.second;
     auto r = ReleaseNotesFromJson(j, "r");
     INFO(j.dump());
     REQUIRE_FALSE(r.ok());
@@ -67,11 +69,11 @@ TEST_CASE("decision stack components: names and values are checked, written only
   stack.components = {{"sdk", "android_sdk_2.3.0"}, {"fusion.v-1_x", "v"}};
   CHECK(CheckDecisionStack(stack).ok());
   CHECK(ToJson(stack)["components"]["sdk"] == "android_sdk_2.3.0");
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& component : std::vector<std::pair<std::string, std::string>>{
            {"", "v"}, {"Sdk", "v"}, {"-sdk", "v"}, {"a b", "v"}, {std::string(65, 'a'), "v"},
            {"sdk", ""}, {"sdk", "a\nb"}, {"sdk", std::string(257, 'v')}, {"sdk", "\xc3"}}) {
-    DecisionStack bad{"", "", "", {{name, value}}};
-    INFO(name << "=" << value);
+    DecisionStack bad{"", "", "", {component}};
+    INFO(component.first << "=" << component.second);
     CHECK(CheckDecisionStack(bad).code() == StatusCode::kInvalidArgument);
   }
 }
